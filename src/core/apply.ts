@@ -1,0 +1,77 @@
+import type { SyncError } from "./errors";
+import type { EntityLedger } from "./ledger";
+import type { PendingEntity } from "./queue";
+import type { LedgerScope } from "./types";
+import type { Version } from "./version";
+import type { RecsWriter } from "./writer/recs-writer";
+
+export interface ApplyCounters {
+  applied: number;
+  droppedStale: number;
+  lastAppliedVersion: Version;
+  /** Newest `executed_at` (seconds) among items that landed. */
+  lastExecutedAt: number;
+}
+
+export interface ApplierDeps {
+  readonly ledgers: Readonly<Record<LedgerScope, EntityLedger>>;
+  readonly writer: RecsWriter;
+  readonly counters: ApplyCounters;
+  readonly onRejected: (error: SyncError) => void;
+}
+
+/**
+ * Applies drained queue items: the ledger decides what survives, the writer converts and writes it. Order inside an
+ * item follows time: the entity delete, then model deletes, then member writes no older than them.
+ */
+export function createApplier({ ledgers, writer, counters, onRejected }: ApplierDeps): (items: PendingEntity[]) => void {
+  return (items) => {
+    for (const item of items) {
+      const ledger = ledgers[item.scope];
+      const { entityId } = item;
+      let landed = false;
+      if (item.entityDeleteAt !== undefined) {
+        const decision = ledger.admitEntityDelete(entityId, item.entityDeleteAt);
+        if (decision.applied) {
+          writer.removeEntity(entityId, decision.kept);
+          counters.applied += 1;
+          landed = true;
+          counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, item.entityDeleteAt);
+        } else counters.droppedStale += 1;
+      }
+      for (const [model, pending] of item.models) {
+        const binding = writer.binding(model);
+        if (binding === undefined) continue;
+        if (pending.deleteAt !== undefined) {
+          const decision = ledger.admitModelDelete(entityId, model, pending.deleteAt);
+          if (decision.applied) {
+            writer.remove(binding, entityId, decision.survivors);
+            counters.applied += 1;
+            landed = true;
+            counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, pending.deleteAt);
+          } else counters.droppedStale += 1;
+        }
+        if (pending.members.size === 0) continue;
+        const converted = writer.convert(binding, entityId, [...pending.members].map(([member, { value }]) => [member, value] as const));
+        for (const error of converted.errors) onRejected(error);
+        if (converted.values.size === 0) continue;
+        const versions = new Map<string, Version>();
+        for (const member of converted.values.keys()) versions.set(member, (pending.members.get(member) as { version: Version }).version);
+        const admitted = ledger.admitWrite(entityId, model, versions, writer.isComplete(binding, versions.keys()));
+        if (admitted.size === 0) {
+          counters.droppedStale += 1;
+          continue;
+        }
+        const values = new Map<string, unknown>();
+        for (const member of admitted) {
+          values.set(member, converted.values.get(member));
+          counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, versions.get(member) as Version);
+        }
+        writer.write(binding, entityId, values);
+        counters.applied += 1;
+        landed = true;
+      }
+      if (landed) counters.lastExecutedAt = Math.max(counters.lastExecutedAt, item.executedAt);
+    }
+  };
+}

@@ -1,0 +1,26 @@
+import { SyncError } from "./errors";
+
+/** A Torii entity id as RECS and `getEntityIdFromKeys` spell it: `0x` and 64 lowercase hex digits. */
+export type EntityId = string & { readonly __entityId: unique symbol };
+
+const HEX = /^0x[0-9a-fA-F]{1,64}$/;
+
+/**
+ * The wasm client sends minimal hex (`0x371c…`), the grpc client and `getEntityIdFromKeys` padded hex:
+ * the same entity must get the same id whichever path it came through.
+ */
+export function normalizeEntityId(raw: unknown): EntityId {
+  if (typeof raw !== "string" || !HEX.test(raw)) {
+    throw new SyncError("SYNC_BAD_ID", `Entity id must be a 0x-prefixed hex string of at most 64 digits, got ${describe(raw)}.`);
+  }
+  return `0x${raw.slice(2).toLowerCase().padStart(64, "0")}` as EntityId;
+}
+
+export function isZeroEntityId(raw: unknown): boolean {
+  return typeof raw === "string" && /^0x0*$/.test(raw);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  return typeof value;
+}

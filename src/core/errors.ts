@@ -1,0 +1,60 @@
+/** Every error the SDK raises or counts carries one of these codes, so callers and metrics can tell them apart. */
+export type SyncErrorCode =
+  | "SYNC_BAD_PAYLOAD"
+  | "SYNC_BAD_ID"
+  | "SYNC_BAD_TIMESTAMP"
+  | "SYNC_FORBIDDEN_KEY"
+  | "SYNC_UNKNOWN_MODEL"
+  | "SYNC_BAD_VALUE"
+  | "SYNC_VALUE_OUT_OF_RANGE"
+  | "SYNC_SUBSCRIBE_TIMEOUT"
+  | "SYNC_PAGE_TIMEOUT"
+  | "SYNC_REPEATED_CURSOR"
+  | "SYNC_TORII_ERROR"
+  | "SYNC_QUEUE_OVERFLOW"
+  | "SYNC_CANCELLED"
+  | "SYNC_REPLAY_BUDGET_SPENT"
+  | "SYNC_PROBE_FAILED";
+
+export interface SyncErrorDetails {
+  /** The entity the error is about, when there is one. */
+  readonly entityId?: string;
+  /** The Torii model tag (`namespace-Name`) the error is about, when there is one. */
+  readonly model?: string;
+  /** The member of the model the error is about, when there is one. */
+  readonly member?: string;
+  /** The underlying error or rejection value, when there is one. */
+  readonly cause?: unknown;
+}
+
+/** The one error class of the SDK: `code` says what went wrong, the message says what to do about it. */
+export class SyncError extends Error {
+  readonly code: SyncErrorCode;
+  readonly entityId: string | undefined;
+  readonly model: string | undefined;
+  readonly member: string | undefined;
+
+  constructor(code: SyncErrorCode, message: string, details: SyncErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "SyncError";
+    this.code = code;
+    this.entityId = details.entityId;
+    this.model = details.model;
+    this.member = details.member;
+  }
+}
+
+/** Torii's wasm client rejects with plain strings; turn whatever was thrown into a SyncError with a code. */
+export function toSyncError(thrown: unknown, code: SyncErrorCode = "SYNC_TORII_ERROR", context = "Torii request failed"): SyncError {
+  if (thrown instanceof SyncError) return thrown;
+  const text = thrown instanceof Error ? thrown.message : typeof thrown === "string" ? thrown : safeStringify(thrown);
+  return new SyncError(code, `${context}: ${text}`, { cause: thrown });
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,227 @@
+import type { EntityId } from "./entity-id";
+import type { ModelTag } from "./types";
+import { NO_VERSION, type Version } from "./version";
+
+/**
+ * What the ledger knows of one entity × model. `v` is the floor every member of the model is at least as new as (the
+ * last complete write, or the delete that left the tombstone). `members` holds only the members written after it by
+ * partial updates, so a model written whole costs two fields.
+ */
+interface ModelRecord {
+  v: Version;
+  deleted: boolean;
+  members: Map<string, Version> | undefined;
+}
+
+interface EntityRecord {
+  /** Version of the last whole-entity delete: nothing older lands on any model of the entity. */
+  floor: Version;
+  models: Map<ModelTag, ModelRecord>;
+}
+
+export interface DeleteDecision {
+  /** Whether the delete lands at all. */
+  readonly applied: boolean;
+  /** Members written after the delete: the component goes, these stay pending as a partial recreate. */
+  readonly survivors: readonly string[];
+}
+
+export interface EntityDeleteDecision {
+  /** Whether the delete is as new as the entity's floor (and so lands at all). */
+  readonly applied: boolean;
+  /**
+   * Models the delete does not wipe: `"all"` when the whole model was written after it, or the members written after
+   * it. Models not listed are gone.
+   */
+  readonly kept: ReadonlyMap<ModelTag, readonly string[] | "all">;
+}
+
+const REFUSED: DeleteDecision = { applied: false, survivors: [] };
+const NOTHING_SURVIVES: DeleteDecision = { applied: true, survivors: [] };
+
+export interface LedgerStats {
+  readonly entities: number;
+  readonly models: number;
+  readonly tombstones: number;
+  readonly memberVersions: number;
+}
+
+/**
+ * Versions per entity × model (and per member for partial updates) plus tombstones: it answers "apply or drop?" and
+ * records what was applied, so nothing older than what was applied ever lands. Ties apply (arrival order wins).
+ */
+export class EntityLedger {
+  private readonly entities = new Map<EntityId, EntityRecord>();
+
+  /**
+   * Admit the delete of one model. On admission the model becomes a tombstone at `version`, except members written
+   * after the delete (partial updates that arrived first): they survive, and the caller must keep them pending.
+   */
+  admitModelDelete(entityId: EntityId, model: ModelTag, version: Version): DeleteDecision {
+    const entity = this.entityFor(entityId);
+    if (version < entity.floor) return REFUSED;
+    const record = entity.models.get(model);
+    if (record === undefined) {
+      entity.models.set(model, { v: version, deleted: true, members: undefined });
+      return NOTHING_SURVIVES;
+    }
+    return deleteRecord(record, version);
+  }
+
+  /**
+   * Admit a write of some members, each with its own version. Returns the members that may land. `complete` says the
+   * members cover the whole schema, which lets the ledger forget per-member versions.
+   */
+  admitWrite(entityId: EntityId, model: ModelTag, members: ReadonlyMap<string, Version>, complete: boolean): Set<string> {
+    const entity = this.entityFor(entityId);
+    let record = entity.models.get(model);
+    const admitted = new Set<string>();
+    for (const [member, version] of members) {
+      if (version < entity.floor) continue;
+      if (record !== undefined && version < Math.max(record.v, record.members?.get(member) ?? NO_VERSION)) continue;
+      admitted.add(member);
+    }
+    if (admitted.size === 0) return admitted;
+    if (record === undefined) {
+      record = { v: NO_VERSION, deleted: false, members: undefined };
+      entity.models.set(model, record);
+    }
+    record.deleted = false;
+    if (complete) {
+      // Every member is now at least as new as the oldest of (what just landed, what was already newer): that is the
+      // model's new floor, and only members above it need their own version.
+      let floor = Infinity;
+      for (const [member, version] of members) {
+        const current = admitted.has(member) ? version : Math.max(record.v, record.members?.get(member) ?? NO_VERSION);
+        floor = Math.min(floor, current);
+      }
+      record.v = Math.max(record.v, floor);
+    }
+    for (const member of admitted) {
+      const version = members.get(member) as Version;
+      if (version > record.v) (record.members ??= new Map()).set(member, version);
+    }
+    if (record.members !== undefined) {
+      for (const [member, version] of record.members) if (version <= record.v) record.members.delete(member);
+      if (record.members.size === 0) record.members = undefined;
+    }
+    return admitted;
+  }
+
+  /**
+   * Admit a whole-entity delete: every model no newer than it becomes a tombstone (members written after it survive),
+   * and the entity's floor rises so that late writes older than the delete are dropped, even for models not seen yet.
+   */
+  admitEntityDelete(entityId: EntityId, version: Version): EntityDeleteDecision {
+    const entity = this.entityFor(entityId);
+    if (version < entity.floor) return { applied: false, kept: new Map() };
+    entity.floor = version;
+    const kept = new Map<ModelTag, readonly string[] | "all">();
+    for (const [model, record] of entity.models) {
+      const decision = deleteRecord(record, version);
+      if (!decision.applied) kept.set(model, "all");
+      else if (decision.survivors.length > 0) kept.set(model, decision.survivors);
+    }
+    return { applied: true, kept };
+  }
+
+  /** The newest version applied to a model of an entity, or `NO_VERSION`. */
+  versionOf(entityId: EntityId, model: ModelTag): Version {
+    const record = this.entities.get(entityId)?.models.get(model);
+    return record === undefined ? NO_VERSION : newestOf(record);
+  }
+
+  isDeleted(entityId: EntityId, model: ModelTag): boolean {
+    return this.entities.get(entityId)?.models.get(model)?.deleted ?? false;
+  }
+
+  /** Models of the entity that are live (not tombstones). */
+  liveModels(entityId: EntityId): ModelTag[] {
+    const entity = this.entities.get(entityId);
+    if (entity === undefined) return [];
+    const live: ModelTag[] = [];
+    for (const [model, record] of entity.models) if (!record.deleted) live.push(model);
+    return live;
+  }
+
+  entityIds(): IterableIterator<EntityId> {
+    return this.entities.keys();
+  }
+
+  /** The newest version the ledger has applied anywhere: how far the client has caught up. */
+  newestVersion(): Version {
+    let newest = NO_VERSION;
+    for (const entity of this.entities.values()) {
+      newest = Math.max(newest, entity.floor);
+      for (const record of entity.models.values()) newest = Math.max(newest, newestOf(record));
+    }
+    return newest;
+  }
+
+  /**
+   * Forget tombstones older than `version`, to keep memory bounded in long sessions. A write older than a forgotten
+   * tombstone could land again, so pass a version older than anything still in flight (e.g. the last replay's start).
+   */
+  pruneTombstones(olderThan: Version): number {
+    let pruned = 0;
+    for (const [entityId, entity] of this.entities) {
+      for (const [model, record] of entity.models) {
+        if (record.deleted && record.v < olderThan) {
+          entity.models.delete(model);
+          pruned += 1;
+        }
+      }
+      if (entity.models.size === 0 && entity.floor < olderThan) this.entities.delete(entityId);
+    }
+    return pruned;
+  }
+
+  stats(): LedgerStats {
+    let models = 0;
+    let tombstones = 0;
+    let memberVersions = 0;
+    for (const entity of this.entities.values()) {
+      for (const record of entity.models.values()) {
+        models += 1;
+        if (record.deleted) tombstones += 1;
+        memberVersions += record.members?.size ?? 0;
+      }
+    }
+    return { entities: this.entities.size, models, tombstones, memberVersions };
+  }
+
+  clear(): void {
+    this.entities.clear();
+  }
+
+  private entityFor(entityId: EntityId): EntityRecord {
+    let entity = this.entities.get(entityId);
+    if (entity === undefined) {
+      entity = { floor: NO_VERSION, models: new Map() };
+      this.entities.set(entityId, entity);
+    }
+    return entity;
+  }
+}
+
+function deleteRecord(record: ModelRecord, version: Version): DeleteDecision {
+  // Every member is at least as new as the floor: a delete older than the floor is older than everything.
+  if (version < record.v) return REFUSED;
+  const survivors: string[] = [];
+  if (record.members !== undefined) {
+    for (const [member, memberVersion] of record.members) {
+      if (memberVersion > version) survivors.push(member);
+      else record.members.delete(member);
+    }
+    if (record.members.size === 0) record.members = undefined;
+  }
+  record.v = version;
+  record.deleted = survivors.length === 0;
+  return survivors.length === 0 ? NOTHING_SURVIVES : { applied: true, survivors };
+}
+
+function newestOf(record: ModelRecord): Version {
+  let newest = record.v;
+  if (record.members !== undefined) for (const version of record.members.values()) newest = Math.max(newest, version);
+  return newest;
+}

@@ -1,0 +1,272 @@
+import type { Timers } from "./clock";
+import { systemTimers } from "./clock";
+import type { EntityId } from "./entity-id";
+import type { LedgerScope, ModelTag, ToriiValue, UpdateOrigin } from "./types";
+import type { Version } from "./version";
+
+/** A member value waiting to be applied, with the version of the update that carried it. */
+export interface PendingMember {
+  readonly value: ToriiValue;
+  readonly version: Version;
+}
+
+/** Everything pending for one model: the newest delete, then member writes no older than it. */
+export interface PendingModel {
+  deleteAt: Version | undefined;
+  readonly members: Map<string, PendingMember>;
+}
+
+/** Everything pending for one entity: one item per entity, however many updates arrived. */
+export interface PendingEntity {
+  readonly key: string;
+  readonly entityId: EntityId;
+  readonly scope: LedgerScope;
+  origin: UpdateOrigin;
+  /** Newest `executed_at` seen for the entity, in seconds: feeds `lastAppliedAt`. */
+  executedAt: number;
+  entityDeleteAt: Version | undefined;
+  readonly models: Map<ModelTag, PendingModel>;
+}
+
+/** One versioned change as the pipeline enqueues it. */
+export type VersionedChange =
+  | { readonly kind: "write"; readonly model: ModelTag; readonly version: Version; readonly members: ReadonlyMap<string, ToriiValue> }
+  | { readonly kind: "deleteModel"; readonly model: ModelTag; readonly version: Version }
+  | { readonly kind: "deleteEntity"; readonly version: Version };
+
+export interface UpdateQueueConfig {
+  /**
+   * Entities pending at once before the backlog is dropped and an `overflow` asks for a resync. Compaction keeps one
+   * item per entity, so this bounds memory by entity count, whatever the update rate.
+   * @default 100_000
+   */
+  readonly highWaterMark: number;
+  /** Wait after the first enqueue before draining, so a burst is compacted before it is applied. @default 50 */
+  readonly debounceMs: number;
+  /** Longest a drain runs before it yields to the event loop. @default 8 */
+  readonly sliceBudgetMs: number;
+}
+
+const DRAIN_CHUNK = 256;
+
+export const QUEUE_DEFAULTS: UpdateQueueConfig = { highWaterMark: 100_000, debounceMs: 50, sliceBudgetMs: 8 };
+
+export interface QueueCounters {
+  /** Changes merged into an item already pending. */
+  compacted: number;
+  /** Changes dropped on enqueue because a newer one for the same member was pending. */
+  superseded: number;
+  /** Items dropped by overflow. */
+  overflowDropped: number;
+  overflows: number;
+  highWater: number;
+}
+
+export interface UpdateQueueOptions {
+  readonly config?: Partial<UpdateQueueConfig>;
+  readonly timers?: Timers;
+  /** Applies one slice of items; called from the drain. */
+  readonly apply: (items: PendingEntity[]) => void;
+  /** The backlog was dropped: the caller must resync. */
+  readonly onOverflow?: (dropped: number) => void;
+}
+
+/**
+ * Compacts per entity on enqueue (partial members merge, newer replaces older, a delete replaces anything older), so
+ * the queue never holds more than one item per entity; drains on a short debounce in time slices.
+ */
+export class UpdateQueue {
+  readonly config: UpdateQueueConfig;
+  readonly counters: QueueCounters = { compacted: 0, superseded: 0, overflowDropped: 0, overflows: 0, highWater: 0 };
+  private readonly timers: Timers;
+  private readonly apply: (items: PendingEntity[]) => void;
+  private readonly onOverflow: ((dropped: number) => void) | undefined;
+  private pending = new Map<string, PendingEntity>();
+  private timer: unknown = undefined;
+  private draining: Promise<void> | undefined;
+  private paused = false;
+  private closed = false;
+
+  constructor(options: UpdateQueueOptions) {
+    this.config = { ...QUEUE_DEFAULTS, ...options.config };
+    this.timers = options.timers ?? systemTimers;
+    this.apply = options.apply;
+    this.onOverflow = options.onOverflow;
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Merge changes for one entity into its pending item. Returns false once the queue is closed. */
+  enqueue(entityId: EntityId, scope: LedgerScope, origin: UpdateOrigin, executedAt: number, changes: readonly VersionedChange[]): boolean {
+    if (this.closed) return false;
+    const key = scope === "entities" ? entityId : `events:${entityId}`;
+    let item = this.pending.get(key);
+    if (item === undefined) {
+      // Past the mark the backlog goes and a resync is asked for; the update that tipped it over is still kept.
+      if (this.pending.size >= this.config.highWaterMark) this.overflow();
+      item = { key, entityId, scope, origin, executedAt, entityDeleteAt: undefined, models: new Map() };
+      this.pending.set(key, item);
+      this.counters.highWater = Math.max(this.counters.highWater, this.pending.size);
+    } else {
+      this.counters.compacted += 1;
+      item.origin = origin;
+      item.executedAt = Math.max(item.executedAt, executedAt);
+    }
+    for (const change of changes) this.merge(item, change);
+    this.schedule();
+    return true;
+  }
+
+  /** Merge an item taken from another queue (the boot buffer) behind what is pending here. */
+  absorb(item: PendingEntity): boolean {
+    const changes: VersionedChange[] = [];
+    if (item.entityDeleteAt !== undefined) changes.push({ kind: "deleteEntity", version: item.entityDeleteAt });
+    for (const [model, pending] of item.models) {
+      if (pending.deleteAt !== undefined) changes.push({ kind: "deleteModel", model, version: pending.deleteAt });
+      const byVersion = new Map<Version, Map<string, ToriiValue>>();
+      for (const [member, { value, version }] of pending.members) {
+        let members = byVersion.get(version);
+        if (members === undefined) byVersion.set(version, (members = new Map()));
+        members.set(member, value);
+      }
+      for (const [version, members] of byVersion) changes.push({ kind: "write", model, version, members });
+    }
+    return this.enqueue(item.entityId, item.scope, item.origin, item.executedAt, changes);
+  }
+
+  /** Hold items without draining (the boot buffer); `resume()` releases them. */
+  pause(): void {
+    this.paused = true;
+    this.cancelTimer();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.schedule();
+  }
+
+  /** Drain everything now, in time slices; resolves when the queue is empty. */
+  flush(): Promise<void> {
+    this.cancelTimer();
+    if (this.draining === undefined) {
+      this.draining = this.drain().finally(() => {
+        this.draining = undefined;
+      });
+    }
+    return this.draining;
+  }
+
+  /** Drop everything pending without applying it. */
+  clear(): number {
+    const dropped = this.pending.size;
+    this.pending = new Map();
+    return dropped;
+  }
+
+  /** Take all pending items out (to move a boot buffer behind a snapshot). */
+  takeAll(): PendingEntity[] {
+    const items = [...this.pending.values()];
+    this.pending = new Map();
+    return items;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelTimer();
+    this.pending = new Map();
+  }
+
+  private overflow(): void {
+    const dropped = this.clear();
+    this.counters.overflows += 1;
+    this.counters.overflowDropped += dropped;
+    this.onOverflow?.(dropped);
+  }
+
+  private merge(item: PendingEntity, change: VersionedChange): void {
+    if (change.kind === "deleteEntity") {
+      if (item.entityDeleteAt !== undefined && change.version < item.entityDeleteAt) return;
+      item.entityDeleteAt = change.version;
+      // Ties go to the later arrival: pending changes no newer than the delete would be wiped by it anyway.
+      for (const [model, pending] of item.models) {
+        if (pending.deleteAt !== undefined && pending.deleteAt <= change.version) pending.deleteAt = undefined;
+        for (const [member, write] of pending.members) if (write.version <= change.version) pending.members.delete(member);
+        if (pending.deleteAt === undefined && pending.members.size === 0) item.models.delete(model);
+      }
+      return;
+    }
+    if (item.entityDeleteAt !== undefined && change.version < item.entityDeleteAt) {
+      this.counters.superseded += 1;
+      return;
+    }
+    let pending = item.models.get(change.model);
+    if (pending === undefined) {
+      pending = { deleteAt: undefined, members: new Map() };
+      item.models.set(change.model, pending);
+    }
+    if (change.kind === "deleteModel") {
+      if (pending.deleteAt !== undefined && change.version < pending.deleteAt) {
+        this.counters.superseded += 1;
+        return;
+      }
+      pending.deleteAt = change.version;
+      for (const [member, write] of pending.members) if (write.version <= change.version) pending.members.delete(member);
+      return;
+    }
+    if (pending.deleteAt !== undefined && change.version < pending.deleteAt) {
+      this.counters.superseded += 1;
+      return;
+    }
+    let superseded = false;
+    for (const [member, value] of change.members) {
+      const queued = pending.members.get(member);
+      if (queued !== undefined && change.version < queued.version) {
+        superseded = true;
+        continue;
+      }
+      pending.members.set(member, { value, version: change.version });
+    }
+    // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
+    if (superseded) this.counters.superseded += 1;
+  }
+
+  private schedule(): void {
+    if (this.paused || this.closed || this.timer !== undefined || this.draining !== undefined || this.pending.size === 0) return;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.config.debounceMs);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) {
+      this.timers.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.size > 0 && !this.closed) {
+      const started = this.timers.now();
+      // Apply in chunks of 256 items, in arrival order, until the slice budget is spent; then let the event loop run.
+      while (this.pending.size > 0 && !this.closed) {
+        const chunk: PendingEntity[] = [];
+        for (const [key, item] of this.pending) {
+          this.pending.delete(key);
+          chunk.push(item);
+          if (chunk.length === DRAIN_CHUNK) break;
+        }
+        this.apply(chunk);
+        if (this.timers.now() - started >= this.config.sliceBudgetMs) break;
+      }
+      if (this.pending.size > 0) await this.yieldToEventLoop();
+    }
+    this.schedule();
+  }
+
+  private yieldToEventLoop(): Promise<void> {
+    return new Promise((resolve) => this.timers.setTimeout(resolve, 0));
+  }
+}

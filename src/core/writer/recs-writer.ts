@@ -1,0 +1,132 @@
+import { getComponentValue, hasComponent, removeComponent, setComponent, updateComponent, type Entity, type Schema, type Type as RecsType } from "@dojoengine/recs";
+import type { EntityId } from "../entity-id";
+import { SyncError } from "../errors";
+import type { ModelTag, ToriiValue } from "../types";
+import { bindComponents, type ComponentBinding, type ComponentsInput } from "./bindings";
+import { convertValue } from "./convert";
+
+export interface ConvertedMembers {
+  readonly values: Map<string, unknown>;
+  readonly errors: SyncError[];
+  /** Members Torii sent that the component's schema does not have (a newer contract than the client): ignored. */
+  readonly unknownMembers: string[];
+}
+
+export interface WriterCounters {
+  writes: number;
+  removes: number;
+  /** Partial first updates held until the component is complete. */
+  held: number;
+}
+
+/**
+ * Converts Torii values by each component's schema and writes them to RECS. A component the client has never seen is
+ * written only once every required field is known: RECS hides a half-written component (`getComponentValue` returns
+ * undefined), so writing it early would make it exist and be invisible at once.
+ */
+export class RecsWriter {
+  readonly counters: WriterCounters = { writes: 0, removes: 0, held: 0 };
+  private readonly bindings: Map<ModelTag, ComponentBinding>;
+  private readonly held = new Map<ModelTag, Map<EntityId, Map<string, unknown>>>();
+
+  constructor(components: ComponentsInput) {
+    this.bindings = bindComponents(components);
+  }
+
+  binding(model: ModelTag): ComponentBinding | undefined {
+    return this.bindings.get(model);
+  }
+
+  models(): IterableIterator<ModelTag> {
+    return this.bindings.keys();
+  }
+
+  /** Whether the members cover the whole schema (a full write). */
+  isComplete(binding: ComponentBinding, members: Iterable<string>): boolean {
+    const present = new Set(members);
+    return binding.fields.every((field) => present.has(field));
+  }
+
+  convert(binding: ComponentBinding, entityId: EntityId, members: Iterable<readonly [string, ToriiValue]>): ConvertedMembers {
+    const values = new Map<string, unknown>();
+    const errors: SyncError[] = [];
+    const unknownMembers: string[] = [];
+    const schema = binding.component.schema;
+    for (const [member, ty] of members) {
+      if (!Object.hasOwn(schema, member)) {
+        unknownMembers.push(member);
+        continue;
+      }
+      try {
+        values.set(member, convertValue(schema[member] as RecsType | Schema, ty, `${binding.model}.${member}`));
+      } catch (error) {
+        if (!(error instanceof SyncError)) throw error;
+        errors.push(new SyncError(error.code, error.message, { entityId, model: binding.model, member, cause: error }));
+      }
+    }
+    return { values, errors, unknownMembers };
+  }
+
+  /** Write converted members: an update of a live component, or (part of) a new one, written once complete. */
+  write(binding: ComponentBinding, entityId: EntityId, values: ReadonlyMap<string, unknown>): void {
+    if (values.size === 0) return;
+    const entity = entityId as unknown as Entity;
+    const component = binding.component;
+    if (hasComponent(component, entity)) {
+      updateComponent(component, entity, Object.fromEntries(values));
+      this.counters.writes += 1;
+      return;
+    }
+    let heldForModel = this.held.get(binding.model);
+    const pending = heldForModel?.get(entityId) ?? new Map<string, unknown>();
+    for (const [member, value] of values) pending.set(member, value);
+    if (binding.required.every((field) => pending.has(field))) {
+      heldForModel?.delete(entityId);
+      setComponent(component, entity, Object.fromEntries(pending) as never);
+      this.counters.writes += 1;
+      return;
+    }
+    if (heldForModel === undefined) {
+      heldForModel = new Map();
+      this.held.set(binding.model, heldForModel);
+    }
+    if (!heldForModel.has(entityId)) this.counters.held += 1;
+    heldForModel.set(entityId, pending);
+  }
+
+  /**
+   * Remove the component. Members in `keep` were written after the delete: they stay pending, so the component
+   * reappears once a later update completes it.
+   */
+  remove(binding: ComponentBinding, entityId: EntityId, keep: readonly string[] = []): void {
+    const heldForModel = this.held.get(binding.model);
+    const entity = entityId as unknown as Entity;
+    const live = hasComponent(binding.component, entity) ? getComponentValue(binding.component, entity) : undefined;
+    const survivors = new Map<string, unknown>();
+    for (const member of keep) {
+      const source = live ?? Object.fromEntries(heldForModel?.get(entityId) ?? []);
+      if (Object.hasOwn(source, member)) survivors.set(member, (source as Record<string, unknown>)[member]);
+    }
+    heldForModel?.delete(entityId);
+    if (live !== undefined) {
+      removeComponent(binding.component, entity);
+      this.counters.removes += 1;
+    }
+    if (survivors.size > 0) this.write(binding, entityId, survivors);
+  }
+
+  /** Remove every synced component of the entity but what the delete keeps (see EntityLedger.admitEntityDelete). */
+  removeEntity(entityId: EntityId, kept: ReadonlyMap<ModelTag, readonly string[] | "all">): void {
+    for (const binding of this.bindings.values()) {
+      const keep = kept.get(binding.model);
+      if (keep !== "all") this.remove(binding, entityId, keep);
+    }
+  }
+
+  /** Entities currently held incomplete, per model: a component that never completes shows up here. */
+  heldCount(): number {
+    let count = 0;
+    for (const perModel of this.held.values()) count += perModel.size;
+    return count;
+  }
+}

@@ -1,0 +1,62 @@
+import { SyncError } from "../core/errors";
+import { FORBIDDEN_KEYS } from "../core/writer/convert";
+import type { ToriiValue } from "../core/types";
+
+const VALUE_KINDS: ReadonlySet<string> = new Set(["primitive", "struct", "enum", "array", "tuple", "bytearray", "fixed_size_array"]);
+const MAX_DEPTH = 32;
+
+/**
+ * Check that a member value has the shape the Torii client decodes (`{ type, type_name, value, key }`, recursively),
+ * before anything reads it. Types against the component schema are checked later, by the writer.
+ */
+export function validateToriiValue(raw: unknown, where: string, depth = 0): ToriiValue {
+  if (depth > MAX_DEPTH) throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: value nested deeper than ${MAX_DEPTH} levels.`);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: a member must be a Torii value object { type, type_name, value }.`);
+  }
+  const ty = raw as { type?: unknown; type_name?: unknown; value?: unknown; key?: unknown };
+  if (typeof ty.type !== "string" || !VALUE_KINDS.has(ty.type)) {
+    throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: unknown value type ${JSON.stringify(ty.type)}.`);
+  }
+  if (typeof ty.type_name !== "string") throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: missing type_name.`);
+  const next = depth + 1;
+  switch (ty.type) {
+    case "primitive":
+      if (!["number", "string", "boolean", "bigint"].includes(typeof ty.value) && ty.value !== null) {
+        throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: a primitive holds a number, string or bool.`);
+      }
+      if (typeof ty.value === "number" && !Number.isFinite(ty.value)) throw new SyncError("SYNC_BAD_VALUE", `${where}: ${ty.value} is not a finite number.`);
+      break;
+    case "bytearray":
+      if (typeof ty.value !== "string") throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: a bytearray holds a string.`);
+      break;
+    case "struct":
+      validateMembers(ty.value, where, next);
+      break;
+    case "enum": {
+      const inner = ty.value as { option?: unknown; value?: unknown } | null;
+      if (inner === null || typeof inner !== "object" || typeof inner.option !== "string") {
+        throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: an enum holds { option, value }.`);
+      }
+      if (inner.value !== undefined && inner.value !== null) validateToriiValue(inner.value, `${where}.${inner.option}`, next);
+      break;
+    }
+    default: {
+      const items = Array.isArray(ty.value) ? ty.value : (ty.value as { array?: unknown } | null)?.array;
+      if (!Array.isArray(items)) throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: an ${ty.type} holds a list.`);
+      items.forEach((item, index) => validateToriiValue(item, `${where}[${index}]`, next));
+    }
+  }
+  return raw as ToriiValue;
+}
+
+/** Validate an object of member values and return them as a Map, so no member name can reach a prototype. */
+export function validateMembers(raw: unknown, where: string, depth = 0): Map<string, ToriiValue> {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: expected an object of members.`);
+  const members = new Map<string, ToriiValue>();
+  for (const name of Object.keys(raw)) {
+    if (FORBIDDEN_KEYS.has(name)) throw new SyncError("SYNC_FORBIDDEN_KEY", `${where}: member name "${name}" is not allowed.`);
+    members.set(name, validateToriiValue((raw as Record<string, unknown>)[name], `${where}.${name}`, depth));
+  }
+  return members;
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { normalizeEntityId } from "../../src/core/entity-id";
+import { EntityLedger } from "../../src/core/ledger";
+import { packVersion } from "../../src/core/version";
+
+const id = normalizeEntityId("0xabc");
+const v = (seconds: number, index = 0) => packVersion(seconds, index);
+const members = (entries: Record<string, number>) => new Map(Object.entries(entries));
+
+describe("EntityLedger", () => {
+  it("should drop a write older than the one applied", () => {
+    const ledger = new EntityLedger();
+    expect(ledger.admitWrite(id, "ns-Army", members({ x: v(10), y: v(10) }), true).size).toBe(2);
+    expect(ledger.admitWrite(id, "ns-Army", members({ x: v(9), y: v(9) }), true).size).toBe(0);
+    expect(ledger.versionOf(id, "ns-Army")).toBe(v(10));
+  });
+
+  it("should apply a tie, so equal versions land in arrival order", () => {
+    const ledger = new EntityLedger();
+    ledger.admitWrite(id, "ns-Army", members({ x: v(10) }), true);
+    expect([...ledger.admitWrite(id, "ns-Army", members({ x: v(10) }), true)]).toEqual(["x"]);
+  });
+
+  it("should never drop a model's update because another model of the entity is newer", () => {
+    const ledger = new EntityLedger();
+    ledger.admitWrite(id, "ns-Structure", members({ owner: v(50) }), true);
+    expect(ledger.admitWrite(id, "ns-Army", members({ x: v(20) }), true).size).toBe(1);
+  });
+
+  it("should track partial members apart: an older member write still lands when only other members are newer", () => {
+    const ledger = new EntityLedger();
+    ledger.admitWrite(id, "ns-Army", members({ x: v(10), y: v(10) }), true);
+    expect([...ledger.admitWrite(id, "ns-Army", members({ x: v(12) }), false)]).toEqual(["x"]);
+    expect([...ledger.admitWrite(id, "ns-Army", members({ x: v(11), y: v(11) }), true)]).toEqual(["y"]);
+    expect(ledger.stats().memberVersions).toBe(1);
+    // A complete newer write folds the member versions back into one.
+    ledger.admitWrite(id, "ns-Army", members({ x: v(13), y: v(13) }), true);
+    expect(ledger.stats().memberVersions).toBe(0);
+  });
+
+  it("should let a delete win over anything older and leave a tombstone", () => {
+    const ledger = new EntityLedger();
+    ledger.admitWrite(id, "ns-Army", members({ x: v(10) }), true);
+    expect(ledger.admitModelDelete(id, "ns-Army", v(15)).applied).toBe(true);
+    expect(ledger.isDeleted(id, "ns-Army")).toBe(true);
+    expect(ledger.admitWrite(id, "ns-Army", members({ x: v(14) }), true).size).toBe(0);
+    expect(ledger.stats().tombstones).toBe(1);
+  });
+
+  it("should drop a delete older than the applied write", () => {
+    const ledger = new EntityLedger();
+    ledger.admitWrite(id, "ns-Army", members({ x: v(10) }), true);
+    expect(ledger.admitModelDelete(id, "ns-Army", v(9)).applied).toBe(false);
+    expect(ledger.isDeleted(id, "ns-Army")).toBe(false);
+  });
+
+  it("should let a newer write recreate a deleted component", () => {
+    const ledger = new EntityLedger();
+    ledger.admitModelDelete(id, "ns-Army", v(15));
+    expect(ledger.admitWrite(id, "ns-Army", members({ x: v(16) }), true).size).toBe(1);
+    expect(ledger.isDeleted(id, "ns-Army")).toBe(false);
+  });
+
+  it("should remember a tombstone for a delete that arrives before any write", () => {
+    const ledger = new EntityLedger();
+    expect(ledger.admitModelDelete(id, "ns-Army", v(15)).applied).toBe(true);
+    expect(ledger.admitWrite(id, "ns-Army", members({ x: v(12) }), true).size).toBe(0);
+  });
+
+  it("should delete every model no newer than a whole-entity delete, keep newer ones, and drop late older writes", () => {
+    const ledger = new EntityLedger();
+    ledger.admitWrite(id, "ns-Army", members({ x: v(10) }), true);
+    ledger.admitWrite(id, "ns-Structure", members({ owner: v(30) }), true);
+    const decision = ledger.admitEntityDelete(id, v(20));
+    expect(decision).toEqual({ applied: true, kept: new Map([["ns-Structure", "all"]]) });
+    expect(ledger.isDeleted(id, "ns-Army")).toBe(true);
+    // A model never seen before is still protected by the entity's floor.
+    expect(ledger.admitWrite(id, "ns-Tile", members({ biome: v(19) }), true).size).toBe(0);
+    expect(ledger.admitWrite(id, "ns-Tile", members({ biome: v(21) }), true).size).toBe(1);
+    expect(ledger.admitEntityDelete(id, v(5)).applied).toBe(false);
+  });
+
+  it("should let members written after a delete survive it as a partial recreate", () => {
+    const ledger = new EntityLedger();
+    ledger.admitWrite(id, "ns-Army", members({ x: v(12) }), false);
+    ledger.admitWrite(id, "ns-Army", members({ x: v(10), y: v(10) }), true);
+    expect(ledger.admitModelDelete(id, "ns-Army", v(11))).toEqual({ applied: true, survivors: ["x"] });
+    expect(ledger.isDeleted(id, "ns-Army")).toBe(false);
+    expect(ledger.admitWrite(id, "ns-Army", members({ y: v(10) }), false).size).toBe(0);
+    expect(ledger.admitEntityDelete(id, v(11.5 | 0) + 1).kept).toEqual(new Map([["ns-Army", ["x"]]]));
+  });
+
+  it("should be seeded by snapshot writes and report the newest version", () => {
+    const ledger = new EntityLedger();
+    for (let i = 1; i <= 100; i += 1) ledger.admitWrite(normalizeEntityId(`0x${i.toString(16)}`), "ns-Army", members({ x: v(i) }), true);
+    expect(ledger.stats()).toMatchObject({ entities: 100, models: 100, tombstones: 0 });
+    expect(ledger.newestVersion()).toBe(v(100));
+  });
+
+  it("should prune tombstones older than a horizon", () => {
+    const ledger = new EntityLedger();
+    ledger.admitModelDelete(id, "ns-Army", v(5));
+    ledger.admitModelDelete(normalizeEntityId("0xdef"), "ns-Army", v(50));
+    expect(ledger.pruneTombstones(v(10))).toBe(1);
+    expect(ledger.stats()).toMatchObject({ entities: 1, tombstones: 1 });
+  });
+});
