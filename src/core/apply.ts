@@ -11,6 +11,8 @@ export interface ApplyCounters {
   lastAppliedVersion: Version;
   /** Newest `executed_at` (seconds) among items that landed. */
   lastExecutedAt: number;
+  /** Newest `executed_at` (seconds) among every item processed, landed or stale: how far the client has seen. */
+  seenExecutedAt: number;
 }
 
 export interface ApplierDeps {
@@ -28,6 +30,7 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
   return (items) => {
     for (const item of items) {
       const ledger = ledgers[item.scope];
+      counters.seenExecutedAt = Math.max(counters.seenExecutedAt, item.executedAt);
       const { entityId } = item;
       let landed = false;
       if (item.entityDeleteAt !== undefined) {

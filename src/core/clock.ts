@@ -2,7 +2,7 @@
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
-  /** Milliseconds, monotonic where the platform allows. */
+  /** Milliseconds since the epoch (Date.now), which fake timers control. */
   now(): number;
 }
 
@@ -10,5 +10,5 @@ export interface Timers {
 export const systemTimers: Timers = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-  now: () => (typeof performance !== "undefined" ? performance.now() : Date.now()),
+  now: () => Date.now(),
 };

@@ -1,8 +1,22 @@
 // The engine entry "torii-sync-guard/core": no React in here or below.
 export { createSyncPipeline, DEFAULT_REPLAY_PAGE_LIMIT } from "./pipeline";
 export type { PipelineInspection, SyncPipeline, SyncPipelineOptions } from "./pipeline";
-export { syncEntitiesDebounced, SYNC_GUARD_DEFAULTS } from "./sync-entities";
-export type { SyncEntitiesHandle, SyncGuardConfig, SyncGuardOptions } from "./sync-entities";
+export { syncEntitiesDebounced } from "./sync-entities";
+export type { SyncEntitiesHandle, SyncGuardOptions } from "./sync-entities";
+export { SYNC_GUARD_DEFAULTS } from "./sync-guard-config";
+export type { SyncGuardConfig } from "./sync-guard-config";
+export { reduceGuard, INITIAL_GUARD_STATE, publicState } from "./guard/reducer";
+export type { Evidence, GuardEvent, GuardState } from "./guard/reducer";
+export { backoffDelay, BACKOFF_DEFAULTS } from "./guard/backoff";
+export type { BackoffConfig } from "./guard/backoff";
+export { LivenessMonitor } from "./guard/liveness";
+export type { LivenessConfig, LivenessHooks, ProbeVerdict } from "./guard/liveness";
+export { browserEnvironment, noPageEnvironment } from "./guard/environment";
+export type { PageEnvironment } from "./guard/environment";
+export { RECONCILE_DEFAULTS } from "./reconcile";
+export type { ReconcileLimits } from "./reconcile";
+export { probeIndexerHead, probeSqlWatermark, parseSqlTimestamp, DEFAULT_WATERMARK_QUERY } from "../torii/probes";
+export type { IndexerHead, SqlProbeOptions, SqlWatermark } from "../torii/probes";
 export { INITIAL_SYNC_STATE } from "./state";
 export type { ConnectionState, ReplayProgress, SyncState, SyncStatus } from "./state";
 export { SyncError, toSyncError } from "./errors";

@@ -1,4 +1,6 @@
 import type { SyncErrorCode } from "./errors";
+import type { Evidence } from "./guard/reducer";
+import type { ConnectionState, SyncStatus } from "./state";
 
 /** Counters and gauges of one pipeline. Plain numbers so a sink can ship them as they are. */
 export interface SyncMetrics {
@@ -18,8 +20,23 @@ export interface SyncMetrics {
   overflows: number;
   /** Gap signals: the client reconnected by itself and missed updates. */
   gaps: number;
+  /** Replays completed (boot included). */
   replays: number;
   lastReplayMs: number | undefined;
+  /** Durations of the last 20 completed replays, oldest first. */
+  replayDurationsMs: number[];
+  /** Liveness probes run. */
+  probes: number;
+  /** Evidence the guard acted on (or would have, during a replay), by kind. */
+  evidence: Partial<Record<Evidence, number>>;
+  /** Components removed because the authoritative snapshot no longer had them. */
+  reconciled: number;
+  /** Reconciliations skipped because they would have removed too much to trust. */
+  reconcileSkipped: number;
+  /** Newest `executed_at` (seconds) among everything processed. */
+  lastExecutedAt: number;
+  status: SyncStatus;
+  connection: ConnectionState;
   /** Newest version applied anywhere (packed, see `Version`). */
   lastAppliedVersion: number;
   /** Components held because their first update was partial. */
@@ -40,6 +57,14 @@ export function emptyMetrics(): SyncMetrics {
     gaps: 0,
     replays: 0,
     lastReplayMs: undefined,
+    replayDurationsMs: [],
+    probes: 0,
+    evidence: {},
+    reconciled: 0,
+    reconcileSkipped: 0,
+    lastExecutedAt: 0,
+    status: "idle",
+    connection: "closed",
     lastAppliedVersion: -1,
     heldIncomplete: 0,
   };

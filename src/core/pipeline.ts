@@ -1,19 +1,26 @@
 import type { World } from "@dojoengine/recs";
 import { createLogger, type SyncLogger, type TaggedLogger } from "../telemetry/logger";
 import type { ToriiClientLike } from "../torii/client-types";
+import { probeSqlWatermark, type SqlProbeOptions } from "../torii/probes";
 import { createToriiSource, type ToriiSourceOptions } from "../torii/source";
 import { createApplier, type ApplyCounters } from "./apply";
 import { systemTimers, type Timers } from "./clock";
-import { SyncError, toSyncError } from "./errors";
+import { runEpisode, type EpisodeHost } from "./episode";
+import { SyncError } from "./errors";
+import type { BackoffConfig } from "./guard/backoff";
+import { browserEnvironment, type PageEnvironment } from "./guard/environment";
+import { LivenessMonitor, type ProbeVerdict } from "./guard/liveness";
+import { INITIAL_GUARD_STATE, publicState, reduceGuard, type Evidence, type GuardEvent, type GuardState } from "./guard/reducer";
 import { toVersionedChanges } from "./ingest";
 import { EntityLedger, type LedgerStats } from "./ledger";
 import { emptyMetrics, type SyncMetrics } from "./metrics";
 import { UpdateQueue, type UpdateQueueConfig } from "./queue";
-import { pageSnapshot } from "./replay";
+import { isSuspicious, planRemovals, RECONCILE_DEFAULTS, type ReconcileLimits, type Removal } from "./reconcile";
 import type { NormalizedEntity, StreamHandle, SyncSource } from "./source-types";
-import { INITIAL_SYNC_STATE, type SyncState } from "./state";
+import type { SyncState } from "./state";
+import { SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
 import type { LedgerScope, SyncUpdate } from "./types";
-import { createVersionPolicy } from "./version";
+import { createVersionPolicy, packVersion } from "./version";
 import type { ComponentsInput } from "./writer/bindings";
 import { RecsWriter } from "./writer/recs-writer";
 
@@ -29,10 +36,25 @@ export interface SyncPipelineOptions extends Omit<ToriiSourceOptions, "timers"> 
   /** Per model, the dotted path of the component's own version member. @default {} */
   readonly versionPaths?: Readonly<Record<string, string>>;
   readonly queue?: Partial<UpdateQueueConfig>;
-  /** Entities per snapshot page. @default 40_000 */
+  /** Liveness and replay budget. @default SYNC_GUARD_DEFAULTS */
+  readonly guard?: Partial<SyncGuardConfig>;
+  /** Entities per snapshot page; overrides `guard.replayPageLimit`. @default 40_000 */
   readonly replayPageLimit?: number;
+  /** Delay between replay attempts. @default BACKOFF_DEFAULTS */
+  readonly backoff?: Partial<BackoffConfig>;
+  /** Safety limits of reconciliation. @default RECONCILE_DEFAULTS */
+  readonly reconcile?: Partial<ReconcileLimits>;
+  /**
+   * Torii's SQL endpoint for a watermark probe (newest `executed_at`, entity count). Without it the guard probes by
+   * sampling the newest page. @default undefined
+   */
+  readonly sql?: SqlProbeOptions;
   /** Injected timers and clock (fake timers in tests). @default the globals */
   readonly timers?: Timers;
+  /** Injected randomness for backoff jitter. @default Math.random */
+  readonly random?: () => number;
+  /** Visibility and online events. @default the browser's, or none outside a browser */
+  readonly environment?: PageEnvironment;
   /** `true` logs to the console, a logger logs to it, `false` is silent. @default false */
   readonly logging?: boolean | SyncLogger;
   /** Called on every state change. */
@@ -46,16 +68,17 @@ export interface PipelineInspection {
   readonly queueDepth: number;
   readonly openStreams: number;
   readonly replaying: boolean;
+  readonly config: SyncGuardConfig;
 }
 
 export interface SyncPipeline {
   /** Start syncing (idempotent); resolves with `ready`. */
   start(): Promise<void>;
-  /** Resolves once the first consistent state is in RECS; rejects if the pipeline fails or is cancelled first. */
+  /** Resolves once the first consistent state is in RECS; rejects if the budget is spent or the pipeline cancelled first. */
   readonly ready: Promise<void>;
   getState(): SyncState;
   subscribe(listener: (state: SyncState, previous: SyncState) => void): () => void;
-  /** Re-run the replay routine now; joins a replay already running. */
+  /** Replay now, from any state (the way out of `error`); joins a replay already running. */
   forceReplay(): Promise<void>;
   /** Stop everything. Idempotent; leaves no timer, listener or stream behind. */
   cancel(): void;
@@ -63,25 +86,38 @@ export interface SyncPipeline {
   inspect(): PipelineInspection;
 }
 
-export const DEFAULT_REPLAY_PAGE_LIMIT = 40_000;
+export const DEFAULT_REPLAY_PAGE_LIMIT = SYNC_GUARD_DEFAULTS.replayPageLimit;
+/** Streaming must hold this long before failed attempts are forgotten. */
+const STABILITY_WINDOW_MS = 60_000;
 
 export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const timers = options.timers ?? systemTimers;
+  const config: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard, ...(options.replayPageLimit === undefined ? {} : { replayPageLimit: options.replayPageLimit }) };
   const log: TaggedLogger = createLogger(options.logging);
   const source = options.source ?? createSourceFromClient(options, timers);
   const writer = new RecsWriter(options.components);
   const ledgers: Record<LedgerScope, EntityLedger> = { entities: new EntityLedger(), events: new EntityLedger() };
   const policy = createVersionPolicy(options.versionPaths === undefined ? {} : { versionPaths: options.versionPaths });
-  const counters: ApplyCounters = { applied: 0, droppedStale: 0, lastAppliedVersion: -1, lastExecutedAt: 0 };
+  const counters: ApplyCounters = { applied: 0, droppedStale: 0, lastAppliedVersion: -1, lastExecutedAt: 0, seenExecutedAt: 0 };
   const base = emptyMetrics();
   const listeners = new Set<(state: SyncState, previous: SyncState) => void>();
+  const reconcileLimits = { ...RECONCILE_DEFAULTS, ...options.reconcile };
 
-  let state: SyncState = INITIAL_SYNC_STATE;
+  let guard: GuardState = INITIAL_GUARD_STATE;
+  let view: SyncState = publicState(guard);
   let started = false;
   let cancelled = false;
   let streams: StreamHandle[] = [];
-  let replay: Promise<void> | undefined;
-  let replayAgain = false;
+  let episode: Promise<void> | undefined;
+  let replayAgain: string | undefined;
+  let pendingWatermark: number | undefined;
+  let stableTimer: unknown;
+  const sleepers = new Map<unknown, () => void>();
+  // Compacting buffer for stream updates while a replay pages the snapshot; released behind it.
+  let buffer: UpdateQueue | undefined;
+  let bufferOverflowed = false;
+  let missingModels: Removal[] = [];
+
   let resolveReady: () => void = () => undefined;
   let rejectReady: (error: SyncError) => void = () => undefined;
   const ready = new Promise<void>((resolve, reject) => {
@@ -91,13 +127,18 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   // Nobody has to await `ready`: a failed boot is reported through the state, not as an unhandled rejection.
   ready.catch(() => undefined);
 
-  const setState = (patch: Partial<SyncState>): void => {
-    const previous = state;
-    const next = { ...state, ...patch };
-    if (Object.keys(patch).every((key) => Object.is(previous[key as keyof SyncState], next[key as keyof SyncState]))) return;
-    state = next;
-    options.onStateChange?.(state, previous);
-    for (const listener of listeners) listener(state, previous);
+  const dispatch = (event: GuardEvent): GuardState => {
+    const previousGuard = guard;
+    guard = reduceGuard(guard, event);
+    if (guard === previousGuard) return guard;
+    const previous = view;
+    view = publicState(guard);
+    if (guard.status !== previousGuard.status) log.info(`${previousGuard.status} → ${guard.status} (${guard.reason})`);
+    if (guard.status === "streaming" && previousGuard.status !== "streaming") onStreaming();
+    if (guard.status === "error" && previousGuard.status !== "error") rejectReady(guard.lastError ?? new SyncError("SYNC_REPLAY_BUDGET_SPENT", "The replay budget is spent."));
+    options.onStateChange?.(view, previous);
+    for (const listener of listeners) listener(view, previous);
+    return guard;
   };
 
   const reject = (error: SyncError): void => {
@@ -116,15 +157,10 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     apply: (items) => {
       const before = counters.applied;
       apply(items);
-      if (counters.applied > before) setState({ lastAppliedAt: Date.now() });
+      if (counters.applied > before) dispatch({ type: "applied", at: timers.now() });
     },
-    onOverflow: (dropped) => {
-      log.warn(`queue passed its high-water mark; dropped ${dropped} pending entities and resyncing`);
-      requestReplay("queue overflow");
-    },
+    onOverflow: (dropped) => onEvidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`),
   });
-  // The boot buffer: compacts like the queue, never drains by itself, released behind the snapshot.
-  let buffer: UpdateQueue | undefined;
 
   const enqueue = (target: UpdateQueue, update: SyncUpdate): void => {
     base.received += 1;
@@ -134,10 +170,10 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
 
   const onStream = (entity: NormalizedEntity): void => {
     if (cancelled) return;
+    liveness.noteProgress();
     if (entity.kind === "gap") {
       base.gaps += 1;
-      log.info("the client reconnected by itself and may have missed updates: replaying");
-      requestReplay("gap signal");
+      onEvidence("gap", "the client reconnected by itself and may have missed updates");
       return;
     }
     rejectAll(entity);
@@ -149,93 +185,219 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     streams = [];
   };
 
-  const runReplay = async (reason: string): Promise<void> => {
-    const startedAt = timers.now();
-    base.replays += 1;
-    setState({ status: "replaying", connection: "connecting", replayProgress: { pages: 0, entities: 0 }, reason });
-    cancelStreams();
-    let overflowed = false;
-    buffer = new UpdateQueue({
-      config: { highWaterMark: queue.config.highWaterMark },
-      timers,
-      apply: () => undefined,
-      onOverflow: () => {
-        overflowed = true;
-      },
-    });
-    buffer.pause();
-    try {
-      // Subscribe first: updates that happen while the snapshot is paged are buffered, not lost.
-      streams = await Promise.all(source.scopes.map((scope) => source.subscribe(scope, onStream)));
-      if (cancelled) throw new SyncError("SYNC_CANCELLED", "The pipeline was cancelled during a replay.");
-      setState({ connection: "open" });
-      await pageSnapshot(
-        {
-          source,
-          pageLimit: options.replayPageLimit ?? DEFAULT_REPLAY_PAGE_LIMIT,
-          ingestSnapshot: (update) => enqueue(queue, update),
-          rejectAll,
-          flush: () => queue.flush(),
-          isCancelled: () => cancelled,
-          onProgress: (pages, entities) => setState({ replayProgress: { pages, entities } }),
-        },
-        base.replays === 1 ? "snapshot" : "replay",
-      );
-      // Release the buffer behind the snapshot: ties go to the stream, which arrived later.
-      const held = buffer;
-      buffer = undefined;
-      for (const item of held.takeAll()) queue.absorb(item);
-      held.close();
-      await queue.flush();
-      if (overflowed) throw new SyncError("SYNC_QUEUE_OVERFLOW", "Updates overflowed the buffer during the replay; another replay is needed.");
-      base.lastReplayMs = timers.now() - startedAt;
-      setState({ status: "streaming", replayProgress: undefined, lastError: undefined, reason: "replay complete" });
-      resolveReady();
-    } catch (thrown) {
-      buffer?.close();
-      buffer = undefined;
-      const error = toSyncError(thrown, "SYNC_TORII_ERROR", "Replay failed");
-      if (cancelled) return;
-      cancelStreams();
-      log.error(`replay failed: ${error.message}`);
-      setState({ status: "error", connection: "closed", lastError: error, replayProgress: undefined, reason: "replay failed", canHardReload: true });
-      rejectReady(error);
+  function onEvidence(evidence: Evidence, detail: string): void {
+    if (cancelled || !started) return;
+    base.evidence[evidence] = (base.evidence[evidence] ?? 0) + 1;
+    if (guard.inFlight) {
+      // The replay running now may already have read past what was missed: run one more after it.
+      if (evidence === "gap" || evidence === "overflow") replayAgain = evidence;
+      return;
     }
+    if (guard.status === "error") return;
+    dispatch({ type: "evidence", evidence, detail });
+    void startEpisode(`${evidence}: ${detail}`, false);
+  }
+
+  function onStreaming(): void {
+    liveness.noteProgress();
+    resolveReady();
+    if (stableTimer !== undefined) timers.clearTimeout(stableTimer);
+    stableTimer = timers.setTimeout(() => {
+      stableTimer = undefined;
+      dispatch({ type: "stable" });
+    }, STABILITY_WINDOW_MS);
+  }
+
+  const probe = async (): Promise<ProbeVerdict> => {
+    if (options.sql !== undefined) {
+      const watermark = await probeSqlWatermark(options.sql);
+      const behind = watermark.newestExecutedAt - counters.seenExecutedAt;
+      if (behind > 0) {
+        pendingWatermark = watermark.newestExecutedAt;
+        return { kind: "ahead", lagMs: behind * 1000, detail: `the server's newest entity is ${behind} s newer than anything applied` };
+      }
+      return { kind: "healthy", lagMs: 0 };
+    }
+    // Without SQL: sample the first page of each scope and compare its versions with the ledger.
+    for (const scope of source.scopes) {
+      const page = await source.fetchPage(scope, undefined, 1, "replay");
+      for (const entity of page.entities) {
+        if (entity.kind !== "update") continue;
+        const update = entity.update;
+        for (const model of update.models.keys()) {
+          if (writer.binding(model) === undefined) continue;
+          const server = policy.versionOf(update, model);
+          const local = ledgers[scope].versionOf(update.entityId, model);
+          if (server > local) return { kind: "ahead", lagMs: 0, detail: `${model} of ${update.entityId} is newer on the server` };
+        }
+      }
+    }
+    return { kind: "blind" };
   };
 
-  function requestReplay(reason: string): Promise<void> {
-    if (cancelled) return Promise.resolve();
-    if (replay !== undefined) {
-      replayAgain = true;
-      return replay;
+  const liveness = new LivenessMonitor(
+    { heartbeatTimeoutMs: config.heartbeatTimeoutMs, heartbeatCheckIntervalMs: config.heartbeatCheckIntervalMs, probeTimeoutMs: config.heartbeatTimeoutMs / 3 },
+    timers,
+    options.environment ?? browserEnvironment(),
+    {
+      canProbe: () => guard.status === "streaming" && !guard.inFlight,
+      probe,
+      onEvidence: (evidence, detail) => onEvidence(evidence, detail ?? evidence),
+      onLag: (lagMs) => dispatch({ type: "lag", lagMs }),
+      onProbe: () => {
+        base.probes += 1;
+      },
+    },
+  );
+
+  const host: EpisodeHost = {
+    source,
+    timers,
+    log,
+    pageLimit: config.replayPageLimit,
+    maxAttempts: config.maxReplayAttempts,
+    backoff: options.backoff ?? {},
+    random: options.random ?? Math.random,
+    dispatch,
+    isCancelled: () => cancelled,
+    async resubscribe() {
+      cancelStreams();
+      dispatch({ type: "connection", connection: "connecting" });
+      buffer?.close();
+      bufferOverflowed = false;
+      buffer = new UpdateQueue({
+        config: { highWaterMark: queue.config.highWaterMark },
+        timers,
+        apply: () => undefined,
+        onOverflow: () => {
+          bufferOverflowed = true;
+        },
+      });
+      buffer.pause();
+      const opened = await Promise.allSettled(source.scopes.map((scope) => source.subscribe(scope, onStream)));
+      streams = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+      const failed = opened.find((result): result is PromiseRejectedResult => result.status === "rejected");
+      if (failed !== undefined) {
+        cancelStreams();
+        dispatch({ type: "connection", connection: "closed" });
+        throw failed.reason;
+      }
+    },
+    streamsOpen: () => streams.length === source.scopes.length && streams.every((stream) => !stream.cancelled),
+    ingestSnapshot(update) {
+      noteMissingModels(update);
+      enqueue(queue, update);
+    },
+    rejectAll,
+    flush: () => queue.flush(),
+    reconcile(seen) {
+      const missing = missingModels;
+      missingModels = [];
+      for (const [scope, ids] of seen) {
+        const ledger = ledgers[scope];
+        const removals = planRemovals(ledger, ids, scope === "entities" ? missing : [], (model) => writer.binding(model) !== undefined);
+        if (removals.length === 0) continue;
+        if (isSuspicious(removals, ids.size + removals.length, reconcileLimits)) {
+          base.reconcileSkipped += 1;
+          log.warn(`reconciliation would remove ${removals.length} components the snapshot lacks; that is too many to trust, skipped`);
+          continue;
+        }
+        for (const { entityId, model, version } of removals) {
+          const binding = writer.binding(model);
+          if (binding === undefined) continue;
+          const decision = ledger.admitModelDelete(entityId, model, version);
+          if (decision.applied) writer.remove(binding, entityId, decision.survivors);
+        }
+        base.reconciled += removals.length;
+      }
+    },
+    async releaseBuffer() {
+      const held = buffer;
+      buffer = undefined;
+      if (held !== undefined) {
+        for (const item of held.takeAll()) queue.absorb(item);
+        held.close();
+      }
+      await queue.flush();
+      if (bufferOverflowed) {
+        bufferOverflowed = false;
+        throw new SyncError("SYNC_QUEUE_OVERFLOW", "Stream updates overflowed the buffer during the replay; replaying again.");
+      }
+    },
+    async watermark() {
+      if (options.sql === undefined) return pendingWatermark;
+      const watermark = await probeSqlWatermark(options.sql).catch(() => undefined);
+      pendingWatermark = undefined;
+      return watermark?.newestExecutedAt;
+    },
+    seenExecutedAt: () => counters.seenExecutedAt,
+    onReplayDone(ms) {
+      base.replays += 1;
+      base.lastReplayMs = ms;
+      base.replayDurationsMs.push(ms);
+      if (base.replayDurationsMs.length > 20) base.replayDurationsMs.shift();
+    },
+    sleep(ms) {
+      return new Promise<void>((resolve) => {
+        const timer = timers.setTimeout(() => {
+          sleepers.delete(timer);
+          resolve();
+        }, ms);
+        sleepers.set(timer, resolve);
+      });
+    },
+  };
+
+  /** A snapshot row lacking a model the ledger holds live means Torii removed that model while we were not listening. */
+  function noteMissingModels(update: SyncUpdate): void {
+    if (update.scope !== "entities" || (options.models?.length ?? 0) > 0) return;
+    const ledger = ledgers.entities;
+    for (const model of ledger.liveModels(update.entityId)) {
+      if (!update.models.has(model)) missingModels.push({ entityId: update.entityId, model, version: ledger.versionOf(update.entityId, model) });
     }
-    replay = (async () => {
+  }
+
+  function startEpisode(reason: string, forced: boolean): Promise<void> {
+    if (cancelled) return Promise.resolve();
+    if (episode !== undefined) return episode;
+    if (stableTimer !== undefined) timers.clearTimeout(stableTimer);
+    stableTimer = undefined;
+    episode = (async () => {
       try {
         let why = reason;
-        do {
-          replayAgain = false;
-          await runReplay(why);
-          why = "another replay was requested during the last one";
-        } while (replayAgain && !cancelled && state.status !== "error");
+        let force = forced;
+        for (;;) {
+          replayAgain = undefined;
+          await runEpisode(host, why, force);
+          if (replayAgain === undefined || cancelled || guard.status !== "streaming") break;
+          why = `${replayAgain} during the last replay`;
+          force = false;
+          dispatch({ type: "evidence", evidence: "gap", detail: why });
+        }
       } finally {
-        replay = undefined;
+        episode = undefined;
       }
     })();
-    return replay;
+    return episode;
   }
 
   const metrics = (): SyncMetrics => ({
     ...base,
     rejectedByCode: { ...base.rejectedByCode },
+    evidence: { ...base.evidence },
+    replayDurationsMs: [...base.replayDurationsMs],
     applied: counters.applied,
     // Stale updates die in two places: superseded while queued, or refused by the ledger.
-    droppedStale: counters.droppedStale + queue.counters.superseded,
-    compacted: queue.counters.compacted,
+    droppedStale: counters.droppedStale + queue.counters.superseded + (buffer?.counters.superseded ?? 0),
+    compacted: queue.counters.compacted + (buffer?.counters.compacted ?? 0),
     queueDepth: queue.size + (buffer?.size ?? 0),
     queueHighWater: queue.counters.highWater,
     overflows: queue.counters.overflows,
     lastAppliedVersion: counters.lastAppliedVersion,
+    lastExecutedAt: counters.seenExecutedAt,
     heldIncomplete: writer.heldCount(),
+    connection: guard.connection,
+    status: guard.status,
   });
 
   return {
@@ -243,44 +405,70 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     start() {
       if (!started && !cancelled) {
         started = true;
-        void requestReplay("boot");
+        liveness.start();
+        void startEpisode("boot", false);
       }
       return ready;
     },
-    getState: () => state,
+    getState: () => view,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    forceReplay: () => {
-      started = true;
-      return requestReplay("forced");
+    forceReplay() {
+      if (cancelled) return Promise.resolve();
+      if (!started) {
+        started = true;
+        liveness.start();
+      }
+      return startEpisode("forced by the app", true);
     },
     cancel() {
       if (cancelled) return;
       cancelled = true;
+      liveness.stop();
       cancelStreams();
       source.cancelPending();
       buffer?.close();
+      buffer = undefined;
       queue.close();
-      setState({ status: "idle", connection: "closed", replayProgress: undefined, reason: "cancelled" });
+      if (stableTimer !== undefined) timers.clearTimeout(stableTimer);
+      for (const [timer, wake] of sleepers) {
+        timers.clearTimeout(timer);
+        wake();
+      }
+      sleepers.clear();
+      dispatch({ type: "cancelled" });
       listeners.clear();
       rejectReady(new SyncError("SYNC_CANCELLED", "The pipeline was cancelled before its first consistent state."));
     },
     metrics,
     inspect: () => ({
-      state,
+      state: view,
       metrics: metrics(),
       ledger: { entities: ledgers.entities.stats(), events: ledgers.events.stats() },
       queueDepth: queue.size,
       openStreams: source.openStreams(),
-      replaying: replay !== undefined,
+      replaying: guard.inFlight,
+      config,
     }),
   };
 }
 
 function createSourceFromClient(options: SyncPipelineOptions, timers: Timers): SyncSource {
   if (options.client === undefined) throw new SyncError("SYNC_TORII_ERROR", "createSyncPipeline needs a `client` (a ToriiClient) or a `source`.");
-  const { client, world: _world, components: _components, ...sourceOptions } = options;
-  return createToriiSource(client, { ...sourceOptions, timers } as ToriiSourceOptions);
+  const { clause, worldAddresses, scopes, models, subscribeTimeoutMs, pageTimeoutMs } = options;
+  const sourceOptions: ToriiSourceOptions = {
+    timers,
+    ...(clause === undefined ? {} : { clause }),
+    ...(worldAddresses === undefined ? {} : { worldAddresses }),
+    ...(scopes === undefined ? {} : { scopes }),
+    ...(models === undefined ? {} : { models }),
+    ...(subscribeTimeoutMs === undefined ? {} : { subscribeTimeoutMs }),
+    ...(pageTimeoutMs === undefined ? {} : { pageTimeoutMs }),
+  };
+  return createToriiSource(options.client, sourceOptions);
 }
+
+// Re-exported for callers that compare versions with `metrics().lastAppliedVersion`.
+export { packVersion };

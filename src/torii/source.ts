@@ -97,11 +97,18 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
           ? client.onEntityUpdated(options.clause, worldAddresses, callback)
           : (client.onEventMessageUpdated as NonNullable<ToriiClientLike["onEventMessageUpdated"]>)(options.clause, worldAddresses, callback);
       open += 1;
-      return subscribeWithTimeout(subscribe, subscribeTimeoutMs, timers, `Subscribing to ${scope}`, () => {
-        if (!live) return;
-        live = false;
-        open -= 1;
-      });
+      return subscribeWithTimeout(
+        subscribe,
+        subscribeTimeoutMs,
+        timers,
+        `Subscribing to ${scope}`,
+        () => {
+          if (!live) return;
+          live = false;
+          open -= 1;
+        },
+        inFlight,
+      );
     },
   };
 }

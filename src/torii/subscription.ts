@@ -19,15 +19,23 @@ export function subscribeWithTimeout(
   timers: Timers,
   what: string,
   onCancel: () => void = () => undefined,
+  inFlight: Set<(error: SyncError) => void> = new Set(),
 ): Promise<StreamHandle> {
   return new Promise<StreamHandle>((resolve, reject) => {
     let settled = false;
-    const timer = timers.setTimeout(() => {
+    const abort = (error: SyncError): void => {
       if (settled) return;
       settled = true;
+      timers.clearTimeout(timer);
+      inFlight.delete(abort);
       onCancel();
-      reject(new SyncError("SYNC_SUBSCRIBE_TIMEOUT", `${what}: Torii did not confirm the subscription within ${timeoutMs} ms. Is Torii reachable?`));
-    }, timeoutMs);
+      reject(error);
+    };
+    const timer = timers.setTimeout(
+      () => abort(new SyncError("SYNC_SUBSCRIBE_TIMEOUT", `${what}: Torii did not confirm the subscription within ${timeoutMs} ms. Is Torii reachable?`)),
+      timeoutMs,
+    );
+    inFlight.add(abort);
     let pending: Promise<ToriiSubscriptionLike>;
     try {
       pending = subscribe();
@@ -42,15 +50,10 @@ export function subscribeWithTimeout(
         }
         settled = true;
         timers.clearTimeout(timer);
+        inFlight.delete(abort);
         resolve(idempotentHandle(subscription, onCancel));
       },
-      (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        timers.clearTimeout(timer);
-        onCancel();
-        reject(toSyncError(error, "SYNC_TORII_ERROR", `${what} failed`));
-      },
+      (error: unknown) => abort(toSyncError(error, "SYNC_TORII_ERROR", `${what} failed`)),
     );
   });
 }

@@ -79,10 +79,11 @@ describe("createSyncPipeline boot", () => {
     client.rows = Array.from({ length: 30 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i) }));
     client.cursorOverride = () => "same";
     const p = start({ pageLimit: 10 });
-    await settle();
+    // Three attempts (the default budget) with backoff between them, each stopping at the second page.
+    await vi.advanceTimersByTimeAsync(10_000);
     await expect(p.ready).rejects.toMatchObject({ code: "SYNC_REPEATED_CURSOR" });
-    expect(p.getState()).toMatchObject({ status: "error", canHardReload: true });
-    expect(client.pagesServed).toBe(2);
+    expect(p.getState()).toMatchObject({ status: "error", canHardReload: true, replayAttempts: 3 });
+    expect(client.pagesServed).toBe(6);
   });
 
   it("should keep an update that arrives while the snapshot is paged, and not let an older snapshot row overwrite it", async () => {

@@ -1,0 +1,141 @@
+import type { Timers } from "../clock";
+import { SyncError } from "../errors";
+import type { PageEnvironment } from "./environment";
+import type { Evidence } from "./reducer";
+
+export interface LivenessConfig {
+  /** Silence after which the server is probed. @default 30_000 */
+  readonly heartbeatTimeoutMs: number;
+  /** How often silence is checked. @default 5_000 */
+  readonly heartbeatCheckIntervalMs: number;
+  /** A probe that takes longer is evidence. @default 10_000 */
+  readonly probeTimeoutMs: number;
+}
+
+/**
+ * What a probe saw. `healthy`: the server answered and is not ahead of the ledger. `ahead`: the server has newer data
+ * than the client applied. `blind`: the server answered, but the probe cannot tell whether updates were missed.
+ */
+export type ProbeVerdict =
+  | { readonly kind: "healthy"; readonly lagMs: number }
+  | { readonly kind: "ahead"; readonly lagMs: number; readonly detail: string }
+  | { readonly kind: "blind" };
+
+export interface LivenessHooks {
+  /** Probing makes sense only while streaming with no replay running. */
+  canProbe(): boolean;
+  probe(): Promise<ProbeVerdict>;
+  onEvidence(evidence: Evidence, detail?: string): void;
+  onLag(lagMs: number): void;
+  /** Every probe, for metrics and tests. */
+  onProbe?(reason: string): void;
+}
+
+/**
+ * Silence is normal in a quiet world, so silence only starts a probe; evidence (a failed or hanging probe, a server
+ * ahead of the ledger, the network back, a long-hidden tab the probe cannot vouch for) is what moves the guard.
+ */
+export class LivenessMonitor {
+  private lastProgressAt: number;
+  private hiddenAt: number | undefined;
+  private timer: unknown;
+  private probing = false;
+  private running = false;
+  private detach: Array<() => void> = [];
+
+  constructor(
+    private readonly config: LivenessConfig,
+    private readonly timers: Timers,
+    private readonly environment: PageEnvironment,
+    private readonly hooks: LivenessHooks,
+  ) {
+    this.lastProgressAt = timers.now();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.lastProgressAt = this.timers.now();
+    this.detach = [
+      this.environment.onVisibilityChange((hidden) => this.onVisibility(hidden)),
+      this.environment.onOnline(() => this.hooks.onEvidence("online", "the browser is online again")),
+    ];
+    this.schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const detach of this.detach) detach();
+    this.detach = [];
+  }
+
+  /** The stream delivered something (or a replay finished): the silence clock restarts. */
+  noteProgress(): void {
+    this.lastProgressAt = this.timers.now();
+  }
+
+  /** Probe now, whatever the silence (e.g. the tab came back). */
+  probeNow(reason: string, onBlind?: () => void): void {
+    if (!this.running || this.probing || !this.hooks.canProbe()) return;
+    this.probing = true;
+    this.hooks.onProbe?.(reason);
+    let settled = false;
+    const deadline = this.timers.setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      this.probing = false;
+      if (this.running) this.hooks.onEvidence("probe_timeout", `no answer within ${this.config.probeTimeoutMs} ms`);
+    }, this.config.probeTimeoutMs);
+    const finish = (action: () => void): void => {
+      if (settled) return;
+      settled = true;
+      this.probing = false;
+      this.timers.clearTimeout(deadline);
+      if (this.running) action();
+    };
+    let probe: Promise<ProbeVerdict>;
+    try {
+      probe = this.hooks.probe();
+    } catch (error) {
+      probe = Promise.reject(error);
+    }
+    probe.then(
+      (verdict) =>
+        finish(() => {
+          if (verdict.kind === "ahead") {
+            this.hooks.onLag(verdict.lagMs);
+            this.hooks.onEvidence("server_ahead", verdict.detail);
+            return;
+          }
+          this.noteProgress();
+          if (verdict.kind === "healthy") this.hooks.onLag(verdict.lagMs);
+          else onBlind?.();
+        }),
+      (error: unknown) => finish(() => this.hooks.onEvidence("probe_failed", error instanceof SyncError ? error.message : String(error))),
+    );
+  }
+
+  private onVisibility(hidden: boolean): void {
+    const now = this.timers.now();
+    if (hidden) {
+      this.hiddenAt ??= now;
+      return;
+    }
+    const hiddenFor = this.hiddenAt === undefined ? 0 : now - this.hiddenAt;
+    this.hiddenAt = undefined;
+    if (hiddenFor <= this.config.heartbeatTimeoutMs) return;
+    // A probe that cannot see missed updates cannot vouch for a tab that slept: then the long absence is the evidence.
+    this.probeNow("visible after hidden", () => this.hooks.onEvidence("visible_after_hidden", `hidden for ${Math.round(hiddenFor / 1000)} s`));
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      if (this.timers.now() - this.lastProgressAt >= this.config.heartbeatTimeoutMs) this.probeNow("silence");
+      this.schedule();
+    }, this.config.heartbeatCheckIntervalMs);
+  }
+}

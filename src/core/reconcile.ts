@@ -1,0 +1,46 @@
+import type { EntityId } from "./entity-id";
+import type { EntityLedger } from "./ledger";
+import type { ModelTag } from "./types";
+import type { Version } from "./version";
+
+/** A model to remove because the authoritative snapshot no longer has it, at the version the client had. */
+export interface Removal {
+  readonly entityId: EntityId;
+  readonly model: ModelTag;
+  readonly version: Version;
+}
+
+export interface ReconcileLimits {
+  /**
+   * Largest share of the tracked entities one reconciliation may remove. Above it the snapshot is suspect (a Torii
+   * answering empty pages without an error), so nothing is removed and a warning is logged.
+   * @default 0.5
+   */
+  readonly maxRemovalRatio: number;
+  /** Below this many removals the ratio is not checked (small worlds legitimately lose half their armies). @default 20 */
+  readonly minRemovalsChecked: number;
+}
+
+export const RECONCILE_DEFAULTS: ReconcileLimits = { maxRemovalRatio: 0.5, minRemovalsChecked: 20 };
+
+/**
+ * Models that the ledger holds live but the full snapshot lacks: whole entities the snapshot did not list, and models
+ * missing from rows it did list (`missing`, noted while paging). Removing each at the version the client had means a
+ * newer update (released from the boot buffer afterwards) still recreates it.
+ */
+export function planRemovals(ledger: EntityLedger, seen: ReadonlySet<string>, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean): Removal[] {
+  const removals: Removal[] = [];
+  for (const entityId of ledger.entityIds()) {
+    if (seen.has(entityId)) continue;
+    for (const model of ledger.liveModels(entityId)) if (isSynced(model)) removals.push({ entityId, model, version: ledger.versionOf(entityId, model) });
+  }
+  for (const removal of missing) if (!ledger.isDeleted(removal.entityId, removal.model)) removals.push(removal);
+  return removals;
+}
+
+/** Whether a plan removes suspiciously much of what the client tracks. */
+export function isSuspicious(removals: readonly Removal[], trackedEntities: number, limits: ReconcileLimits): boolean {
+  if (removals.length < limits.minRemovalsChecked) return false;
+  const entities = new Set(removals.map((removal) => removal.entityId)).size;
+  return entities > trackedEntities * limits.maxRemovalRatio;
+}

@@ -1,0 +1,18 @@
+/** Guard settings, each overridable on its own. */
+export interface SyncGuardConfig {
+  /** Silence after which the guard probes the server (silence alone never replays). @default 30_000 */
+  readonly heartbeatTimeoutMs: number;
+  /** How often the guard checks for silence. @default 5_000 */
+  readonly heartbeatCheckIntervalMs: number;
+  /** Failed replays in a row before the status becomes `error`. @default 3 */
+  readonly maxReplayAttempts: number;
+  /** Entities per replay page. @default 40_000 */
+  readonly replayPageLimit: number;
+}
+
+export const SYNC_GUARD_DEFAULTS: SyncGuardConfig = {
+  heartbeatTimeoutMs: 30_000,
+  heartbeatCheckIntervalMs: 5_000,
+  maxReplayAttempts: 3,
+  replayPageLimit: 40_000,
+};
