@@ -15,6 +15,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: "react",
+          include: ["test/react/**/*.test.tsx"],
+          environment: "jsdom",
+          setupFiles: ["test/react/setup.ts"],
+        },
+      },
+      {
+        test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           environment: "node",

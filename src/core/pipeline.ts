@@ -78,6 +78,8 @@ export interface SyncPipeline {
   readonly ready: Promise<void>;
   getState(): SyncState;
   subscribe(listener: (state: SyncState, previous: SyncState) => void): () => void;
+  /** Called after each drain and state change: the moment to re-read `metrics()`. Returns the unsubscribe. */
+  subscribeMetrics(listener: () => void): () => void;
   /** Replay now, from any state (the way out of `error`); joins a replay already running. */
   forceReplay(): Promise<void>;
   /** Stop everything. Idempotent; leaves no timer, listener or stream behind. */
@@ -101,6 +103,10 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const counters: ApplyCounters = { applied: 0, droppedStale: 0, lastAppliedVersion: -1, lastExecutedAt: 0, seenExecutedAt: 0 };
   const base = emptyMetrics();
   const listeners = new Set<(state: SyncState, previous: SyncState) => void>();
+  const metricsListeners = new Set<() => void>();
+  const notifyMetrics = (): void => {
+    for (const listener of metricsListeners) listener();
+  };
   const reconcileLimits = { ...RECONCILE_DEFAULTS, ...options.reconcile };
 
   let guard: GuardState = INITIAL_GUARD_STATE;
@@ -138,6 +144,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     if (guard.status === "error" && previousGuard.status !== "error") rejectReady(guard.lastError ?? new SyncError("SYNC_REPLAY_BUDGET_SPENT", "The replay budget is spent."));
     options.onStateChange?.(view, previous);
     for (const listener of listeners) listener(view, previous);
+    notifyMetrics();
     return guard;
   };
 
@@ -158,6 +165,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       const before = counters.applied;
       apply(items);
       if (counters.applied > before) dispatch({ type: "applied", at: timers.now() });
+      else notifyMetrics();
     },
     onOverflow: (dropped) => onEvidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`),
   });
@@ -415,6 +423,10 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    subscribeMetrics(listener) {
+      metricsListeners.add(listener);
+      return () => metricsListeners.delete(listener);
+    },
     forceReplay() {
       if (cancelled) return Promise.resolve();
       if (!started) {
@@ -440,6 +452,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       sleepers.clear();
       dispatch({ type: "cancelled" });
       listeners.clear();
+      metricsListeners.clear();
       rejectReady(new SyncError("SYNC_CANCELLED", "The pipeline was cancelled before its first consistent state."));
     },
     metrics,

@@ -1,0 +1,93 @@
+import type { World } from "@dojoengine/recs";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../core/pipeline";
+import type { ComponentsInput } from "../core/writer/bindings";
+import type { ToriiClientLike } from "../torii/client-types";
+import { connectSyncStore, createSyncStore } from "../store/sync-store";
+import { SyncContext, type SyncContextValue } from "./sync-context";
+
+export type SyncProviderOptions = Omit<SyncPipelineOptions, "client" | "world" | "components" | "clause">;
+
+export interface SyncProviderProps {
+  /** The Torii client; with `world` and `components` the provider runs its own pipeline. */
+  readonly client?: ToriiClientLike;
+  readonly world?: World;
+  readonly components?: ComponentsInput;
+  /** Torii clause of the synced scope. Compared by value: a new object with the same content does not restart. */
+  readonly clause?: unknown;
+  /** Pipeline options. Callbacks may change identity freely: they never restart the pipeline. */
+  readonly options?: SyncProviderOptions;
+  /** A pipeline the app owns (started here, never cancelled here). Takes precedence over `client`. */
+  readonly pipeline?: SyncPipeline;
+  /** What "Reload page" does. @default location.reload() */
+  readonly onReload?: () => void;
+  readonly children?: ReactNode;
+}
+
+/**
+ * Runs the sync pipeline for the subtree and publishes its state through a per-provider store. It restarts only when
+ * `client`, `world` or `clause` really changes; StrictMode's double mount leaves exactly one live pipeline.
+ */
+export function SyncProvider(props: SyncProviderProps): ReactNode {
+  const { client, world, clause, pipeline: ownedByApp, children } = props;
+  const [store] = useState(() => createSyncStore());
+  const [pipeline, setPipeline] = useState<SyncPipeline | undefined>(undefined);
+  // The "latest ref" idiom: effects read the newest props without depending on their identity.
+  const latest = useRef(props);
+  latest.current = props;
+  const clauseKey = useMemo(() => stableKey(clause), [clause]);
+
+  useEffect(() => {
+    if (ownedByApp !== undefined) {
+      const disconnect = connectSyncStore(store, ownedByApp);
+      setPipeline(ownedByApp);
+      void ownedByApp.start();
+      return disconnect;
+    }
+    const current = latest.current;
+    if (client === undefined || world === undefined || current.components === undefined) return undefined;
+    const options = current.options ?? {};
+    const created = createSyncPipeline({
+      ...options,
+      client,
+      world,
+      components: current.components,
+      clause: current.clause,
+      onStateChange: (state, previous) => latest.current.options?.onStateChange?.(state, previous),
+    });
+    const disconnect = connectSyncStore(store, created);
+    setPipeline(created);
+    void created.start();
+    return () => {
+      disconnect();
+      created.cancel();
+      setPipeline((shown) => (shown === created ? undefined : shown));
+    };
+    // clauseKey stands for clause: the pipeline restarts when its content changes, not its identity.
+  }, [ownedByApp, client, world, clauseKey, store]);
+
+  const value = useMemo<SyncContextValue>(
+    () => ({
+      store,
+      pipeline,
+      reload: () => {
+        const onReload = latest.current.onReload;
+        if (onReload !== undefined) onReload();
+        else globalThis.location?.reload();
+      },
+    }),
+    [store, pipeline],
+  );
+  return <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
+}
+
+/** A value key for clauses: bigints and key order do not make two equal clauses look different. */
+function stableKey(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, inner: unknown) => {
+    if (typeof inner === "bigint") return `${inner}n`;
+    if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) {
+      return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return inner;
+  });
+}

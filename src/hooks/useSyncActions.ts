@@ -1,0 +1,20 @@
+import { useMemo } from "react";
+import { useSyncContext } from "../components/sync-context";
+import type { SyncPipeline } from "../core/pipeline";
+
+export interface SyncActions {
+  /** Replay now; the way out of `error`. Resolves when the replay ends (whatever its outcome: read the state). */
+  forceReplay(): Promise<void>;
+  /** Reload the page (or what `<SyncProvider onReload>` says). */
+  hardReload(): void;
+}
+
+export function useSyncActions(): SyncActions {
+  const { pipeline, reload } = useSyncContext("useSyncActions");
+  return useMemo(() => ({ forceReplay: () => pipeline?.forceReplay() ?? Promise.resolve(), hardReload: reload }), [pipeline, reload]);
+}
+
+/** The running pipeline (undefined until the provider's effect has started it). */
+export function useSyncPipeline(): SyncPipeline | undefined {
+  return useSyncContext("useSyncPipeline").pipeline;
+}
