@@ -7,3 +7,4 @@ export { useSyncActions, useSyncPipeline } from "./hooks/useSyncActions";
 export type { SyncActions } from "./hooks/useSyncActions";
 export { connectSyncStore, createSyncStore, EMPTY_METRICS_SUMMARY, summarizeMetrics } from "./store/index";
 export type { SyncMetricsSummary, SyncStore, SyncStoreState } from "./store/index";
+export { useMapArea, useMapData, useMapTile } from "./hooks/useMapData";

@@ -2,6 +2,7 @@ import type { World } from "@dojoengine/recs";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../core/pipeline";
 import type { ComponentsInput } from "../core/writer/bindings";
+import type { MapProjection } from "../map/projection";
 import type { ToriiClientLike } from "../torii/client-types";
 import { connectSyncStore, createSyncStore } from "../store/sync-store";
 import { SyncContext, type SyncContextValue } from "./sync-context";
@@ -21,6 +22,8 @@ export interface SyncProviderProps {
   readonly pipeline?: SyncPipeline;
   /** What "Reload page" does. @default location.reload() */
   readonly onReload?: () => void;
+  /** Map data derived from the ECS for `useMapData`, `useMapTile` and `useMapArea`; started and stopped with the provider. */
+  readonly map?: MapProjection;
   readonly children?: ReactNode;
 }
 
@@ -29,7 +32,7 @@ export interface SyncProviderProps {
  * `client`, `world` or `clause` really changes; StrictMode's double mount leaves exactly one live pipeline.
  */
 export function SyncProvider(props: SyncProviderProps): ReactNode {
-  const { client, world, clause, pipeline: ownedByApp, children } = props;
+  const { client, world, clause, pipeline: ownedByApp, map, children } = props;
   const [store] = useState(() => createSyncStore());
   const [pipeline, setPipeline] = useState<SyncPipeline | undefined>(undefined);
   // The "latest ref" idiom: effects read the newest props without depending on their identity.
@@ -66,6 +69,12 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
     // clauseKey stands for clause: the pipeline restarts when its content changes, not its identity.
   }, [ownedByApp, client, world, clauseKey, store]);
 
+  useEffect(() => {
+    if (map === undefined) return undefined;
+    map.start();
+    return () => map.stop();
+  }, [map]);
+
   const value = useMemo<SyncContextValue>(
     () => ({
       store,
@@ -75,8 +84,9 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
         if (onReload !== undefined) onReload();
         else globalThis.location?.reload();
       },
+      map,
     }),
-    [store, pipeline],
+    [store, pipeline, map],
   );
   return <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
 }

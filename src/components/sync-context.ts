@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { SyncPipeline } from "../core/pipeline";
+import type { MapProjection } from "../map/projection";
 import type { SyncStore } from "../store/sync-store";
 
 /** What <SyncProvider> shares: the store (state for rendering) and the pipeline (actions). */
@@ -7,6 +8,8 @@ export interface SyncContextValue {
   readonly store: SyncStore;
   readonly pipeline: SyncPipeline | undefined;
   readonly reload: () => void;
+  /** The map projection given to the provider, if any. */
+  readonly map: MapProjection | undefined;
 }
 
 export const SyncContext = createContext<SyncContextValue | null>(null);

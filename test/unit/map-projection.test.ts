@@ -1,0 +1,142 @@
+import { createWorld, defineComponent, getComponentValue, Has, removeComponent, runQuery, setComponent, Type as RecsType, updateComponent, type Entity } from "@dojoengine/recs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { defineMapProjection, type MapItem, type MapSnapshot } from "../../src/map/projection";
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
+
+function setup() {
+  const world = createWorld();
+  const Army = defineComponent(world, { owner: RecsType.BigInt, x: RecsType.Number, y: RecsType.Number, troops: RecsType.Number }, { metadata: { namespace: "t", name: "Army" } });
+  const Structure = defineComponent(world, { owner: RecsType.BigInt, coord: { x: RecsType.Number, y: RecsType.Number }, level: RecsType.Number }, { metadata: { namespace: "t", name: "Structure" } });
+  const projection = defineMapProjection({
+    layers: {
+      armies: { component: Army, position: (v) => ({ x: v.x as number, y: v.y as number }), fields: (v) => ({ owner: v.owner, troops: v.troops }) },
+      structures: {
+        component: Structure,
+        position: (v) => v.coord as { x: number; y: number },
+        fields: (v) => ({ owner: v.owner, level: v.level }),
+      },
+    },
+  });
+  return { world, Army, Structure, projection };
+}
+
+const e = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Entity;
+const flush = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+
+describe("defineMapProjection", () => {
+  it("should keep the entity and tile indexes exact through create, move, partial update, delete and recreate", async () => {
+    const { Army, projection } = setup();
+    projection.start();
+    setComponent(Army, e(1), { owner: 7n, x: 3, y: 4, troops: 100 });
+    await flush();
+    let map = projection.getSnapshot();
+    expect(map.tile(3, 4)?.layers.armies?.map((item) => item.entity)).toEqual([e(1)]);
+    expect(map.item("armies", e(1))).toMatchObject({ x: 3, y: 4, fields: { owner: 7n, troops: 100 } });
+
+    const before = map;
+    updateComponent(Army, e(1), { x: 5 });
+    await flush();
+    map = projection.getSnapshot();
+    expect(map.tile(3, 4)).toBeUndefined();
+    expect(map.tile(5, 4)?.layers.armies).toHaveLength(1);
+    // The old snapshot is untouched.
+    expect(before.tile(3, 4)?.layers.armies).toHaveLength(1);
+    expect(before.tile(5, 4)).toBeUndefined();
+
+    updateComponent(Army, e(1), { troops: 90 });
+    await flush();
+    expect(projection.getSnapshot().item("armies", e(1))?.fields).toEqual({ owner: 7n, troops: 90 });
+
+    removeComponent(Army, e(1));
+    await flush();
+    expect(projection.getSnapshot().tile(5, 4)).toBeUndefined();
+    expect(projection.getSnapshot().counts.armies).toBe(0);
+
+    setComponent(Army, e(1), { owner: 8n, x: 1, y: 1, troops: 5 });
+    await flush();
+    expect(projection.getSnapshot().item("armies", e(1))?.fields).toEqual({ owner: 8n, troops: 5 });
+    projection.stop();
+  });
+
+  it("should keep a tile's identity when another tile changes, and notify once per batch", async () => {
+    const { Army, Structure, projection } = setup();
+    setComponent(Structure, e(10), { owner: 1n, coord: { x: 0, y: 0 }, level: 1 });
+    projection.start();
+    let notified = 0;
+    projection.subscribe(() => {
+      notified += 1;
+    });
+    const tile = projection.getSnapshot().tile(0, 0);
+    for (let i = 0; i < 50; i += 1) setComponent(Army, e(100 + i), { owner: 2n, x: 10 + i, y: 10, troops: i });
+    await flush();
+    expect(notified).toBe(1);
+    expect(projection.getSnapshot().tile(0, 0)).toBe(tile);
+    expect(projection.getSnapshot().area({ minX: 10, minY: 10, maxX: 19, maxY: 10 })).toHaveLength(10);
+    projection.stop();
+  });
+
+  it("should stop following RECS after stop()", async () => {
+    const { Army, projection } = setup();
+    projection.start();
+    projection.stop();
+    setComponent(Army, e(1), { owner: 1n, x: 1, y: 1, troops: 1 });
+    await flush();
+    expect(projection.getSnapshot().counts.armies).toBe(0);
+    expect(Army.update$.observers?.length ?? 0).toBe(0);
+  });
+
+  it("should equal a projection rebuilt from scratch with runQuery after any sequence of RECS writes (property)", async () => {
+    const write = fc.oneof(
+      fc.record({ op: fc.constant("set" as const), id: fc.nat(15), x: fc.integer({ min: -3, max: 3 }), y: fc.integer({ min: -3, max: 3 }), troops: fc.nat(9) }),
+      fc.record({ op: fc.constant("move" as const), id: fc.nat(15), x: fc.integer({ min: -3, max: 3 }) }),
+      fc.record({ op: fc.constant("troops" as const), id: fc.nat(15), troops: fc.nat(9) }),
+      fc.record({ op: fc.constant("remove" as const), id: fc.nat(15) }),
+      fc.record({ op: fc.constant("structure" as const), id: fc.nat(15), x: fc.integer({ min: -3, max: 3 }), y: fc.integer({ min: -3, max: 3 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(write, { maxLength: 60 }), fc.nat(60), async (writes, startAt) => {
+        const { world, Army, Structure, projection } = setup();
+        for (const [index, w] of writes.entries()) {
+          if (index === startAt) projection.start();
+          const id = e(w.id);
+          if (w.op === "set") setComponent(Army, id, { owner: 1n, x: w.x, y: w.y, troops: w.troops });
+          else if (w.op === "move" && getComponentValue(Army, id) !== undefined) updateComponent(Army, id, { x: w.x });
+          else if (w.op === "troops" && getComponentValue(Army, id) !== undefined) updateComponent(Army, id, { troops: w.troops });
+          else if (w.op === "remove") removeComponent(Army, id);
+          else if (w.op === "structure") setComponent(Structure, id, { owner: 2n, coord: { x: w.x, y: w.y }, level: 1 });
+          if (index % 7 === 0) await flush();
+        }
+        projection.start();
+        await flush();
+        expect(describeMap(projection.getSnapshot())).toEqual(rebuild(world, Army, Structure));
+        projection.stop();
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+type Row = string;
+function describeMap(map: MapSnapshot): Row[] {
+  const rows: Row[] = [];
+  for (const tile of map.tiles()) for (const [layer, items] of Object.entries(tile.layers)) for (const item of items) rows.push(rowOf(layer, item));
+  return rows.sort();
+}
+function rowOf(layer: string, item: Pick<MapItem, "entity" | "x" | "y" | "fields">): Row {
+  return `${layer}|${item.entity}|${item.x},${item.y}|${JSON.stringify(item.fields, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`;
+}
+function rebuild(world: ReturnType<typeof setup>["world"], Army: ReturnType<typeof setup>["Army"], Structure: ReturnType<typeof setup>["Structure"]): Row[] {
+  void world;
+  const rows: Row[] = [];
+  for (const entity of runQuery([Has(Army)])) {
+    const v = getComponentValue(Army, entity);
+    if (v !== undefined) rows.push(rowOf("armies", { entity, x: v.x, y: v.y, fields: { owner: v.owner, troops: v.troops } }));
+  }
+  for (const entity of runQuery([Has(Structure)])) {
+    const v = getComponentValue(Structure, entity);
+    if (v !== undefined) rows.push(rowOf("structures", { entity, x: v.coord.x, y: v.coord.y, fields: { owner: v.owner, level: v.level } }));
+  }
+  return rows.sort();
+}
