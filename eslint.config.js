@@ -35,7 +35,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ["*.config.ts", "*.config.js", "eslint.config.js", ".storybook/**"],
+    // Config files and Storybook's CSF need a default export.
+    files: ["*.config.ts", "*.config.js", "eslint.config.js", ".storybook/**", "**/*.stories.tsx"],
     rules: { "no-restricted-syntax": "off" },
   },
 );

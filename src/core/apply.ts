@@ -55,21 +55,21 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
           } else counters.droppedStale += 1;
         }
         if (pending.members.size === 0) continue;
-        const converted = writer.convert(binding, entityId, [...pending.members].map(([member, { value }]) => [member, value] as const));
+        const converted = writer.convertPending(binding, entityId, pending.members);
         for (const error of converted.errors) onRejected(error);
-        if (converted.values.size === 0) continue;
-        const versions = new Map<string, Version>();
-        for (const member of converted.values.keys()) versions.set(member, (pending.members.get(member) as { version: Version }).version);
-        const admitted = ledger.admitWrite(entityId, model, versions, writer.isComplete(binding, versions.keys()));
+        const versions = converted.versions;
+        if (versions.size === 0) continue;
+        const admitted = ledger.admitWrite(entityId, model, versions, writer.isComplete(binding, versions));
         if (admitted.size === 0) {
           counters.droppedStale += 1;
           continue;
         }
-        const values = new Map<string, unknown>();
-        for (const member of admitted) {
-          values.set(member, converted.values.get(member));
-          counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, versions.get(member) as Version);
+        let values = converted.values;
+        if (admitted.size !== versions.size) {
+          values = new Map();
+          for (const member of admitted) values.set(member, converted.values.get(member));
         }
+        for (const member of admitted) counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, versions.get(member) as Version);
         writer.write(binding, entityId, values);
         counters.applied += 1;
         landed = true;

@@ -24,3 +24,21 @@ function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
   return typeof value;
 }
+
+const ID_CACHE_LIMIT = 100_000;
+const idCache = new Map<string, EntityId>();
+
+/**
+ * `normalizeEntityId` with a bounded memo: the same few thousand entities arrive again and again in a stream, and a
+ * Map hit costs a fraction of the regex and padding.
+ */
+export function normalizeEntityIdCached(raw: unknown): EntityId {
+  if (typeof raw === "string") {
+    const hit = idCache.get(raw);
+    if (hit !== undefined) return hit;
+  }
+  const id = normalizeEntityId(raw);
+  if (idCache.size >= ID_CACHE_LIMIT) idCache.clear();
+  idCache.set(raw as string, id);
+  return id;
+}

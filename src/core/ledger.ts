@@ -131,6 +131,15 @@ export class EntityLedger {
     return record === undefined ? NO_VERSION : newestOf(record);
   }
 
+  /** The newest version applied to any model of the entity (its deletes included), or `NO_VERSION`. */
+  newestOfEntity(entityId: EntityId): Version {
+    const entity = this.entities.get(entityId);
+    if (entity === undefined) return NO_VERSION;
+    let newest = entity.floor;
+    for (const record of entity.models.values()) newest = Math.max(newest, newestOf(record));
+    return newest;
+  }
+
   isDeleted(entityId: EntityId, model: ModelTag): boolean {
     return this.entities.get(entityId)?.models.get(model)?.deleted ?? false;
   }

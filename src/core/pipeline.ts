@@ -20,7 +20,8 @@ import type { NormalizedEntity, StreamHandle, SyncSource } from "./source-types"
 import type { SyncState } from "./state";
 import { SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
 import type { LedgerScope, SyncUpdate } from "./types";
-import { createVersionPolicy, packVersion } from "./version";
+import type { EntityId } from "./entity-id";
+import { createVersionPolicy, NO_VERSION, packVersion, versionMajor } from "./version";
 import type { ComponentsInput } from "./writer/bindings";
 import { RecsWriter } from "./writer/recs-writer";
 
@@ -80,6 +81,10 @@ export interface SyncPipeline {
   subscribe(listener: (state: SyncState, previous: SyncState) => void): () => void;
   /** Called after each drain and state change: the moment to re-read `metrics()`. Returns the unsubscribe. */
   subscribeMetrics(listener: () => void): () => void;
+  /** Called after each drain with the entities whose changes landed. Returns the unsubscribe. */
+  subscribeApplied?(listener: (entityIds: readonly EntityId[]) => void): () => void;
+  /** The newest version the ledger applied to an entity (entities scope), as a block timestamp in seconds, if any. */
+  entityVersion?(entityId: EntityId): number | undefined;
   /** Replay now, from any state (the way out of `error`); joins a replay already running. */
   forceReplay(): Promise<void>;
   /** Stop everything. Idempotent; leaves no timer, listener or stream behind. */
@@ -104,6 +109,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const base = emptyMetrics();
   const listeners = new Set<(state: SyncState, previous: SyncState) => void>();
   const metricsListeners = new Set<() => void>();
+  const appliedListeners = new Set<(entityIds: readonly EntityId[]) => void>();
   const notifyMetrics = (): void => {
     for (const listener of metricsListeners) listener();
   };
@@ -164,6 +170,10 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     apply: (items) => {
       const before = counters.applied;
       apply(items);
+      if (appliedListeners.size > 0 && counters.applied > before) {
+        const ids = items.map((item) => item.entityId);
+        for (const listener of appliedListeners) listener(ids);
+      }
       if (counters.applied > before) dispatch({ type: "applied", at: timers.now() });
       else notifyMetrics();
     },
@@ -427,6 +437,14 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       metricsListeners.add(listener);
       return () => metricsListeners.delete(listener);
     },
+    subscribeApplied(listener) {
+      appliedListeners.add(listener);
+      return () => appliedListeners.delete(listener);
+    },
+    entityVersion(entityId) {
+      const version = ledgers.entities.newestOfEntity(entityId);
+      return version === NO_VERSION ? undefined : versionMajor(version);
+    },
     forceReplay() {
       if (cancelled) return Promise.resolve();
       if (!started) {
@@ -453,6 +471,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       dispatch({ type: "cancelled" });
       listeners.clear();
       metricsListeners.clear();
+      appliedListeners.clear();
       rejectReady(new SyncError("SYNC_CANCELLED", "The pipeline was cancelled before its first consistent state."));
     },
     metrics,

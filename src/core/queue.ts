@@ -4,10 +4,10 @@ import type { EntityId } from "./entity-id";
 import type { LedgerScope, ModelTag, ToriiValue, UpdateOrigin } from "./types";
 import type { Version } from "./version";
 
-/** A member value waiting to be applied, with the version of the update that carried it. */
+/** A member value waiting to be applied, with the version of the update that carried it. Mutated in place by merges. */
 export interface PendingMember {
-  readonly value: ToriiValue;
-  readonly version: Version;
+  value: ToriiValue;
+  version: Version;
 }
 
 /** Everything pending for one model: the newest delete, then member writes no older than it. */
@@ -219,15 +219,19 @@ export class UpdateQueue {
       this.counters.superseded += 1;
       return;
     }
+    const version = change.version;
+    const queuedMembers = pending.members;
     let superseded = false;
-    for (const [member, value] of change.members) {
-      const queued = pending.members.get(member);
-      if (queued !== undefined && change.version < queued.version) {
-        superseded = true;
-        continue;
+    // forEach, and entries updated in place: this loop runs for every member of every update of a burst.
+    change.members.forEach((value, member) => {
+      const queued = queuedMembers.get(member);
+      if (queued === undefined) queuedMembers.set(member, { value, version });
+      else if (version < queued.version) superseded = true;
+      else {
+        queued.value = value;
+        queued.version = version;
       }
-      pending.members.set(member, { value, version: change.version });
-    }
+    });
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
     if (superseded) this.counters.superseded += 1;
   }

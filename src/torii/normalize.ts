@@ -1,4 +1,4 @@
-import { isZeroEntityId, normalizeEntityId } from "../core/entity-id";
+import { isZeroEntityId, normalizeEntityIdCached } from "../core/entity-id";
 import { SyncError } from "../core/errors";
 import type { LedgerScope, ModelChange, ModelTag, SyncUpdate, UpdateMeta, UpdateOrigin } from "../core/types";
 import { MAX_VERSION_MAJOR } from "../core/version";
@@ -12,6 +12,15 @@ export type NormalizedEntity =
   | { readonly kind: "rejected"; readonly errors: readonly SyncError[] };
 
 const MODEL_TAG = /^[A-Za-z0-9_]{1,128}-[A-Za-z0-9_]{1,128}$/;
+/** Tags already checked: a stream repeats the same few model names. */
+const knownTags = new Set<string>();
+
+function checkTag(tag: string): void {
+  if (knownTags.has(tag)) return;
+  if (FORBIDDEN_KEYS.has(tag)) throw new SyncError("SYNC_FORBIDDEN_KEY", `Model name "${tag}" is not allowed.`);
+  if (!MODEL_TAG.test(tag)) throw new SyncError("SYNC_BAD_PAYLOAD", `Model name ${JSON.stringify(tag.slice(0, 80))} is not a "namespace-Model" tag.`);
+  if (knownTags.size < 10_000) knownTags.add(tag);
+}
 
 /**
  * Turn what the Torii client hands over into a SyncUpdate. A malformed model is rejected alone and the rest of the
@@ -29,7 +38,7 @@ export function normalizeEntity(raw: unknown, scope: LedgerScope, origin: Update
   let entityId;
   let meta: UpdateMeta;
   try {
-    entityId = normalizeEntityId(entity.hashed_keys);
+    entityId = normalizeEntityIdCached(entity.hashed_keys);
     meta = { executedAt: readTimestamp(entity.executed_at, "executed_at"), updatedAt: readTimestamp(entity.updated_at, "updated_at") };
   } catch (error) {
     return rejected(error as SyncError);
@@ -42,8 +51,7 @@ export function normalizeEntity(raw: unknown, scope: LedgerScope, origin: Update
   const errors: SyncError[] = [];
   for (const tag of Object.keys(models)) {
     try {
-      if (FORBIDDEN_KEYS.has(tag)) throw new SyncError("SYNC_FORBIDDEN_KEY", `Model name "${tag}" is not allowed.`);
-      if (!MODEL_TAG.test(tag)) throw new SyncError("SYNC_BAD_PAYLOAD", `Model name ${JSON.stringify(tag.slice(0, 80))} is not a "namespace-Model" tag.`);
+      checkTag(tag);
       const body = (models as Record<string, unknown>)[tag];
       const members = validateMembers(body, tag);
       changes.set(tag, members.size === 0 ? { kind: "delete" } : { kind: "write", members });

@@ -6,8 +6,9 @@ const VALUE_KINDS: ReadonlySet<string> = new Set(["primitive", "struct", "enum",
 const MAX_DEPTH = 32;
 
 /**
- * Check that a member value has the shape the Torii client decodes (`{ type, type_name, value, key }`, recursively),
- * before anything reads it. Types against the component schema are checked later, by the writer.
+ * Check that a member value has the shape the Torii client decodes (`{ type, type_name, value, key }`, recursively).
+ * The stream path checks only the top level (`validateMembers`) and leaves the depth to the writer, which walks every
+ * value it converts anyway: most stream updates are compacted away before they are applied and never need it.
  */
 export function validateToriiValue(raw: unknown, where: string, depth = 0): ToriiValue {
   if (depth > MAX_DEPTH) throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: value nested deeper than ${MAX_DEPTH} levels.`);
@@ -22,8 +23,14 @@ export function validateToriiValue(raw: unknown, where: string, depth = 0): Tori
   const next = depth + 1;
   switch (ty.type) {
     case "primitive":
-      if (!["number", "string", "boolean", "bigint"].includes(typeof ty.value) && ty.value !== null) {
-        throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: a primitive holds a number, string or bool.`);
+      switch (typeof ty.value) {
+        case "number":
+        case "string":
+        case "boolean":
+        case "bigint":
+          break;
+        default:
+          if (ty.value !== null) throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: a primitive holds a number, string or bool.`);
       }
       if (typeof ty.value === "number" && !Number.isFinite(ty.value)) throw new SyncError("SYNC_BAD_VALUE", `${where}: ${ty.value} is not a finite number.`);
       break;
@@ -31,7 +38,7 @@ export function validateToriiValue(raw: unknown, where: string, depth = 0): Tori
       if (typeof ty.value !== "string") throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: a bytearray holds a string.`);
       break;
     case "struct":
-      validateMembers(ty.value, where, next);
+      validateMembers(ty.value, where, Math.max(1, next));
       break;
     case "enum": {
       const inner = ty.value as { option?: unknown; value?: unknown } | null;
@@ -50,13 +57,28 @@ export function validateToriiValue(raw: unknown, where: string, depth = 0): Tori
   return raw as ToriiValue;
 }
 
-/** Validate an object of member values and return them as a Map, so no member name can reach a prototype. */
+/**
+ * Check the top level of an object of member values and return them as a Map, so no member name can reach a
+ * prototype. Each member must look like a Torii value; its inside is checked by the writer when it is converted.
+ */
 export function validateMembers(raw: unknown, where: string, depth = 0): Map<string, ToriiValue> {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: expected an object of members.`);
   const members = new Map<string, ToriiValue>();
-  for (const name of Object.keys(raw)) {
+  for (const name in raw) {
+    if (!Object.hasOwn(raw, name)) continue;
     if (FORBIDDEN_KEYS.has(name)) throw new SyncError("SYNC_FORBIDDEN_KEY", `${where}: member name "${name}" is not allowed.`);
-    members.set(name, validateToriiValue((raw as Record<string, unknown>)[name], `${where}.${name}`, depth));
+    const value = (raw as Record<string, unknown>)[name];
+    members.set(name, depth === 0 ? checkShape(value, `${where}.${name}`) : validateToriiValue(value, `${where}.${name}`, depth));
   }
   return members;
+}
+
+function checkShape(raw: unknown, where: string): ToriiValue {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: a member must be a Torii value object { type, type_name, value }.`);
+  }
+  const ty = raw as { type?: unknown; type_name?: unknown };
+  if (typeof ty.type !== "string" || !VALUE_KINDS.has(ty.type)) throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: unknown value type ${JSON.stringify(ty.type)}.`);
+  if (typeof ty.type_name !== "string") throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: missing type_name.`);
+  return raw as ToriiValue;
 }

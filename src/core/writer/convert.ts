@@ -33,6 +33,10 @@ const ARRAY_TO_ELEMENT: ReadonlyMap<RecsType, RecsType> = new Map([
  * for Option `None`, nested objects for nested schemas. Throws a SyncError with a code on any mismatch.
  */
 export function convertValue(schemaType: SchemaType, ty: ToriiValue, where: string): unknown {
+  // Only the top level of a stream value was checked on arrival: everything below is checked here, as it is read.
+  if (ty === null || typeof ty !== "object" || typeof ty.type !== "string" || typeof ty.type_name !== "string") {
+    throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: expected a Torii value { type, type_name, value }, got ${describeValue(ty)}.`);
+  }
   if (typeof schemaType === "object") return convertStruct(schemaType, ty, where);
   if (ty.type === "enum" && ty.type_name.startsWith("Option")) {
     const { option, payload } = readEnum(ty, where);
@@ -85,6 +89,9 @@ function convertStruct(schema: Schema, ty: ToriiValue, where: string): Record<st
 /** For `Type.T`: the shape follows the value, since the schema says nothing. */
 function convertGeneric(ty: ToriiValue, where: string, depth: number): unknown {
   if (depth > 32) throw new SyncError("SYNC_BAD_VALUE", `${where}: value nested deeper than 32 levels.`);
+  if (ty === null || typeof ty !== "object" || typeof ty.type !== "string" || typeof ty.type_name !== "string") {
+    throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: expected a Torii value { type, type_name, value }, got ${describeValue(ty)}.`);
+  }
   switch (ty.type) {
     case "primitive":
       if (typeof ty.value === "boolean" || ty.value === null) return ty.value;
@@ -104,6 +111,7 @@ function convertGeneric(ty: ToriiValue, where: string, depth: number): unknown {
     case "struct": {
       if (ty.value === null || typeof ty.value !== "object") throw mismatch(where, "a struct", ty);
       const result: Record<string, unknown> = {};
+      if (Array.isArray(ty.value)) throw mismatch(where, "a struct", ty);
       for (const [name, child] of Object.entries(ty.value as Record<string, ToriiValue>)) {
         if (FORBIDDEN_KEYS.has(name)) throw new SyncError("SYNC_FORBIDDEN_KEY", `${where}: member name "${name}" is not allowed.`);
         result[name] = convertGeneric(child, `${where}.${name}`, depth + 1);

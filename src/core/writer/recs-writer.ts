@@ -12,6 +12,14 @@ export interface ConvertedMembers {
   readonly unknownMembers: string[];
 }
 
+export interface PendingConversion {
+  readonly values: Map<string, unknown>;
+  readonly versions: Map<string, number>;
+  readonly errors: readonly SyncError[];
+}
+
+const NO_ERRORS: readonly SyncError[] = [];
+
 export interface WriterCounters {
   writes: number;
   removes: number;
@@ -42,9 +50,9 @@ export class RecsWriter {
   }
 
   /** Whether the members cover the whole schema (a full write). */
-  isComplete(binding: ComponentBinding, members: Iterable<string>): boolean {
-    const present = new Set(members);
-    return binding.fields.every((field) => present.has(field));
+  isComplete(binding: ComponentBinding, members: ReadonlyMap<string, unknown>): boolean {
+    for (const field of binding.fields) if (!members.has(field)) return false;
+    return true;
   }
 
   convert(binding: ComponentBinding, entityId: EntityId, members: Iterable<readonly [string, ToriiValue]>): ConvertedMembers {
@@ -67,6 +75,25 @@ export class RecsWriter {
     return { values, errors, unknownMembers };
   }
 
+  /** Convert queued members, keeping the version of each member that converted. */
+  convertPending(binding: ComponentBinding, entityId: EntityId, members: ReadonlyMap<string, { readonly value: ToriiValue; readonly version: number }>): PendingConversion {
+    const values = new Map<string, unknown>();
+    const versions = new Map<string, number>();
+    let errors: SyncError[] | undefined;
+    const schema = binding.component.schema;
+    for (const [member, { value, version }] of members) {
+      if (!Object.hasOwn(schema, member)) continue;
+      try {
+        values.set(member, convertValue(schema[member] as RecsType | Schema, value, `${binding.model}.${member}`));
+        versions.set(member, version);
+      } catch (error) {
+        if (!(error instanceof SyncError)) throw error;
+        (errors ??= []).push(new SyncError(error.code, error.message, { entityId, model: binding.model, member, cause: error }));
+      }
+    }
+    return { values, versions, errors: errors ?? NO_ERRORS };
+  }
+
   /** Write converted members: an update of a live component, or (part of) a new one, written once complete. */
   write(binding: ComponentBinding, entityId: EntityId, values: ReadonlyMap<string, unknown>): void {
     if (values.size === 0) return;
@@ -78,6 +105,12 @@ export class RecsWriter {
       return;
     }
     let heldForModel = this.held.get(binding.model);
+    // The common case, a whole first write: straight to RECS, nothing held.
+    if (heldForModel?.has(entityId) !== true && binding.required.every((field) => values.has(field))) {
+      setComponent(component, entity, Object.fromEntries(values) as never);
+      this.counters.writes += 1;
+      return;
+    }
     const pending = heldForModel?.get(entityId) ?? new Map<string, unknown>();
     for (const [member, value] of values) pending.set(member, value);
     if (binding.required.every((field) => pending.has(field))) {

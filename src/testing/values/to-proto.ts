@@ -1,0 +1,118 @@
+import type { Member, Primitive, Struct, Ty } from "@dojoengine/grpc";
+import { FakeToriiError } from "../errors";
+import { toBytes, toSignedBytes } from "../protocol/felt";
+import type { EnumValue, MemberDef, PrimitiveName, TypeDef, Value } from "../schema/types";
+import { defaultValue } from "./normalize";
+
+const UNIT_TY: Ty = { ty_type: { oneofKind: "tuple", tuple: { children: [] } } };
+
+function broken(message: string): never {
+  throw new FakeToriiError("FAKE_TORII_BAD_ENTITY", message);
+}
+
+function primitiveTy(name: PrimitiveName, value: Value): Ty {
+  const big = (): bigint => {
+    if (typeof value !== "string" && typeof value !== "number") broken(`${name} value ${String(value)} is not numeric`);
+    return BigInt(value);
+  };
+  const num = (): number => {
+    if (typeof value !== "number") broken(`${name} value ${String(value)} is not a number`);
+    return value;
+  };
+  let primitive: Primitive["primitive_type"];
+  // Byte widths match what real Torii sends: the client refuses any other length for u128/u256/i128.
+  switch (name) {
+    case "u8":
+      primitive = { oneofKind: "u8", u8: num() };
+      break;
+    case "u16":
+      primitive = { oneofKind: "u16", u16: num() };
+      break;
+    case "u32":
+      primitive = { oneofKind: "u32", u32: num() };
+      break;
+    case "i8":
+      primitive = { oneofKind: "i8", i8: num() };
+      break;
+    case "i16":
+      primitive = { oneofKind: "i16", i16: num() };
+      break;
+    case "i32":
+      primitive = { oneofKind: "i32", i32: num() };
+      break;
+    case "u64":
+      primitive = { oneofKind: "u64", u64: big() };
+      break;
+    case "i64":
+      primitive = { oneofKind: "i64", i64: big() };
+      break;
+    case "u128":
+      primitive = { oneofKind: "u128", u128: toBytes(big(), 16) };
+      break;
+    case "i128":
+      primitive = { oneofKind: "i128", i128: toSignedBytes(big(), 16) };
+      break;
+    case "u256":
+      primitive = { oneofKind: "u256", u256: toBytes(big(), 32) };
+      break;
+    case "felt252":
+      primitive = { oneofKind: "felt252", felt252: toBytes(big(), 32) };
+      break;
+    case "ClassHash":
+      primitive = { oneofKind: "class_hash", class_hash: toBytes(big(), 32) };
+      break;
+    case "ContractAddress":
+      primitive = { oneofKind: "contract_address", contract_address: toBytes(big(), 32) };
+      break;
+    case "EthAddress":
+      primitive = { oneofKind: "eth_address", eth_address: toBytes(big(), 20) };
+      break;
+    case "bool":
+      if (typeof value !== "boolean") broken(`bool value ${String(value)} is not a boolean`);
+      primitive = { oneofKind: "bool", bool: value };
+      break;
+  }
+  return { ty_type: { oneofKind: "primitive", primitive: { primitive_type: primitive } } };
+}
+
+function isEnumValue(value: Value): value is EnumValue {
+  return typeof value === "object" && value !== null && typeof value["option"] === "string" && "value" in value;
+}
+
+/** Encodes a canonical value of `type` as the protobuf `Ty` Torii puts on the wire. */
+export function toProtoTy(type: TypeDef, value: Value): Ty {
+  switch (type.kind) {
+    case "primitive":
+      return primitiveTy(type.name, value);
+    case "bytearray":
+      if (typeof value !== "string") broken(`ByteArray value ${String(value)} is not a string`);
+      return { ty_type: { oneofKind: "bytearray", bytearray: value } };
+    case "struct": {
+      if (typeof value !== "object" || value === null) broken(`struct ${type.name} value is not an object`);
+      const record = value as Readonly<Record<string, Value>>;
+      return { ty_type: { oneofKind: "struct", struct: toProtoStruct(type.name, type.members, record) } };
+    }
+    case "enum": {
+      if (!isEnumValue(value)) broken(`enum ${type.name} value is not { option, value }`);
+      const index = type.options.findIndex((o) => o.name === value.option);
+      if (index < 0) broken(`enum ${type.name} has no option ${value.option}`);
+      // Every option carries a type (the client refuses an option without one); unselected payloads get zero values.
+      const options = type.options.map((o, i) => ({
+        name: o.name,
+        ty: o.type === undefined ? UNIT_TY : toProtoTy(o.type, i === index ? value.value : defaultValue(o.type)),
+      }));
+      return { ty_type: { oneofKind: "enum", enum: { name: type.name, option: index, options } } };
+    }
+  }
+}
+
+/** A struct holding the given members; members absent from `values` are left out (a partial member update). */
+export function toProtoStruct(name: string, members: readonly MemberDef[], values: Readonly<Record<string, Value>>): Struct {
+  const children: Member[] = [];
+  for (const m of members) {
+    const value = values[m.name];
+    if (value === undefined) continue;
+    children.push({ name: m.name, ty: toProtoTy(m.type, value), key: m.key === true });
+  }
+  return { name, children };
+}
