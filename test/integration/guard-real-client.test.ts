@@ -1,0 +1,111 @@
+import { createWorld } from "@dojoengine/recs";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/core/pipeline";
+import type { SyncStatus } from "../../src/core/state";
+import type { ToriiClientLike } from "../../src/torii/client-types";
+import { connectToriiClient, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "torii-sync-guard/testing";
+import { diffWorld } from "../support/compare-world";
+
+let fake: FakeTorii | undefined;
+let client: WasmToriiClient | undefined;
+let pipeline: SyncPipeline | undefined;
+
+afterEach(async () => {
+  pipeline?.cancel();
+  pipeline = undefined;
+  client?.free();
+  client = undefined;
+  await fake?.close();
+  fake = undefined;
+});
+
+// Short liveness timings so the real-time tests stay short; the fake-timer unit tests cover the defaults.
+const FAST_GUARD = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, maxReplayAttempts: 3, replayPageLimit: 25 };
+
+async function boot(seed: number, extra: (fake: FakeTorii) => Partial<SyncPipelineOptions> = () => ({})) {
+  fake = await startFakeTorii({ seed, world: { seed } });
+  client = await connectToriiClient(fake);
+  const components = defineBlitzComponents(createWorld());
+  const statuses: SyncStatus[] = [];
+  pipeline = createSyncPipeline({
+    client: client as unknown as ToriiClientLike,
+    world: createWorld(),
+    components,
+    worldAddresses: [fake.worldAddress],
+    guard: FAST_GUARD,
+    backoff: { baseMs: 50, maxMs: 200 },
+    onStateChange: (state, previous) => {
+      if (state.status !== previous.status) statuses.push(state.status);
+    },
+    ...extra(fake),
+  });
+  await pipeline.start();
+  return { fake, pipeline, components, statuses };
+}
+
+async function converged(f: FakeTorii, components: Parameters<typeof diffWorld>[1]): Promise<number> {
+  let diff = diffWorld(f.world.entities(), components);
+  try {
+    await waitFor(() => (diff = diffWorld(f.world.entities(), components)).mismatches.length === 0, { timeoutMs: 15_000, intervalMs: 20 });
+  } catch {
+    expect(diff.mismatches).toEqual([]);
+  }
+  return diff.compared;
+}
+
+describe("the Sync Guard with the real Torii client against the fake server", () => {
+  it("should catch an open-but-silent stream while the world changes (SQL watermark), replay and converge", async () => {
+    const { fake: f, pipeline: p, components, statuses } = await boot(21, (server) => ({ sql: { url: server.url } }));
+    f.chaos.stall({ mode: "drop" });
+    for (let block = 0; block < 20; block += 1) f.world.step(1);
+    await waitFor(() => p.metrics().evidence.server_ahead !== undefined, { timeoutMs: 10_000, description: "the probe to see the server ahead" });
+    await waitFor(() => p.getState().status === "streaming" && p.metrics().replays >= 2, { timeoutMs: 10_000 });
+    // The stall was silent: no gap signal, only the probe could tell.
+    expect(p.metrics().gaps).toBe(0);
+    expect(statuses).toContain("lagging");
+    await converged(f, components);
+  });
+
+  it("should never replay a quiet world that only its probes touch", async () => {
+    const { fake: f, pipeline: p } = await boot(22, (server) => ({ sql: { url: server.url } }));
+    const probesAtStart = p.metrics().probes;
+    await waitFor(() => p.metrics().probes >= probesAtStart + 3, { timeoutMs: 10_000, description: "three probes of silence" });
+    expect(p.metrics().replays).toBe(1);
+    expect(p.getState().status).toBe("streaming");
+    expect(f.stats().requests.RetrieveEntities).toBeGreaterThan(0);
+  });
+
+  it("should converge after a server restart", async () => {
+    const { fake: f, pipeline: p, components } = await boot(23);
+    await f.restart({ downtimeMs: 300 });
+    for (let block = 0; block < 20; block += 1) f.world.step(1);
+    await waitFor(() => p.metrics().gaps > 0, { timeoutMs: 15_000, description: "the zero entity after the restart" });
+    await converged(f, components);
+    expect(p.getState().status).toBe("streaming");
+  });
+
+  it("should retry page failures during a replay with backoff and converge", async () => {
+    const { fake: f, pipeline: p, components, statuses } = await boot(24);
+    for (let block = 0; block < 10; block += 1) f.world.step(1);
+    f.chaos.failNextPages(2, { message: "indexer restarting" });
+    await p.forceReplay();
+    expect(p.getState().status).toBe("streaming");
+    expect(p.getState().replayAttempts).toBe(3);
+    expect(statuses.filter((s) => s === "lagging").length).toBeGreaterThanOrEqual(2);
+    await converged(f, components);
+  });
+
+  it("should reach error after the budget when page failures persist, and recover by forceReplay()", async () => {
+    const { fake: f, pipeline: p, components } = await boot(25);
+    f.chaos.failNextPages(50, { message: "indexer down" });
+    f.chaos.breakConnections();
+    await waitFor(() => p.getState().status === "error", { timeoutMs: 15_000, description: "the budget to be spent" });
+    expect(p.getState().canHardReload).toBe(true);
+    expect(p.getState().lastError?.message).toMatch(/indexer down/);
+    f.chaos.failNextPages(0);
+    for (let block = 0; block < 5; block += 1) f.world.step(1);
+    await p.forceReplay();
+    expect(p.getState()).toMatchObject({ status: "streaming", canHardReload: false });
+    await converged(f, components);
+  });
+});
