@@ -48,7 +48,19 @@ export class SyncError extends Error {
 export function toSyncError(thrown: unknown, code: SyncErrorCode = "SYNC_TORII_ERROR", context = "Torii request failed"): SyncError {
   if (thrown instanceof SyncError) return thrown;
   const text = thrown instanceof Error ? thrown.message : typeof thrown === "string" ? thrown : safeStringify(thrown);
-  return new SyncError(code, `${context}: ${text}`, { cause: thrown });
+  return new SyncError(code, `${context}: ${readableToriiError(text)}`, { cause: thrown });
+}
+
+/**
+ * The wasm client's errors are tonic's debug strings: `failed to get entities: status: Unavailable, message: "…",
+ * details: [], metadata: MetadataMap { … }`. Keep what a person needs (the gRPC status and message); the full text
+ * stays on `cause`.
+ */
+export function readableToriiError(text: string): string {
+  const match = /^(.*?)status: ([A-Za-z]+), message: "((?:[^"\\]|\\.)*)"/s.exec(text);
+  if (match === null) return text;
+  const [, prefix = "", status = "", message = ""] = match;
+  return `${prefix}${status}: ${message}`;
 }
 
 function safeStringify(value: unknown): string {

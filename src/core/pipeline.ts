@@ -94,8 +94,6 @@ export interface SyncPipeline {
 }
 
 export const DEFAULT_REPLAY_PAGE_LIMIT = SYNC_GUARD_DEFAULTS.replayPageLimit;
-/** Streaming must hold this long before failed attempts are forgotten. */
-const STABILITY_WINDOW_MS = 60_000;
 
 export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const timers = options.timers ?? systemTimers;
@@ -223,7 +221,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     stableTimer = timers.setTimeout(() => {
       stableTimer = undefined;
       dispatch({ type: "stable" });
-    }, STABILITY_WINDOW_MS);
+    }, config.stabilityWindowMs);
   }
 
   const probe = async (): Promise<ProbeVerdict> => {

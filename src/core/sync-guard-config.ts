@@ -8,6 +8,8 @@ export interface SyncGuardConfig {
   readonly maxReplayAttempts: number;
   /** Entities per replay page. @default 40_000 */
   readonly replayPageLimit: number;
+  /** Streaming must hold this long before the replay attempts are forgotten (a flapping link spends the budget). @default 60_000 */
+  readonly stabilityWindowMs: number;
 }
 
 export const SYNC_GUARD_DEFAULTS: SyncGuardConfig = {
@@ -15,4 +17,5 @@ export const SYNC_GUARD_DEFAULTS: SyncGuardConfig = {
   heartbeatCheckIntervalMs: 5_000,
   maxReplayAttempts: 3,
   replayPageLimit: 40_000,
+  stabilityWindowMs: 60_000,
 };

@@ -1,56 +1,18 @@
-import { createWorld } from "@dojoengine/recs";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/core/pipeline";
-import type { SyncStatus } from "../../src/core/state";
-import type { ToriiClientLike } from "../../src/torii/client-types";
-import { connectToriiClient, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "torii-sync-guard/testing";
-import { diffWorld } from "../support/compare-world";
+import type { SyncPipelineOptions } from "../../src/core/pipeline";
+import { waitFor, type FakeTorii } from "torii-sync-guard/testing";
+import { converged, realClientRigs } from "../support/real-client";
 
-let fake: FakeTorii | undefined;
-let client: WasmToriiClient | undefined;
-let pipeline: SyncPipeline | undefined;
-
-afterEach(async () => {
-  pipeline?.cancel();
-  pipeline = undefined;
-  client?.free();
-  client = undefined;
-  await fake?.close();
-  fake = undefined;
-});
+const rigs = realClientRigs();
+afterEach(() => rigs.teardown());
 
 // Short liveness timings so the real-time tests stay short; the fake-timer unit tests cover the defaults.
 const FAST_GUARD = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, maxReplayAttempts: 3, replayPageLimit: 25 };
 
 async function boot(seed: number, extra: (fake: FakeTorii) => Partial<SyncPipelineOptions> = () => ({})) {
-  fake = await startFakeTorii({ seed, world: { seed } });
-  client = await connectToriiClient(fake);
-  const components = defineBlitzComponents(createWorld());
-  const statuses: SyncStatus[] = [];
-  pipeline = createSyncPipeline({
-    client: client as unknown as ToriiClientLike,
-    world: createWorld(),
-    components,
-    worldAddresses: [fake.worldAddress],
-    guard: FAST_GUARD,
-    backoff: { baseMs: 50, maxMs: 200 },
-    onStateChange: (state, previous) => {
-      if (state.status !== previous.status) statuses.push(state.status);
-    },
-    ...extra(fake),
-  });
-  await pipeline.start();
-  return { fake, pipeline, components, statuses };
-}
-
-async function converged(f: FakeTorii, components: Parameters<typeof diffWorld>[1]): Promise<number> {
-  let diff = diffWorld(f.world.entities(), components);
-  try {
-    await waitFor(() => (diff = diffWorld(f.world.entities(), components)).mismatches.length === 0, { timeoutMs: 15_000, intervalMs: 20 });
-  } catch {
-    expect(diff.mismatches).toEqual([]);
-  }
-  return diff.compared;
+  const rig = await rigs.start(seed, (fake) => ({ guard: FAST_GUARD, backoff: { baseMs: 50, maxMs: 200 }, ...extra(fake) }));
+  await rig.pipeline.start();
+  return rig;
 }
 
 describe("the Sync Guard with the real Torii client against the fake server", () => {

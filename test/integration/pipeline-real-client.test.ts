@@ -1,42 +1,16 @@
-import { createWorld } from "@dojoengine/recs";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/core/pipeline";
-import type { SyncStatus } from "../../src/core/state";
-import type { ToriiClientLike } from "../../src/torii/client-types";
-import { connectToriiClient, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "torii-sync-guard/testing";
+import type { SyncPipeline, SyncPipelineOptions } from "../../src/core/pipeline";
+import { waitFor, type FakeTorii } from "torii-sync-guard/testing";
 import { diffWorld } from "../support/compare-world";
+import { converged, realClientRigs } from "../support/real-client";
 
-let fake: FakeTorii | undefined;
-let client: WasmToriiClient | undefined;
-let pipeline: SyncPipeline | undefined;
-
-afterEach(async () => {
-  pipeline?.cancel();
-  pipeline = undefined;
-  client?.free();
-  client = undefined;
-  await fake?.close();
-  fake = undefined;
-});
+const rigs = realClientRigs();
+afterEach(() => rigs.teardown());
 
 async function boot(seed: number, extra: Partial<SyncPipelineOptions> = {}) {
-  fake = await startFakeTorii({ seed, world: { seed } });
-  client = await connectToriiClient(fake);
-  const components = defineBlitzComponents(createWorld());
-  const statuses: SyncStatus[] = [];
-  pipeline = createSyncPipeline({
-    client: client as unknown as ToriiClientLike,
-    world: createWorld(),
-    components,
-    worldAddresses: [fake.worldAddress],
-    replayPageLimit: 25,
-    onStateChange: (state, previous) => {
-      if (state.status !== previous.status) statuses.push(state.status);
-    },
-    ...extra,
-  });
-  await pipeline.start();
-  return { fake, pipeline, components, statuses };
+  const rig = await rigs.start(seed, () => ({ replayPageLimit: 25, ...extra }));
+  await rig.pipeline.start();
+  return rig;
 }
 
 /**
@@ -54,17 +28,6 @@ async function quiet(f: FakeTorii, p: SyncPipeline): Promise<void> {
     },
     { timeoutMs: 20_000, intervalMs: 100, description: "the stream to go quiet" },
   );
-}
-
-/** Wait until RECS equals the server; on timeout, say what differs. */
-async function converged(f: FakeTorii, components: Parameters<typeof diffWorld>[1]): Promise<number> {
-  let diff = diffWorld(f.world.entities(), components);
-  try {
-    await waitFor(() => (diff = diffWorld(f.world.entities(), components)).mismatches.length === 0, { timeoutMs: 15_000, intervalMs: 20 });
-  } catch {
-    expect(diff.mismatches).toEqual([]);
-  }
-  return diff.compared;
 }
 
 describe("the pipeline with the real Torii client against the fake server", () => {
@@ -135,14 +98,13 @@ describe("the pipeline with the real Torii client against the fake server", () =
   });
 
   it("should leave no subscriber, stream or socket behind after cancel() and close()", async () => {
-    const { fake, pipeline } = await boot(15);
+    const { fake, pipeline, client } = await boot(15);
     expect(fake.stats().subscribers).toBe(1);
     pipeline.cancel();
     pipeline.cancel();
     await waitFor(() => fake.stats().subscribers === 0, { description: "the server to see the stream close" });
     expect(pipeline.inspect().openStreams).toBe(0);
-    client?.free();
-    client = undefined;
+    client.free();
     await fake.close();
     expect(fake.stats()).toMatchObject({ openStreams: 0, subscribers: 0, sockets: 0, timers: 0 });
   });

@@ -1,0 +1,219 @@
+import { createWorld } from "@dojoengine/recs";
+import { createSyncPipeline } from "../../src/core/pipeline";
+import type { SyncStatus } from "../../src/core/state";
+import type { ToriiClientLike } from "../../src/torii/client-types";
+import { connectToriiClient, createRng, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "../../src/testing/index";
+import { diffWorld } from "../../test/support/compare-world";
+
+export interface SoakOptions {
+  readonly seconds: number;
+  readonly seed: number;
+  /** Called with a progress line every couple of seconds. */
+  readonly progress?: (line: string) => void;
+}
+
+export interface SoakReport {
+  readonly seconds: number;
+  readonly seed: number;
+  readonly blocks: number;
+  /** World changes the server published (each one reaches the client as one stream message when nothing is lost). */
+  readonly updatesSent: number;
+  readonly received: number;
+  readonly applied: number;
+  readonly droppedStale: number;
+  readonly rejected: number;
+  readonly replays: number;
+  readonly gaps: number;
+  readonly evidence: Readonly<Record<string, number>>;
+  readonly chaosEvents: Readonly<Record<string, number>>;
+  readonly disruptions: number;
+  /** Longest time from leaving `streaming` to being back, ms. */
+  readonly longestRecoveryMs: number;
+  readonly finalStatus: SyncStatus;
+  readonly compared: number;
+  /** Entity × models where RECS and the server differ at the end: must be 0. */
+  readonly difference: number;
+  readonly mismatches: readonly string[];
+}
+
+type ChaosAct = "reorder" | "duplicates" | "stall" | "break" | "pageFailures" | "slowPages" | "calm";
+const ACTS: readonly ChaosAct[] = ["reorder", "duplicates", "stall", "break", "pageFailures", "slowPages", "calm"];
+
+/**
+ * The real wasm client and the pipeline against the fake Torii, with a seeded chaos schedule: reorder, duplicates,
+ * silent stalls, broken connections, failing and slow pages, and one server restart. Ends quiet, replays once and
+ * compares every entity × model of RECS with the server.
+ */
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const say = options.progress ?? (() => undefined);
+  const rng = createRng(options.seed);
+  const fake: FakeTorii = await startFakeTorii({ seed: options.seed, world: { seed: options.seed } });
+  let client: WasmToriiClient | undefined;
+  let updatesSent = 0;
+  const unsubscribeWorld = fake.world.subscribe({
+    onChange: () => {
+      updatesSent += 1;
+    },
+  });
+  const chaosEvents: Record<string, number> = {};
+  let disruptions = 0;
+  let longestRecoveryMs = 0;
+  let leftStreamingAt: number | undefined;
+  const timers: Array<ReturnType<typeof setTimeout>> = [];
+  try {
+    client = await connectToriiClient(fake);
+    const components = defineBlitzComponents(createWorld());
+    const pipeline = createSyncPipeline({
+      client: client as unknown as ToriiClientLike,
+      world: createWorld(),
+      components,
+      worldAddresses: [fake.worldAddress],
+      sql: { url: fake.url },
+      // Scaled down from the 30 s / 5 s defaults so a one-minute soak sees several stalls caught.
+      guard: { heartbeatTimeoutMs: 2_000, heartbeatCheckIntervalMs: 500, maxReplayAttempts: 3, replayPageLimit: 40, stabilityWindowMs: 1_500 },
+      backoff: { baseMs: 200, maxMs: 2_000 },
+      subscribeTimeoutMs: 5_000,
+      onStateChange: (state, previous) => {
+        const now = Date.now();
+        if (state.status !== previous.status && (state.status === "error" || state.status === "lagging")) {
+          say(`[soak] ${previous.status} → ${state.status}: ${state.reason}`);
+        }
+        if (previous.status === "streaming" && state.status !== "streaming") {
+          disruptions += 1;
+          leftStreamingAt = now;
+        }
+        if (state.status === "streaming" && leftStreamingAt !== undefined) {
+          longestRecoveryMs = Math.max(longestRecoveryMs, now - leftStreamingAt);
+          leftStreamingAt = undefined;
+        }
+      },
+    });
+    await pipeline.start();
+
+    const endAt = Date.now() + options.seconds * 1000;
+    const restartAt = Date.now() + (options.seconds * 1000) / 2;
+    let restarted = false;
+    let nextAct = Date.now() + 3_000;
+    let nextProgress = Date.now() + 2_000;
+    let blocks = 0;
+    while (Date.now() < endAt) {
+      fake.world.step(1);
+      blocks += 1;
+      const now = Date.now();
+      if (!restarted && now >= restartAt) {
+        restarted = true;
+        chaosEvents.restart = (chaosEvents.restart ?? 0) + 1;
+        await fake.restart({ downtimeMs: 500 });
+      } else if (now >= nextAct) {
+        const act = rng.pick(ACTS);
+        chaosEvents[act] = (chaosEvents[act] ?? 0) + 1;
+        applyChaos(fake, act, timers);
+        nextAct = now + 2_000 + rng.int(0, 3_000);
+      }
+      if (now >= nextProgress) {
+        const m = pipeline.metrics();
+        say(
+          `[soak] ${Math.round((endAt - now) / 1000)}s left · ${pipeline.getState().status} · blocks ${blocks} · sent ${updatesSent} · received ${m.received} · applied ${m.applied} · stale ${m.droppedStale} · replays ${m.replays} · gaps ${m.gaps}`,
+        );
+        nextProgress = now + 2_000;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // Quiet: no more chaos, no more blocks; let the guard finish what it started, then one replay.
+    for (const timer of timers) clearTimeout(timer);
+    fake.chaos.reset();
+    fake.chaos.resume();
+    await waitFor(() => pipeline.getState().status === "streaming" || pipeline.getState().status === "error", { timeoutMs: 60_000, intervalMs: 50 });
+    await pipeline.forceReplay();
+    const diff = diffWorld(fake.world.entities(), components);
+    const m = pipeline.metrics();
+    const report: SoakReport = {
+      seconds: options.seconds,
+      seed: options.seed,
+      blocks,
+      updatesSent,
+      received: m.received,
+      applied: m.applied,
+      droppedStale: m.droppedStale,
+      rejected: m.rejected,
+      replays: m.replays,
+      gaps: m.gaps,
+      evidence: { ...m.evidence } as Record<string, number>,
+      chaosEvents,
+      disruptions,
+      longestRecoveryMs,
+      finalStatus: pipeline.getState().status,
+      compared: diff.compared,
+      difference: diff.mismatches.length,
+      mismatches: diff.mismatches.slice(0, 20),
+    };
+    pipeline.cancel();
+    return report;
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    unsubscribeWorld();
+    client?.free();
+    await fake.close();
+  }
+}
+
+function applyChaos(fake: FakeTorii, act: ChaosAct, timers: Array<ReturnType<typeof setTimeout>>): void {
+  const later = (ms: number, undo: () => void): void => {
+    timers.push(setTimeout(undo, ms));
+  };
+  switch (act) {
+    case "reorder":
+      fake.chaos.set({ reorderWindow: 6, reorderFlushMs: 30, jitterMs: 20 });
+      later(2_000, () => fake.chaos.set({ reorderWindow: 0, jitterMs: 0 }));
+      return;
+    case "duplicates":
+      fake.chaos.set({ duplicateProbability: 0.3 });
+      later(2_000, () => fake.chaos.set({ duplicateProbability: 0 }));
+      return;
+    case "stall":
+      // Open but silent: messages are lost; only the liveness probe can tell.
+      fake.chaos.stall({ mode: "drop" });
+      later(3_000, () => fake.chaos.resume());
+      return;
+    case "break":
+      fake.chaos.breakConnections();
+      return;
+    case "pageFailures":
+      fake.chaos.failNextPages(2, { message: "soak: indexer hiccup" });
+      fake.chaos.breakConnections();
+      return;
+    case "slowPages":
+      fake.chaos.slowNextPages(3, 300);
+      fake.chaos.breakConnections();
+      return;
+    case "calm":
+      return;
+  }
+}
+
+export function formatSoakReport(report: SoakReport): string {
+  const lines = [
+    `## Chaos soak: ${report.seconds} s, seed ${report.seed}`,
+    "",
+    "| figure | value |",
+    "|---|---:|",
+    `| blocks | ${report.blocks} |`,
+    `| updates sent by the server | ${report.updatesSent} |`,
+    `| updates received by the pipeline (snapshots and duplicates included) | ${report.received} |`,
+    `| entity-model changes applied | ${report.applied} |`,
+    `| stale updates dropped | ${report.droppedStale} |`,
+    `| rejected | ${report.rejected} |`,
+    `| replays (boot and the final one included) | ${report.replays} |`,
+    `| gap signals | ${report.gaps} |`,
+    `| disruptions (left streaming) | ${report.disruptions} |`,
+    `| longest time to recover | ${report.longestRecoveryMs} ms |`,
+    `| chaos | ${Object.entries(report.chaosEvents).map(([k, v]) => `${k} ${v}`).join(", ")} |`,
+    `| evidence acted on | ${Object.entries(report.evidence).map(([k, v]) => `${k} ${v}`).join(", ") || "none"} |`,
+    `| final status | ${report.finalStatus} |`,
+    `| entity-models compared at the end | ${report.compared} |`,
+    `| **difference between RECS and the server** | **${report.difference}** |`,
+  ];
+  if (report.mismatches.length > 0) lines.push("", "First differences:", ...report.mismatches.map((m) => `- ${m}`));
+  return lines.join("\n");
+}

@@ -1,0 +1,133 @@
+import {
+  forwardRef,
+  type ComponentPropsWithoutRef,
+  type ForwardRefExoticComponent,
+  type ReactNode,
+  type RefAttributes,
+} from "react";
+import type { ReplayProgress, SyncStatus } from "../core/state";
+import { useSyncActions } from "../hooks/useSyncActions";
+import { useSyncState } from "../hooks/useSyncState";
+import { BANNER_BUTTON_STYLE, BANNER_STYLE, withDefaultStyle } from "./ui-styles";
+import { useHysteresis } from "./ui-use-hysteresis";
+
+/** Every string the banner can show; pass any subset through `messages` to translate or reword. */
+export interface ResyncBannerMessages {
+  /** @default "Connection to the game server is lagging, catching up…" */
+  readonly lagging: string;
+  /** A replay that has reported progress. @default (p) => "Resyncing with the game server… N entities (P pages)" */
+  readonly replaying: (progress: ReplayProgress) => string;
+  /** A replay before its first page. @default "Resyncing with the game server…" */
+  readonly replayStarting: string;
+  /** Shown for the rest of the minimum time when the sync recovers while the banner is up. @default "Back in sync with the game server." */
+  readonly recovered: string;
+  /** The label of the button that replays now. @default "Resync now" */
+  readonly resyncNow: string;
+}
+
+export const RESYNC_BANNER_MESSAGES: ResyncBannerMessages = {
+  lagging: "Connection to the game server is lagging, catching up…",
+  replaying: ({ entities, pages }) =>
+    `Resyncing with the game server… ${entities} ${entities === 1 ? "entity" : "entities"} (${pages} ${pages === 1 ? "page" : "pages"})`,
+  replayStarting: "Resyncing with the game server…",
+  recovered: "Back in sync with the game server.",
+  resyncNow: "Resync now",
+};
+
+/** What the banner is saying, for a render-prop `children`. */
+export interface ResyncBannerView {
+  /** `recovered`: the status is healthy again but the banner is still inside its minimum time. */
+  readonly phase: "lagging" | "replaying" | "recovered";
+  readonly status: SyncStatus;
+  readonly progress: ReplayProgress | undefined;
+  /** The default (or `messages`-overridden) text for this phase. */
+  readonly message: string;
+  readonly forceReplay: () => Promise<void>;
+}
+
+export interface ResyncBannerProps extends Omit<ComponentPropsWithoutRef<"div">, "children"> {
+  /** How long `lagging` or `replaying` must last before the banner shows; a shorter blip never does. @default 2000 */
+  readonly delayMs?: number;
+  /** Once shown, the banner stays at least this long, even if the sync recovers sooner. @default 1500 */
+  readonly minVisibleMs?: number;
+  /** Offer a "Resync now" button that calls `forceReplay` while lagging (it rests, busy, while the replay runs). @default false */
+  readonly showResyncButton?: boolean;
+  /** Overrides for any of the banner's strings. @default RESYNC_BANNER_MESSAGES */
+  readonly messages?: Partial<ResyncBannerMessages>;
+  /** Drop the default inline styles (the `--tsg-banner-*` variables); `className` and `style` still apply. @default false */
+  readonly unstyled?: boolean;
+  /** Custom content while shown: a node replaces the message, a function receives what the banner would say. */
+  readonly children?: ReactNode | ((view: ResyncBannerView) => ReactNode);
+}
+
+/**
+ * A polite live region for "the game is catching up". The region is always in the DOM and only its content changes, so
+ * screen readers announce it; it shows after `delayMs` of lagging or replaying and stays at least `minVisibleMs`. In
+ * `error` it steps aside at once: <HardReloadPrompt> takes over.
+ */
+export const ResyncBanner: ForwardRefExoticComponent<ResyncBannerProps & RefAttributes<HTMLDivElement>> = forwardRef<
+  HTMLDivElement,
+  ResyncBannerProps
+>(function ResyncBanner(props, ref) {
+  const { delayMs = 2000, minVisibleMs = 1500, showResyncButton = false, messages, unstyled = false, children, style, ...rest } = props;
+  const { status, progress } = useSyncState((state) => ({ status: state.status, progress: state.replayProgress }));
+  const { forceReplay } = useSyncActions();
+  const visible = useHysteresis(status === "lagging" || status === "replaying", {
+    delayMs,
+    minVisibleMs,
+    suppressed: status === "error",
+  });
+
+  const text = messages === undefined ? RESYNC_BANNER_MESSAGES : { ...RESYNC_BANNER_MESSAGES, ...messages };
+  const phase: ResyncBannerView["phase"] = status === "lagging" ? "lagging" : status === "replaying" ? "replaying" : "recovered";
+  const message =
+    phase === "lagging"
+      ? text.lagging
+      : phase === "replaying"
+        ? progress === undefined
+          ? text.replayStarting
+          : text.replaying(progress)
+        : text.recovered;
+
+  let content: ReactNode = null;
+  if (visible) {
+    const view: ResyncBannerView = { phase, status, progress, message, forceReplay };
+    content = (
+      <>
+        <span data-tsg-banner-message="">{typeof children === "function" ? children(view) : (children ?? message)}</span>
+        {showResyncButton && phase !== "recovered" ? (
+          <button
+            type="button"
+            data-tsg-action="resync"
+            // Once the replay runs the button stays (a vanished button would drop a keyboard user's focus) but rests;
+            // aria-disabled, not disabled, for the same reason.
+            aria-disabled={phase === "replaying" || undefined}
+            aria-busy={phase === "replaying" || undefined}
+            style={unstyled ? undefined : BANNER_BUTTON_STYLE}
+            // The outcome shows up in the state; a rejection here has nothing left to tell the user.
+            onClick={phase === "lagging" ? () => void forceReplay().catch(() => undefined) : undefined}
+          >
+            {text.resyncNow}
+          </button>
+        ) : null}
+      </>
+    );
+  }
+
+  return (
+    <div
+      role="status"
+      aria-live="polite"
+      data-tsg-banner=""
+      data-state={visible ? "visible" : "hidden"}
+      data-phase={visible ? phase : undefined}
+      {...rest}
+      ref={ref}
+      // Hidden, the region keeps no box of its own: it must stay in the DOM to announce, not to take space.
+      style={visible ? withDefaultStyle(unstyled, BANNER_STYLE, style) : style}
+    >
+      {content}
+    </div>
+  );
+});
+ResyncBanner.displayName = "ResyncBanner";

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { formatSoakReport, runSoak } from "../../scripts/soak/run-soak";
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
+
+describe("chaos soak (the real Torii client against the fake Torii)", () => {
+  it(`should end with RECS equal to the server after ${SECONDS} s of chaos`, async () => {
+    const report = await runSoak({ seconds: SECONDS, seed: Number(process.env.SOAK_SEED ?? 7) });
+    console.info(formatSoakReport(report));
+    expect(report.mismatches).toEqual([]);
+    expect(report.difference).toBe(0);
+    expect(report.finalStatus).toBe("streaming");
+    // The schedule really disrupted the client, and the pipeline really recovered from it.
+    expect(report.disruptions).toBeGreaterThan(3);
+    expect(report.compared).toBeGreaterThan(50);
+    expect(report.updatesSent).toBeGreaterThan(100);
+  });
+});
