@@ -3,8 +3,9 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../core/pipeline";
 import type { ComponentsInput } from "../core/writer/bindings";
 import type { MapProjection } from "../map/projection";
+import type { SqlMapSource } from "../map/sql-source";
 import type { ToriiClientLike } from "../torii/client-types";
-import { connectSyncStore, createSyncStore } from "../store/sync-store";
+import { connectSqlMapStatus, connectSyncStore, createSyncStore } from "../store/sync-store";
 import { SyncContext, type SyncContextValue } from "./sync-context";
 
 export type SyncProviderOptions = Omit<SyncPipelineOptions, "client" | "world" | "components" | "clause">;
@@ -24,6 +25,8 @@ export interface SyncProviderProps {
   readonly onReload?: () => void;
   /** Map data derived from the ECS for `useMapData`, `useMapTile` and `useMapArea`; started and stopped with the provider. */
   readonly map?: MapProjection;
+  /** SQL fields for the map (see createSqlMapSource): started and stopped with the provider, its status in the store. */
+  readonly sqlMap?: SqlMapSource;
   readonly children?: ReactNode;
 }
 
@@ -32,7 +35,7 @@ export interface SyncProviderProps {
  * `client`, `world` or `clause` really changes; StrictMode's double mount leaves exactly one live pipeline.
  */
 export function SyncProvider(props: SyncProviderProps): ReactNode {
-  const { client, world, clause, pipeline: ownedByApp, map, children } = props;
+  const { client, world, clause, pipeline: ownedByApp, map, sqlMap, children } = props;
   const [store] = useState(() => createSyncStore());
   const [pipeline, setPipeline] = useState<SyncPipeline | undefined>(undefined);
   // The "latest ref" idiom: effects read the newest props without depending on their identity.
@@ -75,6 +78,16 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
     return () => map.stop();
   }, [map]);
 
+  useEffect(() => {
+    if (sqlMap === undefined || pipeline === undefined) return undefined;
+    const disconnect = connectSqlMapStatus(store, sqlMap);
+    sqlMap.start(pipeline);
+    return () => {
+      sqlMap.stop();
+      disconnect();
+    };
+  }, [sqlMap, store, pipeline]);
+
   const value = useMemo<SyncContextValue>(
     () => ({
       store,
@@ -85,8 +98,9 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
         else globalThis.location?.reload();
       },
       map,
+      sqlMap,
     }),
-    [store, pipeline, map],
+    [store, pipeline, map, sqlMap],
   );
   return <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
 }

@@ -1,6 +1,7 @@
 import { createContext, useContext } from "react";
 import type { SyncPipeline } from "../core/pipeline";
 import type { MapProjection } from "../map/projection";
+import type { SqlMapSource } from "../map/sql-source";
 import type { SyncStore } from "../store/sync-store";
 
 /** What <SyncProvider> shares: the store (state for rendering) and the pipeline (actions). */
@@ -10,6 +11,8 @@ export interface SyncContextValue {
   readonly reload: () => void;
   /** The map projection given to the provider, if any. */
   readonly map: MapProjection | undefined;
+  /** SQL fields merged into the map, if given. */
+  readonly sqlMap?: SqlMapSource | undefined;
 }
 
 export const SyncContext = createContext<SyncContextValue | null>(null);

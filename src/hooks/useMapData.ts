@@ -1,11 +1,40 @@
-import { useCallback, useRef, useSyncExternalStore } from "react";
+import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
 import { useSyncContext } from "../components/sync-context";
-import type { MapBounds, MapProjection, MapSnapshot, MapTile } from "../map/projection";
+import { withSqlFields } from "../map/merge-sql";
+import type { MapBounds, MapSnapshot, MapTile } from "../map/projection";
 
-function useMap(hookName: string): MapProjection {
-  const { map } = useSyncContext(hookName);
+interface MapView {
+  /** The current snapshot, with SQL fields merged when the provider has an SQL source; same object while nothing changed. */
+  read(): MapSnapshot;
+  subscribe(listener: () => void): () => void;
+}
+
+/** The projection (and SQL source) of the provider, as one subscribable view. */
+function useMap(hookName: string): MapView {
+  const { map, sqlMap } = useSyncContext(hookName);
   if (map === undefined) throw new Error(`${hookName} needs a map projection: pass <SyncProvider map={defineMapProjection(…)}>`);
-  return map;
+  const last = useRef<{ snapshot: MapSnapshot; sqlVersion: number; view: MapSnapshot } | undefined>(undefined);
+  const read = useCallback((): MapSnapshot => {
+    const snapshot = map.getSnapshot();
+    if (sqlMap === undefined) return snapshot;
+    const cached = last.current;
+    if (cached !== undefined && cached.snapshot === snapshot && cached.sqlVersion === sqlMap.version) return cached.view;
+    const view = withSqlFields(snapshot, sqlMap);
+    last.current = { snapshot, sqlVersion: sqlMap.version, view };
+    return view;
+  }, [map, sqlMap]);
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      const offMap = map.subscribe(listener);
+      const offSql = sqlMap?.subscribe(listener);
+      return () => {
+        offMap();
+        offSql?.();
+      };
+    },
+    [map, sqlMap],
+  );
+  return useMemo(() => ({ read, subscribe }), [read, subscribe]);
 }
 
 /**
@@ -15,28 +44,26 @@ function useMap(hookName: string): MapProjection {
 export function useMapData(): MapSnapshot;
 export function useMapData<T>(selector: (map: MapSnapshot) => T): T;
 export function useMapData<T>(selector?: (map: MapSnapshot) => T): T | MapSnapshot {
-  const map = useMap("useMapData");
-  const subscribe = useCallback((listener: () => void) => map.subscribe(listener), [map]);
-  const cache = useRef<{ version: number; selector: unknown; value: unknown } | undefined>(undefined);
+  const view = useMap("useMapData");
+  const cache = useRef<{ snapshot: MapSnapshot; selector: unknown; value: unknown } | undefined>(undefined);
   const read = (): T | MapSnapshot => {
-    const snapshot = map.getSnapshot();
+    const snapshot = view.read();
     if (selector === undefined) return snapshot;
     const cached = cache.current;
-    if (cached !== undefined && cached.version === snapshot.version && cached.selector === selector) return cached.value as T;
+    if (cached !== undefined && cached.snapshot === snapshot && cached.selector === selector) return cached.value as T;
     const next = selector(snapshot);
     const value = cached !== undefined && shallowEqual(cached.value, next) ? (cached.value as T) : next;
-    cache.current = { version: snapshot.version, selector, value };
+    cache.current = { snapshot, selector, value };
     return value;
   };
-  return useSyncExternalStore(subscribe, read, read);
+  return useSyncExternalStore(view.subscribe, read, read);
 }
 
 /** One tile; re-renders only when that tile changes (tiles keep their identity while unchanged). */
 export function useMapTile(x: number, y: number): MapTile | undefined {
-  const map = useMap("useMapTile");
-  const subscribe = useCallback((listener: () => void) => map.subscribe(listener), [map]);
-  const read = (): MapTile | undefined => map.getSnapshot().tile(x, y);
-  return useSyncExternalStore(subscribe, read, read);
+  const view = useMap("useMapTile");
+  const read = (): MapTile | undefined => view.read().tile(x, y);
+  return useSyncExternalStore(view.subscribe, read, read);
 }
 
 /** The tiles of a viewport; re-renders only when a tile inside it changes. */

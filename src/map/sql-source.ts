@@ -56,8 +56,11 @@ export interface SqlMapStatus {
 }
 
 export interface SqlMapSource {
-  /** Refresh after the pipeline's first consistent state (at once without a pipeline), then on the cadence. */
-  start(): void;
+  /**
+   * Refresh after the pipeline's first consistent state (at once without a pipeline), then on the cadence. A pipeline
+   * passed here (as `<SyncProvider sqlMap>` does with its own) takes the place of `options.pipeline`.
+   */
+  start(pipeline?: SyncPipeline): void;
   stop(): void;
   /** A full refresh now, with retries; rows missing from it are removed. */
   refresh(): Promise<void>;
@@ -93,6 +96,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   const staleIds = new Set<EntityId>();
   const sleepers = new Map<unknown, () => void>();
   let detach: Array<() => void> = [];
+  let attached: SyncPipeline | undefined = options.pipeline;
 
   const notify = (): void => {
     version += 1;
@@ -159,7 +163,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
       });
       if (!running) return;
       // A full refresh is authoritative: what it lacks is gone (no ghost armies).
-      for (const [name, rows] of fetched) tables.set(name, markStale(rows));
+      for (const [name, rows] of fetched) tables.set(name, markStale(keepIdentity(tables.get(name), rows)));
       setStatus({ status: anyStale() ? "stale" : "ok", lastError: undefined, lastRefreshAt: timers.now(), refreshes: status.refreshes + 1 });
     } catch (thrown) {
       if (!running) return;
@@ -170,7 +174,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   /** A row older than what the ledger applied is stale from the moment it arrives. */
   const markStale = (rows: Map<EntityId, SqlRow>): Map<EntityId, SqlRow> => {
     for (const [id, row] of rows) {
-      const applied = options.pipeline?.entityVersion?.(id);
+      const applied = attached?.entityVersion?.(id);
       if (applied !== undefined && applied > row.version) {
         rows.set(id, { ...row, stale: true });
         scheduleTargeted(id);
@@ -212,7 +216,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   const markStaleIn = (table: Map<EntityId, SqlRow>, ids: readonly EntityId[]): void => {
     for (const id of ids) {
       const row = table.get(id);
-      const applied = options.pipeline?.entityVersion?.(id);
+      const applied = attached?.entityVersion?.(id);
       // Still older than the ledger after its refresh: SQL lags the stream; try again on the next batch.
       if (row !== undefined && applied !== undefined && applied > row.version) {
         table.set(id, { ...row, stale: true });
@@ -233,7 +237,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   const onApplied = (ids: readonly EntityId[]): void => {
     let changed = false;
     for (const id of ids) {
-      const applied = options.pipeline?.entityVersion?.(id);
+      const applied = attached?.entityVersion?.(id);
       if (applied === undefined) continue;
       for (const table of tables.values()) {
         const row = table.get(id);
@@ -263,10 +267,10 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     get version() {
       return version;
     },
-    start() {
+    start(pipeline = options.pipeline) {
       if (running) return;
       running = true;
-      const pipeline = options.pipeline;
+      attached = pipeline;
       if (pipeline === undefined) {
         begin();
         return;
@@ -303,6 +307,21 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** Unchanged values keep their object identity, so a map merged with them does not re-render for nothing. */
+function keepIdentity(previous: ReadonlyMap<EntityId, SqlRow> | undefined, rows: Map<EntityId, SqlRow>): Map<EntityId, SqlRow> {
+  if (previous === undefined) return rows;
+  for (const [id, row] of rows) {
+    const old = previous.get(id);
+    if (old !== undefined && shallowEqual(old.values, row.values)) rows.set(id, { ...row, values: old.values });
+  }
+  return rows;
+}
+
+function shallowEqual(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]));
 }
 
 function defaultForIds(query: SqlMapQuery, ids: readonly string[]): string {

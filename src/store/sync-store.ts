@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { SyncMetrics } from "../core/metrics";
 import type { SyncPipeline } from "../core/pipeline";
 import { INITIAL_SYNC_STATE, type SyncState } from "../core/state";
+import type { SqlMapSource, SqlMapStatus } from "../map/sql-source";
 
 /** The few counters a UI shows; the full set stays on `pipeline.metrics()`. */
 export interface SyncMetricsSummary {
@@ -20,6 +21,8 @@ export interface SyncMetricsSummary {
 
 export interface SyncStoreState extends SyncState {
   readonly metrics: SyncMetricsSummary;
+  /** The SQL map source's health, when the provider has one. */
+  readonly mapSource: SqlMapStatus | undefined;
 }
 
 export type SyncStore = StoreApi<SyncStoreState>;
@@ -39,7 +42,7 @@ export const EMPTY_METRICS_SUMMARY: SyncMetricsSummary = {
 };
 
 export function createSyncStore(initial: Partial<SyncStoreState> = {}): SyncStore {
-  return createStore<SyncStoreState>()(() => ({ ...INITIAL_SYNC_STATE, metrics: EMPTY_METRICS_SUMMARY, ...initial }));
+  return createStore<SyncStoreState>()(() => ({ ...INITIAL_SYNC_STATE, metrics: EMPTY_METRICS_SUMMARY, mapSource: undefined, ...initial }));
 }
 
 export function summarizeMetrics(metrics: SyncMetrics): SyncMetricsSummary {
@@ -86,4 +89,14 @@ export function connectSyncStore(store: SyncStore, pipeline: SyncPipeline): () =
 function shallowEqual<T extends object>(a: T, b: T): boolean {
   const keys = Object.keys(a) as Array<keyof T>;
   return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]));
+}
+
+/** Mirror an SQL map source's status (`ok | stale | error`, `lastError`, `lastRefreshAt`) into the store. Returns the disconnect. */
+export function connectSqlMapStatus(store: SyncStore, source: SqlMapSource): () => void {
+  const sync = (): void => {
+    const status = source.getStatus();
+    if (store.getState().mapSource !== status) store.setState({ mapSource: status });
+  };
+  sync();
+  return source.subscribe(sync);
 }

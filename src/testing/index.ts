@@ -44,3 +44,5 @@ export { waitFor, WaitTimeoutError } from "./harness/wait-for";
 export type { WaitForOptions } from "./harness/wait-for";
 export { fetchAllPages } from "./harness/pages";
 export type { PageQueryOptions, PageWalk } from "./harness/pages";
+export { blitzMapLayers, blitzMapProjection } from "./schema/blitz-map";
+export type { BlitzArmyFields, BlitzStructureFields, BlitzTileFields } from "./schema/blitz-map";
