@@ -27,6 +27,8 @@ export interface SoakReport {
   readonly evidence: Readonly<Record<string, number>>;
   readonly chaosEvents: Readonly<Record<string, number>>;
   readonly disruptions: number;
+  /** Times the replay budget was spent and the simulated player pressed "Try again". */
+  readonly userRetries: number;
   /** Longest time from leaving `streaming` to being back, ms. */
   readonly longestRecoveryMs: number;
   readonly finalStatus: SyncStatus;
@@ -57,6 +59,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
   const chaosEvents: Record<string, number> = {};
   let disruptions = 0;
+  let userRetries = 0;
   let longestRecoveryMs = 0;
   let leftStreamingAt: number | undefined;
   const timers: Array<ReturnType<typeof setTimeout>> = [];
@@ -77,6 +80,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const now = Date.now();
         if (state.status !== previous.status && (state.status === "error" || state.status === "lagging")) {
           say(`[soak] ${previous.status} → ${state.status}: ${state.reason}`);
+        }
+        // Nothing replays by itself in error: the player presses "Try again" on the HardReloadPrompt, 2 s later.
+        if (state.status === "error" && previous.status !== "error") {
+          timers.push(
+            setTimeout(() => {
+              userRetries += 1;
+              void pipeline.forceReplay();
+            }, 2_000),
+          );
         }
         if (previous.status === "streaming" && state.status !== "streaming") {
           disruptions += 1;
@@ -142,6 +154,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       evidence: { ...m.evidence } as Record<string, number>,
       chaosEvents,
       disruptions,
+      userRetries,
       longestRecoveryMs,
       finalStatus: pipeline.getState().status,
       compared: diff.compared,
@@ -208,6 +221,7 @@ export function formatSoakReport(report: SoakReport): string {
     `| gap signals | ${report.gaps} |`,
     `| disruptions (left streaming) | ${report.disruptions} |`,
     `| longest time to recover | ${report.longestRecoveryMs} ms |`,
+    `| budget spent, player pressed "Try again" | ${report.userRetries} |`,
     `| chaos | ${Object.entries(report.chaosEvents).map(([k, v]) => `${k} ${v}`).join(", ")} |`,
     `| evidence acted on | ${Object.entries(report.evidence).map(([k, v]) => `${k} ${v}`).join(", ") || "none"} |`,
     `| final status | ${report.finalStatus} |`,
