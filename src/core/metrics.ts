@@ -35,6 +35,8 @@ export interface SyncMetrics {
   reconcileSkipped: number;
   /** Newest `executed_at` (seconds) among everything processed. */
   lastExecutedAt: number;
+  /** The indexer head at the last probe (block and its timestamp), when the client can tell. */
+  indexerHead: { readonly block: number; readonly timestamp: number } | undefined;
   status: SyncStatus;
   connection: ConnectionState;
   /** Newest version applied anywhere (packed, see `Version`). */
@@ -63,6 +65,7 @@ export function emptyMetrics(): SyncMetrics {
     reconciled: 0,
     reconcileSkipped: 0,
     lastExecutedAt: 0,
+    indexerHead: undefined,
     status: "idle",
     connection: "closed",
     lastAppliedVersion: -1,

@@ -1,7 +1,7 @@
 import type { World } from "@dojoengine/recs";
 import { createLogger, type SyncLogger, type TaggedLogger } from "../telemetry/logger";
 import type { ToriiClientLike } from "../torii/client-types";
-import { probeSqlWatermark, type SqlProbeOptions } from "../torii/probes";
+import { probeIndexerHead, probeSqlWatermark, type SqlProbeOptions } from "../torii/probes";
 import { createToriiSource, type ToriiSourceOptions } from "../torii/source";
 import { createApplier, type ApplyCounters } from "./apply";
 import { systemTimers, type Timers } from "./clock";
@@ -173,7 +173,8 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
         for (const listener of appliedListeners) listener(ids);
       }
       if (counters.applied > before) dispatch({ type: "applied", at: timers.now() });
-      else notifyMetrics();
+      // Always: two slices in the same millisecond leave the state unchanged, and a watcher must still see the drain.
+      notifyMetrics();
     },
     onOverflow: (dropped) => onEvidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`),
   });
@@ -225,6 +226,11 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   }
 
   const probe = async (): Promise<ProbeVerdict> => {
+    // The indexer head: a cheap proof that Torii answers at all (a failure here is evidence), and a figure for the UI.
+    if (options.client?.getContracts !== undefined) {
+      const head = await probeIndexerHead(options.client, options.worldAddresses?.[0]);
+      if (head !== undefined) base.indexerHead = { block: head.block, timestamp: head.timestamp };
+    }
     if (options.sql !== undefined) {
       const watermark = await probeSqlWatermark(options.sql);
       const behind = watermark.newestExecutedAt - counters.seenExecutedAt;

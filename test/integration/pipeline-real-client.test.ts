@@ -109,3 +109,22 @@ describe("the pipeline with the real Torii client against the fake server", () =
     expect(fake.stats()).toMatchObject({ openStreams: 0, subscribers: 0, sockets: 0, timers: 0 });
   });
 });
+
+describe("event messages with the real client", () => {
+  it("should sync entities and event messages side by side, each in its own ledger scope", async () => {
+    const rig = await rigs.start(17, () => ({ scopes: ["entities", "events"], replayPageLimit: 25 }));
+    await rig.pipeline.start();
+    for (let burst = 0; burst < 10; burst += 1) {
+      rig.fake.world.step(5);
+      await waitFor(() => rig.fake.chaos.subscribers().every((s) => s.pending === 0));
+    }
+    const both = () => [...rig.fake.world.entities(), ...rig.fake.world.eventMessages()];
+    expect(rig.fake.world.eventMessages().length).toBeGreaterThan(0);
+    // Two streams on the server: one per scope.
+    expect(rig.fake.stats().subscribers).toBe(2);
+    await waitFor(() => diffWorld(both(), rig.components).mismatches.length === 0, { timeoutMs: 15_000, description: "events and entities to match" });
+    const inspection = rig.pipeline.inspect();
+    expect(inspection.ledger.events.models).toBeGreaterThan(0);
+    expect(inspection.ledger.entities.models).toBeGreaterThan(0);
+  });
+});
