@@ -3,8 +3,8 @@ import { SyncError, toSyncError } from "./errors";
 import { backoffDelay, type BackoffConfig } from "./guard/backoff";
 import type { GuardEvent, GuardState } from "./guard/reducer";
 import type { TaggedLogger } from "../telemetry/logger";
-import type { NormalizedEntity, SyncSource } from "./source-types";
-import type { LedgerScope, SyncUpdate } from "./types";
+import type { SyncSource } from "./source-types";
+import type { LedgerScope } from "./types";
 
 /** What a replay needs from the pipeline: the pipeline owns the queue, ledger, streams and buffer. */
 export interface EpisodeHost {
@@ -20,8 +20,8 @@ export interface EpisodeHost {
   /** Cancel the streams and subscribe again, routing updates into a fresh buffer. */
   resubscribe(): Promise<void>;
   streamsOpen(): boolean;
-  ingestSnapshot(update: SyncUpdate): void;
-  rejectAll(entity: NormalizedEntity): void;
+  /** Feed one snapshot entity into the main queue; returns its id when it had a valid one. */
+  ingestSnapshot(raw: unknown, scope: LedgerScope): string | undefined;
   flush(): Promise<void>;
   /** Remove what the finished full snapshot lacks. */
   reconcile(seen: ReadonlyMap<LedgerScope, ReadonlySet<string>>): void;
@@ -66,16 +66,13 @@ export async function runEpisode(host: EpisodeHost, reason: string, forced: bool
         while (!state.done) {
           const page = await host.source.fetchPage(scope, state.cursor, host.pageLimit, "replay");
           assertLive(host);
-          for (const entity of page.entities) {
-            if (entity.kind === "update") {
-              state.seen.add(entity.update.entityId);
-              host.ingestSnapshot(entity.update);
-            }
-            host.rejectAll(entity);
+          for (const raw of page.items) {
+            const id = host.ingestSnapshot(raw, scope);
+            if (id !== undefined) state.seen.add(id);
           }
           await host.flush();
           pages += 1;
-          entities += page.entities.length;
+          entities += page.items.length;
           host.dispatch({ type: "replayProgress", pages, entities });
           if (page.nextCursor === undefined) state.done = true;
           else if (state.cursors.has(page.nextCursor)) {

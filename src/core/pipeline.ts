@@ -11,15 +11,16 @@ import type { BackoffConfig } from "./guard/backoff";
 import { browserEnvironment, type PageEnvironment } from "./guard/environment";
 import { LivenessMonitor, type ProbeVerdict } from "./guard/liveness";
 import { INITIAL_GUARD_STATE, publicState, reduceGuard, type Evidence, type GuardEvent, type GuardState } from "./guard/reducer";
-import { toVersionedChanges } from "./ingest";
+import { ingestRaw, splitVersionPaths } from "./raw-ingest";
+import { normalizeEntity } from "../torii/normalize";
 import { EntityLedger, type LedgerStats } from "./ledger";
 import { emptyMetrics, type SyncMetrics } from "./metrics";
 import { UpdateQueue, type UpdateQueueConfig } from "./queue";
 import { isSuspicious, planRemovals, RECONCILE_DEFAULTS, type ReconcileLimits, type Removal } from "./reconcile";
-import type { NormalizedEntity, StreamHandle, SyncSource } from "./source-types";
+import type { StreamHandle, SyncSource } from "./source-types";
 import type { SyncState } from "./state";
 import { SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
-import type { LedgerScope, SyncUpdate } from "./types";
+import type { LedgerScope } from "./types";
 import type { EntityId } from "./entity-id";
 import { createVersionPolicy, NO_VERSION, packVersion, versionMajor } from "./version";
 import type { ComponentsInput } from "./writer/bindings";
@@ -157,9 +158,6 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     base.rejectedByCode[error.code] = (base.rejectedByCode[error.code] ?? 0) + 1;
     log.once("warn", `${error.code}:${error.model ?? ""}`, `${error.code}: ${error.message}`);
   };
-  const rejectAll = (entity: NormalizedEntity): void => {
-    if (entity.kind !== "gap") for (const error of entity.errors) reject(error);
-  };
 
   const apply = createApplier({ ledgers, writer, counters, onRejected: reject });
   const queue = new UpdateQueue({
@@ -179,22 +177,17 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     onOverflow: (dropped) => onEvidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`),
   });
 
-  const enqueue = (target: UpdateQueue, update: SyncUpdate): void => {
-    base.received += 1;
-    const changes = toVersionedChanges(update, policy, (model) => writer.binding(model) !== undefined, reject);
-    if (changes.length > 0) target.enqueue(update.entityId, update.scope, update.origin, update.meta.executedAt, changes);
-  };
+  const ingestDeps = { isKnown: (model: string) => writer.binding(model) !== undefined, versionPaths: splitVersionPaths(options.versionPaths), reject };
 
-  const onStream = (entity: NormalizedEntity): void => {
+  const onStream = (scope: LedgerScope, raw: unknown): void => {
     if (cancelled) return;
     liveness.noteProgress();
-    if (entity.kind === "gap") {
+    base.received += 1;
+    if (ingestRaw(raw, scope, "stream", buffer ?? queue, ingestDeps).kind === "gap") {
+      base.received -= 1;
       base.gaps += 1;
       onEvidence("gap", "the client reconnected by itself and may have missed updates");
-      return;
     }
-    rejectAll(entity);
-    if (entity.kind === "update") enqueue(buffer ?? queue, entity.update);
   };
 
   const cancelStreams = (): void => {
@@ -243,7 +236,8 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     // Without SQL: sample the first page of each scope and compare its versions with the ledger.
     for (const scope of source.scopes) {
       const page = await source.fetchPage(scope, undefined, 1, "replay");
-      for (const entity of page.entities) {
+      for (const raw of page.items) {
+        const entity = normalizeEntity(raw, scope, "replay");
         if (entity.kind !== "update") continue;
         const update = entity.update;
         for (const model of update.models.keys()) {
@@ -296,7 +290,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
         },
       });
       buffer.pause();
-      const opened = await Promise.allSettled(source.scopes.map((scope) => source.subscribe(scope, onStream)));
+      const opened = await Promise.allSettled(source.scopes.map((scope) => source.subscribe(scope, (raw) => onStream(scope, raw))));
       streams = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
       const failed = opened.find((result): result is PromiseRejectedResult => result.status === "rejected");
       if (failed !== undefined) {
@@ -306,11 +300,14 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       }
     },
     streamsOpen: () => streams.length === source.scopes.length && streams.every((stream) => !stream.cancelled),
-    ingestSnapshot(update) {
-      noteMissingModels(update);
-      enqueue(queue, update);
+    ingestSnapshot(raw, scope) {
+      base.received += 1;
+      const result = ingestRaw(raw, scope, "replay", queue, ingestDeps);
+      if (result.kind === "gap") return undefined;
+      // An entity whose models were all rejected still exists on the server: it counts as seen, nothing is removed.
+      if (result.kind === "queued" && scope === "entities") noteMissingModels(result.entityId, (raw as { models: object }).models);
+      return result.entityId;
     },
-    rejectAll,
     flush: () => queue.flush(),
     reconcile(seen) {
       const missing = missingModels;
@@ -371,11 +368,11 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   };
 
   /** A snapshot row lacking a model the ledger holds live means Torii removed that model while we were not listening. */
-  function noteMissingModels(update: SyncUpdate): void {
-    if (update.scope !== "entities" || (options.models?.length ?? 0) > 0) return;
+  function noteMissingModels(entityId: EntityId, models: object): void {
+    if ((options.models?.length ?? 0) > 0) return;
     const ledger = ledgers.entities;
-    for (const model of ledger.liveModels(update.entityId)) {
-      if (!update.models.has(model)) missingModels.push({ entityId: update.entityId, model, version: ledger.versionOf(update.entityId, model) });
+    for (const model of ledger.liveModels(entityId)) {
+      if (!Object.hasOwn(models, model)) missingModels.push({ entityId, model, version: ledger.versionOf(entityId, model) });
     }
   }
 

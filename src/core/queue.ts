@@ -49,6 +49,19 @@ export interface UpdateQueueConfig {
 
 const DRAIN_CHUNK = 256;
 
+/** Newest wins, in place; returns whether the incoming value was older than the queued one. */
+function mergeMember(queued: Map<string, PendingMember>, member: string, value: ToriiValue, version: Version): boolean {
+  const existing = queued.get(member);
+  if (existing === undefined) {
+    queued.set(member, { value, version });
+    return false;
+  }
+  if (version < existing.version) return true;
+  existing.value = value;
+  existing.version = version;
+  return false;
+}
+
 export const QUEUE_DEFAULTS: UpdateQueueConfig = { highWaterMark: 100_000, debounceMs: 50, sliceBudgetMs: 8 };
 
 export interface QueueCounters {
@@ -100,7 +113,19 @@ export class UpdateQueue {
 
   /** Merge changes for one entity into its pending item. Returns false once the queue is closed. */
   enqueue(entityId: EntityId, scope: LedgerScope, origin: UpdateOrigin, executedAt: number, changes: readonly VersionedChange[]): boolean {
-    if (this.closed) return false;
+    const item = this.itemFor(entityId, scope, origin, executedAt);
+    if (item === undefined) return false;
+    for (const change of changes) this.merge(item, change);
+    this.schedule();
+    return true;
+  }
+
+  /**
+   * The pending item of an entity, created if needed (past the high-water mark the backlog goes first). For callers
+   * that merge into it directly (`mergeWrite`, `mergeModelDelete`, `mergeEntityDelete`), then call `schedule()`.
+   */
+  itemFor(entityId: EntityId, scope: LedgerScope, origin: UpdateOrigin, executedAt: number): PendingEntity | undefined {
+    if (this.closed) return undefined;
     const key = scope === "entities" ? entityId : `events:${entityId}`;
     let item = this.pending.get(key);
     if (item === undefined) {
@@ -108,15 +133,13 @@ export class UpdateQueue {
       if (this.pending.size >= this.config.highWaterMark) this.overflow();
       item = { key, entityId, scope, origin, executedAt, entityDeleteAt: undefined, models: new Map() };
       this.pending.set(key, item);
-      this.counters.highWater = Math.max(this.counters.highWater, this.pending.size);
+      if (this.pending.size > this.counters.highWater) this.counters.highWater = this.pending.size;
     } else {
       this.counters.compacted += 1;
       item.origin = origin;
-      item.executedAt = Math.max(item.executedAt, executedAt);
+      if (executedAt > item.executedAt) item.executedAt = executedAt;
     }
-    for (const change of changes) this.merge(item, change);
-    this.schedule();
-    return true;
+    return item;
   }
 
   /** Merge an item taken from another queue (the boot buffer) behind what is pending here. */
@@ -186,57 +209,72 @@ export class UpdateQueue {
   }
 
   private merge(item: PendingEntity, change: VersionedChange): void {
-    if (change.kind === "deleteEntity") {
-      if (item.entityDeleteAt !== undefined && change.version < item.entityDeleteAt) return;
-      item.entityDeleteAt = change.version;
-      // Ties go to the later arrival: pending changes no newer than the delete would be wiped by it anyway.
-      for (const [model, pending] of item.models) {
-        if (pending.deleteAt !== undefined && pending.deleteAt <= change.version) pending.deleteAt = undefined;
-        for (const [member, write] of pending.members) if (write.version <= change.version) pending.members.delete(member);
-        if (pending.deleteAt === undefined && pending.members.size === 0) item.models.delete(model);
-      }
-      return;
+    if (change.kind === "deleteEntity") this.mergeEntityDelete(item, change.version);
+    else if (change.kind === "deleteModel") this.mergeModelDelete(item, change.model, change.version);
+    else this.mergeWrite(item, change.model, change.version, change.members);
+  }
+
+  mergeEntityDelete(item: PendingEntity, version: Version): void {
+    if (item.entityDeleteAt !== undefined && version < item.entityDeleteAt) return;
+    item.entityDeleteAt = version;
+    // Ties go to the later arrival: pending changes no newer than the delete would be wiped by it anyway.
+    for (const [model, pending] of item.models) {
+      if (pending.deleteAt !== undefined && pending.deleteAt <= version) pending.deleteAt = undefined;
+      for (const [member, write] of pending.members) if (write.version <= version) pending.members.delete(member);
+      if (pending.deleteAt === undefined && pending.members.size === 0) item.models.delete(model);
     }
-    if (item.entityDeleteAt !== undefined && change.version < item.entityDeleteAt) {
+  }
+
+  mergeModelDelete(item: PendingEntity, model: ModelTag, version: Version): void {
+    const pending = this.pendingModel(item, model, version);
+    if (pending === undefined) return;
+    if (pending.deleteAt !== undefined && version < pending.deleteAt) {
       this.counters.superseded += 1;
       return;
     }
-    let pending = item.models.get(change.model);
-    if (pending === undefined) {
-      pending = { deleteAt: undefined, members: new Map() };
-      item.models.set(change.model, pending);
-    }
-    if (change.kind === "deleteModel") {
-      if (pending.deleteAt !== undefined && change.version < pending.deleteAt) {
-        this.counters.superseded += 1;
-        return;
-      }
-      pending.deleteAt = change.version;
-      for (const [member, write] of pending.members) if (write.version <= change.version) pending.members.delete(member);
-      return;
-    }
-    if (pending.deleteAt !== undefined && change.version < pending.deleteAt) {
+    pending.deleteAt = version;
+    for (const [member, write] of pending.members) if (write.version <= version) pending.members.delete(member);
+  }
+
+  /**
+   * Merge member values, newest per member wins. `members` is a Map or a plain object whose own keys were checked by
+   * the caller (the stream path merges the client's object as it is, without copying it).
+   */
+  mergeWrite(item: PendingEntity, model: ModelTag, version: Version, members: ReadonlyMap<string, ToriiValue> | Readonly<Record<string, unknown>>): void {
+    const pending = this.pendingModel(item, model, version);
+    if (pending === undefined) return;
+    if (pending.deleteAt !== undefined && version < pending.deleteAt) {
       this.counters.superseded += 1;
       return;
     }
-    const version = change.version;
-    const queuedMembers = pending.members;
+    const queued = pending.members;
     let superseded = false;
-    // forEach, and entries updated in place: this loop runs for every member of every update of a burst.
-    change.members.forEach((value, member) => {
-      const queued = queuedMembers.get(member);
-      if (queued === undefined) queuedMembers.set(member, { value, version });
-      else if (version < queued.version) superseded = true;
-      else {
-        queued.value = value;
-        queued.version = version;
+    if (members instanceof Map) {
+      for (const [member, value] of members) superseded = mergeMember(queued, member, value as ToriiValue, version) || superseded;
+    } else {
+      for (const member in members) {
+        if (Object.hasOwn(members, member)) superseded = mergeMember(queued, member, (members as Record<string, unknown>)[member] as ToriiValue, version) || superseded;
       }
-    });
+    }
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
     if (superseded) this.counters.superseded += 1;
   }
 
-  private schedule(): void {
+  private pendingModel(item: PendingEntity, model: ModelTag, version: Version): PendingModel | undefined {
+    if (item.entityDeleteAt !== undefined && version < item.entityDeleteAt) {
+      this.counters.superseded += 1;
+      return undefined;
+    }
+    let pending = item.models.get(model);
+    if (pending === undefined) {
+      pending = { deleteAt: undefined, members: new Map() };
+      item.models.set(model, pending);
+    }
+    return pending;
+  }
+
+  /** Start the debounce if it is not running (after direct merges). */
+  schedule(): void {
     if (this.paused || this.closed || this.timer !== undefined || this.draining !== undefined || this.pending.size === 0) return;
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
@@ -271,6 +309,9 @@ export class UpdateQueue {
   }
 
   private yieldToEventLoop(): Promise<void> {
-    return new Promise((resolve) => this.timers.setTimeout(resolve, 0));
+    return new Promise((resolve) => {
+      if (this.timers.defer !== undefined) this.timers.defer(resolve);
+      else this.timers.setTimeout(resolve, 0);
+    });
   }
 }

@@ -15,7 +15,7 @@ const MODEL_TAG = /^[A-Za-z0-9_]{1,128}-[A-Za-z0-9_]{1,128}$/;
 /** Tags already checked: a stream repeats the same few model names. */
 const knownTags = new Set<string>();
 
-function checkTag(tag: string): void {
+export function checkTag(tag: string): void {
   if (knownTags.has(tag)) return;
   if (FORBIDDEN_KEYS.has(tag)) throw new SyncError("SYNC_FORBIDDEN_KEY", `Model name "${tag}" is not allowed.`);
   if (!MODEL_TAG.test(tag)) throw new SyncError("SYNC_BAD_PAYLOAD", `Model name ${JSON.stringify(tag.slice(0, 80))} is not a "namespace-Model" tag.`);
@@ -66,7 +66,7 @@ export function normalizeEntity(raw: unknown, scope: LedgerScope, origin: Update
   return { kind: "update", update: { entityId, scope, models: changes, entityDeleted, meta, origin }, errors };
 }
 
-function readTimestamp(raw: unknown, field: string): number {
+export function readTimestamp(raw: unknown, field: string): number {
   const value = typeof raw === "string" && /^\d{1,16}$/.test(raw) ? Number(raw) : raw;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_VERSION_MAJOR) {
     throw new SyncError("SYNC_BAD_TIMESTAMP", `${field} must be a whole number of seconds ≥ 0, got ${JSON.stringify(raw) ?? String(raw)}.`);

@@ -2,7 +2,6 @@ import { systemTimers, type Timers } from "../core/clock";
 import { SyncError, toSyncError } from "../core/errors";
 import type { LedgerScope, UpdateOrigin } from "../core/types";
 import type { ToriiClientLike, ToriiPageLike, ToriiQuery } from "./client-types";
-import { normalizeEntity, type NormalizedEntity } from "./normalize";
 import { subscribeWithTimeout, type StreamHandle } from "./subscription";
 
 export interface ToriiSourceOptions {
@@ -22,14 +21,18 @@ export interface ToriiSourceOptions {
 }
 
 export interface SourcePage {
-  readonly entities: readonly NormalizedEntity[];
+  /** Entities as Torii sent them: the pipeline checks them as it ingests them. */
+  readonly items: readonly unknown[];
   readonly nextCursor: string | undefined;
 }
 
-/** Receives every normalised stream message, gap signals included. */
-export type StreamSink = (entity: NormalizedEntity) => void;
+/** Receives every stream message as the client handed it over (one entity, whatever the callback shape). */
+export type StreamSink = (entity: unknown) => void;
 
-/** What the pipeline consumes: pages by cursor and streams, per scope, with everything already normalised. */
+/**
+ * What the pipeline consumes: pages by cursor and streams, per scope, with transport concerns handled (timeouts,
+ * idempotent cancel, callback shapes, string errors). Entities stay raw: the pipeline validates them in one pass.
+ */
 export interface SyncSource {
   readonly scopes: readonly LedgerScope[];
   fetchPage(scope: LedgerScope, cursor: string | undefined, limit: number, origin: UpdateOrigin): Promise<SourcePage>;
@@ -80,16 +83,14 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
         throw new SyncError("SYNC_BAD_PAYLOAD", `Torii answered a page of ${scope} without an items list.`);
       }
       const next = page.next_cursor;
-      return {
-        entities: page.items.map((item) => normalizeEntity(item, scope, origin)),
-        nextCursor: typeof next === "string" && next.length > 0 ? next : undefined,
-      };
+      void origin;
+      return { items: page.items, nextCursor: typeof next === "string" && next.length > 0 ? next : undefined };
     },
     async subscribe(scope, sink) {
       let live = true;
       const callback = (...args: unknown[]): void => {
         if (!live) return;
-        sink(normalizeEntity(entityFromCallback(args), scope, "stream"));
+        sink(entityFromCallback(args));
       };
       const worldAddresses = options.worldAddresses === undefined ? undefined : [...options.worldAddresses];
       const subscribe = () =>

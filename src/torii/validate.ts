@@ -73,7 +73,14 @@ export function validateMembers(raw: unknown, where: string, depth = 0): Map<str
   return members;
 }
 
-function checkShape(raw: unknown, where: string): ToriiValue {
+/** Whether a member value looks like a Torii value at its top level; no string is built unless it does not. */
+export function isToriiValueShape(raw: unknown): boolean {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return false;
+  const ty = raw as { type?: unknown; type_name?: unknown };
+  return typeof ty.type === "string" && VALUE_KINDS.has(ty.type) && typeof ty.type_name === "string";
+}
+
+export function checkShape(raw: unknown, where: string): ToriiValue {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: a member must be a Torii value object { type, type_name, value }.`);
   }

@@ -5,6 +5,17 @@ import { describeValue, isIntegerType, isSmallInteger, parseInteger } from "./in
 
 type SchemaType = RecsType | Schema;
 
+/** Ranges of the integer types the client decodes to JS numbers, for the fast path. */
+const SMALL_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
+  u8: [0, 255],
+  u16: [0, 65_535],
+  u32: [0, 4_294_967_295],
+  usize: [0, 4_294_967_295],
+  i8: [-128, 127],
+  i16: [-32_768, 32_767],
+  i32: [-2_147_483_648, 2_147_483_647],
+};
+
 /** Names that could reach an object's prototype if used as keys. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -50,6 +61,11 @@ export function convertValue(schemaType: SchemaType, ty: ToriiValue, where: stri
       return ty.value;
     case RecsType.Number: {
       if (ty.type === "enum") throw mismatch(where, "a number (the schema says Number but Torii sent an enum)", ty);
+      // The common case without a BigInt round trip: the client sends u8–u32 as plain numbers.
+      if (typeof ty.value === "number") {
+        const small = SMALL_BOUNDS[ty.type_name];
+        if (small !== undefined && Number.isInteger(ty.value) && ty.value >= small[0] && ty.value <= small[1]) return ty.value;
+      }
       const parsed = parseInteger(ty.value, ty.type_name, where);
       if (parsed > BigInt(Number.MAX_SAFE_INTEGER) || parsed < BigInt(Number.MIN_SAFE_INTEGER)) {
         throw new SyncError("SYNC_VALUE_OUT_OF_RANGE", `${where}: ${parsed} is too large for a Number field; declare it BigInt.`);

@@ -1,4 +1,4 @@
-import { getComponentValue, hasComponent, removeComponent, setComponent, updateComponent, type Entity, type Schema, type Type as RecsType } from "@dojoengine/recs";
+import { getComponentValue, hasComponent, removeComponent, setComponent, type Entity, type Schema, type Type as RecsType } from "@dojoengine/recs";
 import type { EntityId } from "../entity-id";
 import { SyncError } from "../errors";
 import type { ModelTag, ToriiValue } from "../types";
@@ -99,8 +99,12 @@ export class RecsWriter {
     if (values.size === 0) return;
     const entity = entityId as unknown as Entity;
     const component = binding.component;
-    if (hasComponent(component, entity)) {
-      updateComponent(component, entity, Object.fromEntries(values));
+    // One read: a live component gets its merged value in one setComponent (RECS emits the value it is given).
+    const current = getComponentValue(component, entity);
+    if (current !== undefined) {
+      const merged: Record<string, unknown> = { ...current };
+      for (const [member, value] of values) merged[member] = value;
+      setComponent(component, entity, merged as never);
       this.counters.writes += 1;
       return;
     }

@@ -1,0 +1,132 @@
+import { isZeroEntityId, normalizeEntityIdCached, type EntityId } from "./entity-id";
+import { SyncError } from "./errors";
+import type { PendingEntity, UpdateQueue } from "./queue";
+import type { LedgerScope, ModelTag, ToriiValue, UpdateOrigin } from "./types";
+import { MAX_VERSION_MAJOR, packVersion, type Version } from "./version";
+import { FORBIDDEN_KEYS } from "./writer/convert";
+import { checkShape, isToriiValueShape } from "../torii/validate";
+import { checkTag, readTimestamp } from "../torii/normalize";
+
+export interface RawIngestDeps {
+  /** Whether a component is bound to the model. */
+  isKnown(model: ModelTag): boolean;
+  /** Per model, the path of its own version member (see VersionPolicyOptions.versionPaths). */
+  readonly versionPaths: ReadonlyMap<ModelTag, readonly string[]>;
+  reject(error: SyncError): void;
+}
+
+/** What became of one raw entity: its id when something of it was queued or rejected, or the reconnect gap signal. */
+export type RawIngestResult =
+  | { readonly kind: "queued"; readonly entityId: EntityId }
+  | { readonly kind: "gap" }
+  /** Nothing of it was queued; `entityId` is there when the id itself was valid (the entity exists, its models were bad). */
+  | { readonly kind: "rejected"; readonly entityId?: EntityId };
+
+const GAP: RawIngestResult = { kind: "gap" };
+const REJECTED: RawIngestResult = { kind: "rejected" };
+
+/**
+ * The hot path: a raw entity as the Torii client hands it over is checked and merged into its queue item in one pass,
+ * with no intermediate objects (a burst is hundreds of thousands of these). Checks match `normalizeEntity`'s: a bad id
+ * or timestamp rejects the entity, a bad or unknown model rejects that model, the rest still lands. Member values are
+ * checked at their top level here and in depth by the writer, for the few that survive compaction.
+ */
+export function ingestRaw(raw: unknown, scope: LedgerScope, origin: UpdateOrigin, queue: UpdateQueue, deps: RawIngestDeps): RawIngestResult {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    deps.reject(new SyncError("SYNC_BAD_PAYLOAD", "A Torii entity must be an object { hashed_keys, models, executed_at, … }."));
+    return REJECTED;
+  }
+  const entity = raw as { hashed_keys?: unknown; models?: unknown; executed_at?: unknown; updated_at?: unknown };
+  const models = entity.models;
+  const modelsOk = models !== null && typeof models === "object" && !Array.isArray(models);
+  let empty = true;
+  if (modelsOk) for (const tag in models) if (Object.hasOwn(models, tag)) empty = false;
+  if (origin === "stream" && modelsOk && empty && isZeroEntityId(entity.hashed_keys)) return GAP;
+
+  let entityId: EntityId;
+  let executedAt: number;
+  try {
+    entityId = normalizeEntityIdCached(entity.hashed_keys);
+    executedAt = typeof entity.executed_at === "number" && Number.isInteger(entity.executed_at) && entity.executed_at >= 0 && entity.executed_at <= MAX_VERSION_MAJOR ? entity.executed_at : readTimestamp(entity.executed_at, "executed_at");
+    if (typeof entity.updated_at !== "number" || !Number.isInteger(entity.updated_at) || entity.updated_at < 0) readTimestamp(entity.updated_at, "updated_at");
+  } catch (error) {
+    deps.reject(error as SyncError);
+    return REJECTED;
+  }
+  if (!modelsOk) {
+    deps.reject(new SyncError("SYNC_BAD_PAYLOAD", `Entity ${entityId}: models must be an object keyed by "namespace-Model".`, { entityId }));
+    return REJECTED;
+  }
+  const entityVersion = packVersion(executedAt, 0);
+  // Created on the first change that is accepted, so an entity whose every model is rejected queues nothing.
+  // (No closure for this: it would be allocated per message.)
+  let item: PendingEntity | undefined;
+  if (empty) {
+    // `models: {}` is the older Torii's whole-entity delete.
+    item = queue.itemFor(entityId, scope, origin, executedAt);
+    if (item !== undefined) queue.mergeEntityDelete(item, entityVersion);
+  } else {
+    for (const tag in models) {
+      if (!Object.hasOwn(models, tag)) continue;
+      const body = (models as Record<string, unknown>)[tag];
+      try {
+        checkTag(tag);
+        if (!deps.isKnown(tag)) {
+          throw new SyncError("SYNC_UNKNOWN_MODEL", `Torii sent model "${tag}" but no component is bound to it; pass its component to sync it.`);
+        }
+        const members = checkBody(body, tag);
+        item ??= queue.itemFor(entityId, scope, origin, executedAt);
+        const target = item;
+        if (target === undefined) return { kind: "rejected", entityId };
+        if (members === 0) {
+          queue.mergeModelDelete(target, tag, entityVersion);
+          continue;
+        }
+        const path = deps.versionPaths.get(tag);
+        const own = path === undefined ? undefined : readOwnVersion(body as Record<string, unknown>, path);
+        queue.mergeWrite(target, tag, own === undefined ? entityVersion : packVersion(own, 0), body as Record<string, unknown>);
+      } catch (error) {
+        if (!(error instanceof SyncError)) throw error;
+        deps.reject(new SyncError(error.code, `Entity ${entityId}: ${error.message}`, { entityId, model: tag, cause: error }));
+      }
+    }
+  }
+  if (item === undefined) return { kind: "rejected", entityId };
+  queue.schedule();
+  return { kind: "queued", entityId };
+}
+
+/** Count the members of a model body, checking each key and each value's shape; 0 means the model was deleted. */
+function checkBody(body: unknown, tag: string): number {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new SyncError("SYNC_BAD_PAYLOAD", `${tag}: expected an object of members.`);
+  let count = 0;
+  for (const name in body) {
+    if (!Object.hasOwn(body, name)) continue;
+    if (FORBIDDEN_KEYS.has(name)) throw new SyncError("SYNC_FORBIDDEN_KEY", `${tag}: member name "${name}" is not allowed.`);
+    const value = (body as Record<string, unknown>)[name];
+    if (!isToriiValueShape(value)) checkShape(value, `${tag}.${name}`);
+    count += 1;
+  }
+  return count;
+}
+
+/** The component's own version member, read through its path (a struct path for nested members). */
+function readOwnVersion(body: Record<string, unknown>, path: readonly string[]): number | undefined {
+  let current: ToriiValue | undefined;
+  let children: unknown = body;
+  for (const step of path) {
+    if (children === null || typeof children !== "object" || !Object.hasOwn(children, step)) return undefined;
+    current = (children as Record<string, ToriiValue>)[step];
+    children = current?.type === "struct" ? current.value : undefined;
+  }
+  const raw = current?.value;
+  const value = typeof raw === "number" ? raw : typeof raw === "string" && /^(0x[0-9a-f]+|\d+)$/i.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(value) && value >= 0 && value <= MAX_VERSION_MAJOR ? value : undefined;
+}
+
+/** Per-model version paths split once. */
+export function splitVersionPaths(paths: Readonly<Record<ModelTag, string>> | undefined): Map<ModelTag, readonly string[]> {
+  return new Map(Object.entries(paths ?? {}).map(([model, path]) => [model, path.split(".")]));
+}
+
+export type { Version };
