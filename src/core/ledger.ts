@@ -8,6 +8,7 @@ import { NO_VERSION, type Version } from "./version";
  * partial updates, so a model written whole costs two fields.
  */
 interface ModelRecord {
+  readonly tag: ModelTag;
   v: Version;
   deleted: boolean;
   members: Map<string, Version> | undefined;
@@ -16,7 +17,14 @@ interface ModelRecord {
 interface EntityRecord {
   /** Version of the last whole-entity delete: nothing older lands on any model of the entity. */
   floor: Version;
-  models: Map<ModelTag, ModelRecord>;
+  /** A short array, not a Map: an entity carries a handful of models, and a Map per entity costs ~200 bytes. */
+  models: ModelRecord[];
+}
+
+function findModel(entity: EntityRecord, model: ModelTag): ModelRecord | undefined {
+  const models = entity.models;
+  for (let i = 0; i < models.length; i += 1) if ((models[i] as ModelRecord).tag === model) return models[i];
+  return undefined;
 }
 
 export interface DeleteDecision {
@@ -60,9 +68,9 @@ export class EntityLedger {
   admitModelDelete(entityId: EntityId, model: ModelTag, version: Version): DeleteDecision {
     const entity = this.entityFor(entityId);
     if (version < entity.floor) return REFUSED;
-    const record = entity.models.get(model);
+    const record = findModel(entity, model);
     if (record === undefined) {
-      entity.models.set(model, { v: version, deleted: true, members: undefined });
+      entity.models.push({ tag: model, v: version, deleted: true, members: undefined });
       return NOTHING_SURVIVES;
     }
     return deleteRecord(record, version);
@@ -74,7 +82,7 @@ export class EntityLedger {
    */
   admitWrite(entityId: EntityId, model: ModelTag, members: ReadonlyMap<string, Version>, complete: boolean): Set<string> {
     const entity = this.entityFor(entityId);
-    let record = entity.models.get(model);
+    let record = findModel(entity, model);
     const admitted = new Set<string>();
     for (const [member, version] of members) {
       if (version < entity.floor) continue;
@@ -83,8 +91,8 @@ export class EntityLedger {
     }
     if (admitted.size === 0) return admitted;
     if (record === undefined) {
-      record = { v: NO_VERSION, deleted: false, members: undefined };
-      entity.models.set(model, record);
+      record = { tag: model, v: NO_VERSION, deleted: false, members: undefined };
+      entity.models.push(record);
     }
     record.deleted = false;
     if (complete) {
@@ -117,17 +125,18 @@ export class EntityLedger {
     if (version < entity.floor) return { applied: false, kept: new Map() };
     entity.floor = version;
     const kept = new Map<ModelTag, readonly string[] | "all">();
-    for (const [model, record] of entity.models) {
+    for (const record of entity.models) {
       const decision = deleteRecord(record, version);
-      if (!decision.applied) kept.set(model, "all");
-      else if (decision.survivors.length > 0) kept.set(model, decision.survivors);
+      if (!decision.applied) kept.set(record.tag, "all");
+      else if (decision.survivors.length > 0) kept.set(record.tag, decision.survivors);
     }
     return { applied: true, kept };
   }
 
   /** The newest version applied to a model of an entity, or `NO_VERSION`. */
   versionOf(entityId: EntityId, model: ModelTag): Version {
-    const record = this.entities.get(entityId)?.models.get(model);
+    const entity = this.entities.get(entityId);
+    const record = entity === undefined ? undefined : findModel(entity, model);
     return record === undefined ? NO_VERSION : newestOf(record);
   }
 
@@ -136,12 +145,13 @@ export class EntityLedger {
     const entity = this.entities.get(entityId);
     if (entity === undefined) return NO_VERSION;
     let newest = entity.floor;
-    for (const record of entity.models.values()) newest = Math.max(newest, newestOf(record));
+    for (const record of entity.models) newest = Math.max(newest, newestOf(record));
     return newest;
   }
 
   isDeleted(entityId: EntityId, model: ModelTag): boolean {
-    return this.entities.get(entityId)?.models.get(model)?.deleted ?? false;
+    const entity = this.entities.get(entityId);
+    return (entity === undefined ? undefined : findModel(entity, model))?.deleted ?? false;
   }
 
   /** Models of the entity that are live (not tombstones). */
@@ -149,7 +159,7 @@ export class EntityLedger {
     const entity = this.entities.get(entityId);
     if (entity === undefined) return [];
     const live: ModelTag[] = [];
-    for (const [model, record] of entity.models) if (!record.deleted) live.push(model);
+    for (const record of entity.models) if (!record.deleted) live.push(record.tag);
     return live;
   }
 
@@ -162,7 +172,7 @@ export class EntityLedger {
     let newest = NO_VERSION;
     for (const entity of this.entities.values()) {
       newest = Math.max(newest, entity.floor);
-      for (const record of entity.models.values()) newest = Math.max(newest, newestOf(record));
+      for (const record of entity.models) newest = Math.max(newest, newestOf(record));
     }
     return newest;
   }
@@ -174,13 +184,10 @@ export class EntityLedger {
   pruneTombstones(olderThan: Version): number {
     let pruned = 0;
     for (const [entityId, entity] of this.entities) {
-      for (const [model, record] of entity.models) {
-        if (record.deleted && record.v < olderThan) {
-          entity.models.delete(model);
-          pruned += 1;
-        }
-      }
-      if (entity.models.size === 0 && entity.floor < olderThan) this.entities.delete(entityId);
+      const before = entity.models.length;
+      entity.models = entity.models.filter((record) => !(record.deleted && record.v < olderThan));
+      pruned += before - entity.models.length;
+      if (entity.models.length === 0 && entity.floor < olderThan) this.entities.delete(entityId);
     }
     return pruned;
   }
@@ -190,7 +197,7 @@ export class EntityLedger {
     let tombstones = 0;
     let memberVersions = 0;
     for (const entity of this.entities.values()) {
-      for (const record of entity.models.values()) {
+      for (const record of entity.models) {
         models += 1;
         if (record.deleted) tombstones += 1;
         memberVersions += record.members?.size ?? 0;
@@ -206,7 +213,7 @@ export class EntityLedger {
   private entityFor(entityId: EntityId): EntityRecord {
     let entity = this.entities.get(entityId);
     if (entity === undefined) {
-      entity = { floor: NO_VERSION, models: new Map() };
+      entity = { floor: NO_VERSION, models: [] };
       this.entities.set(entityId, entity);
     }
     return entity;
