@@ -41,7 +41,8 @@ export function trieGet<V>(trie: PersistentTrie<V>, key: number): V | undefined 
 export function trieSet<V>(trie: PersistentTrie<V>, key: number, value: V | undefined, owner: object): PersistentTrie<V> {
   const path: Array<TrieNode<V>> = [];
   let node = trie.root;
-  if (node === undefined && value === undefined) return trie;
+  // Deleting what is not there changes nothing (and must not build an empty path to it).
+  if (value === undefined && trieGet(trie, key) === undefined) return trie;
   // Walk down, copying (or reusing, when this batch owns it) every node on the path.
   let parent: TrieNode<V> | undefined;
   for (let level = LEVELS - 1; level >= 0; level -= 1) {

@@ -111,8 +111,13 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     const after: MapItem | undefined = value === undefined || position === undefined ? undefined : { entity, layer, x: position.x, y: position.y, fields: definition.fields(value, entity) };
     if (before === undefined && after === undefined) return;
     let tiles = state.tiles;
-    if (before !== undefined) tiles = editTile(tiles, before.x, before.y, layer, entity, undefined, owner);
-    if (after !== undefined) tiles = editTile(tiles, after.x, after.y, layer, entity, after, owner);
+    if (before !== undefined && after !== undefined && before.x === after.x && before.y === after.y) {
+      // Same tile (an owner or troop change): one edit replaces the item in place.
+      tiles = editTile(tiles, after.x, after.y, layer, entity, after, owner);
+    } else {
+      if (before !== undefined) tiles = editTile(tiles, before.x, before.y, layer, entity, undefined, owner);
+      if (after !== undefined) tiles = editTile(tiles, after.x, after.y, layer, entity, after, owner);
+    }
     const items = editBucket(state.items[layer] as PersistentTrie<Bucket<MapItem>>, itemKey, (item) => item.entity === entity, after, owner);
     const delta = (after === undefined ? 0 : 1) - (before === undefined ? 0 : 1);
     state = {

@@ -36,6 +36,13 @@ describe("persistent trie", () => {
     );
   });
 
+  it("should return the same trie when deleting an absent key, building no node", () => {
+    const owner = {};
+    const trie = trieSet(emptyTrie<string>(), 1, "a", owner);
+    expect(trieSet(trie, 999_999, undefined, {})).toBe(trie);
+    expect(trieSet(trie, 999_999, undefined, owner)).toBe(trie);
+  });
+
   it("should empty back to no root when everything is deleted", () => {
     const owner = {};
     let trie = trieSet(emptyTrie<string>(), 123456, "a", owner);
