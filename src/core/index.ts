@@ -45,6 +45,6 @@ export type { NormalizedEntity } from "../torii/normalize";
 export type { ToriiClientLike, ToriiPageLike, ToriiQuery, ToriiSubscriptionLike } from "../torii/client-types";
 export { createLogger, silentLogger, LOG_TAG } from "../telemetry/logger";
 export type { SyncLogger, TaggedLogger } from "../telemetry/logger";
-export { createSqlMapSource, defineMapProjection, hashEntity, hashTile } from "../map/index";
+export { createSqlMapSource, defineMapProjection } from "../map/index";
 export type { SqlMapQuery, SqlMapSource, SqlMapSourceOptions, SqlMapStatus, SqlRow } from "../map/index";
 export type { MapBounds, MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapSnapshot, MapTile } from "../map/index";

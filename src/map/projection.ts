@@ -1,5 +1,4 @@
 import { getComponentEntities, getComponentValue, type Component, type ComponentValue, type Entity, type Metadata, type Schema } from "@dojoengine/recs";
-import { emptyTrie, trieGet, trieSet, trieValues, type PersistentTrie } from "./persistent-trie";
 
 export interface MapPosition {
   readonly x: number;
@@ -42,7 +41,7 @@ export interface MapBounds {
   readonly maxY: number;
 }
 
-/** One immutable version of the map. Older versions stay valid and share all unchanged parts with newer ones. */
+/** One immutable version of the map. Older versions stay valid as long as someone holds them. */
 export interface MapSnapshot {
   readonly version: number;
   /** Items per layer. */
@@ -66,66 +65,92 @@ export interface MapProjection {
   readonly layers: readonly string[];
 }
 
-type Bucket<T> = readonly T[];
-interface State {
-  readonly tiles: PersistentTrie<Bucket<MapTile>>;
-  readonly items: Readonly<Record<string, PersistentTrie<Bucket<MapItem>>>>;
-  readonly counts: Readonly<Record<string, number>>;
+/**
+ * What a version must know to read the past: the values, before the changes that followed it, of every tile and item
+ * those changes touched. Linked from the version, never back: an old version nobody holds is garbage, log and all.
+ */
+interface UndoLog {
+  readonly tiles: Map<string, MapTile | undefined>;
+  readonly items: Map<string, Map<Entity, MapItem | undefined>>;
+  readonly next: Version;
+}
+
+interface Version {
+  undo: UndoLog | undefined;
 }
 
 /**
- * Map data derived from the ECS, updated in O(1) per change: each RECS update touches the entity's old and new tile,
- * nothing re-scans the world. Indexes are persistent tries keyed by hashes of (x, y) and of the entity id.
+ * Map data derived from the ECS, updated in O(1) per change: a change touches the entity's item and its old and new
+ * tile in plain Maps, and records the values it replaced in the current undo log; nothing re-scans the world. A
+ * snapshot reads the live Maps through the undo logs recorded after it (none, for the newest), so every snapshot
+ * handed out stays exactly as it was, and unchanged tiles keep their identity across versions.
  */
 export function defineMapProjection(options: MapProjectionOptions): MapProjection {
   const layerNames = Object.keys(options.layers);
-  let state: State = { tiles: emptyTrie(), items: Object.fromEntries(layerNames.map((name) => [name, emptyTrie()])), counts: Object.fromEntries(layerNames.map((name) => [name, 0])) };
+  const tiles = new Map<string, MapTile>();
+  const items = new Map<string, Map<Entity, MapItem>>(layerNames.map((name) => [name, new Map()]));
+  const counts: Record<string, number> = Object.fromEntries(layerNames.map((name) => [name, 0]));
+  let head: Version = { undo: undefined };
+  let log: UndoLog | undefined;
   let version = 0;
-  let snapshot: MapSnapshot = toSnapshot(state, version);
-  let owner: object = {};
-  let pending = false;
+  let snapshot = toSnapshot(head, tiles, items, { ...counts }, version);
   let subscriptions: Array<{ unsubscribe(): void }> = [];
   const listeners = new Set<() => void>();
 
   const commit = (): void => {
-    pending = false;
+    if (log === undefined) return;
+    log = undefined;
     version += 1;
-    snapshot = toSnapshot(state, version);
-    // A fresh owner: the snapshot just handed out must never be edited in place.
-    owner = {};
+    snapshot = toSnapshot(head, tiles, items, { ...counts }, version);
     for (const listener of [...listeners]) listener();
   };
-  const changed = (): void => {
-    if (pending) return;
-    pending = true;
-    queueMicrotask(() => {
-      if (pending) commit();
-    });
+
+  /** The log of the batch in progress: opened on its first change, so the snapshot handed out never sees a write. */
+  const openLog = (): UndoLog => {
+    if (log !== undefined) return log;
+    const next: Version = { undo: undefined };
+    log = { tiles: new Map(), items: new Map(layerNames.map((name) => [name, new Map()])), next };
+    head.undo = log;
+    head = next;
+    queueMicrotask(commit);
+    return log;
+  };
+
+  const setTile = (undo: UndoLog, key: string, tile: MapTile | undefined): void => {
+    if (!undo.tiles.has(key)) undo.tiles.set(key, tiles.get(key));
+    if (tile === undefined) tiles.delete(key);
+    else tiles.set(key, tile);
+  };
+
+  const editTile = (undo: UndoLog, x: number, y: number, layer: string, entity: Entity, item: MapItem | undefined): void => {
+    const key = tileKey(x, y);
+    const current = tiles.get(key);
+    const list: MapItem[] = [];
+    const existing = current?.layers[layer];
+    if (existing !== undefined) for (const one of existing) if (one.entity !== entity) list.push(one);
+    if (item !== undefined) list.push(item);
+    let layers: Record<string, readonly MapItem[]> | undefined;
+    if (current !== undefined) for (const name in current.layers) if (name !== layer) (layers ??= {})[name] = current.layers[name] as readonly MapItem[];
+    if (list.length > 0) (layers ??= {})[layer] = list;
+    setTile(undo, key, layers === undefined ? undefined : { x, y, layers });
   };
 
   const place = (layer: string, entity: Entity, value: ComponentValue<Schema, unknown> | undefined): void => {
     const definition = options.layers[layer] as MapLayer<Schema, unknown>;
-    const itemKey = hashEntity(entity);
-    const before = findItem(state.items[layer] as PersistentTrie<Bucket<MapItem>>, itemKey, entity);
+    const byEntity = items.get(layer) as Map<Entity, MapItem>;
+    const before = byEntity.get(entity);
     const position = value === undefined ? undefined : definition.position(value, entity);
     const after: MapItem | undefined = value === undefined || position === undefined ? undefined : { entity, layer, x: position.x, y: position.y, fields: definition.fields(value, entity) };
     if (before === undefined && after === undefined) return;
-    let tiles = state.tiles;
-    if (before !== undefined && after !== undefined && before.x === after.x && before.y === after.y) {
-      // Same tile (an owner or troop change): one edit replaces the item in place.
-      tiles = editTile(tiles, after.x, after.y, layer, entity, after, owner);
-    } else {
-      if (before !== undefined) tiles = editTile(tiles, before.x, before.y, layer, entity, undefined, owner);
-      if (after !== undefined) tiles = editTile(tiles, after.x, after.y, layer, entity, after, owner);
-    }
-    const items = editBucket(state.items[layer] as PersistentTrie<Bucket<MapItem>>, itemKey, (item) => item.entity === entity, after, owner);
-    const delta = (after === undefined ? 0 : 1) - (before === undefined ? 0 : 1);
-    state = {
-      tiles,
-      items: { ...state.items, [layer]: items },
-      counts: delta === 0 ? state.counts : { ...state.counts, [layer]: (state.counts[layer] ?? 0) + delta },
-    };
-    changed();
+    const undo = openLog();
+    const undoItems = undo.items.get(layer) as Map<Entity, MapItem | undefined>;
+    if (!undoItems.has(entity)) undoItems.set(entity, before);
+    if (after === undefined) byEntity.delete(entity);
+    else byEntity.set(entity, after);
+    // Same tile (an owner or troop change): one edit replaces the item in place.
+    if (before !== undefined && (after === undefined || before.x !== after.x || before.y !== after.y)) editTile(undo, before.x, before.y, layer, entity, undefined);
+    if (after !== undefined) editTile(undo, after.x, after.y, layer, entity, after);
+    counts[layer] = (counts[layer] ?? 0) + (after === undefined ? 0 : 1) - (before === undefined ? 0 : 1);
   };
 
   return {
@@ -138,7 +163,7 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
         subscriptions.push(component.update$.subscribe((update) => place(layer, update.entity, update.value[0] as ComponentValue<Schema, unknown> | undefined)));
       }
       // The initial build is visible at once, not a microtask later.
-      if (pending) commit();
+      commit();
     },
     stop() {
       for (const subscription of subscriptions) subscription.unsubscribe();
@@ -152,78 +177,45 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
   };
 }
 
-function editTile(tiles: PersistentTrie<Bucket<MapTile>>, x: number, y: number, layer: string, entity: Entity, item: MapItem | undefined, owner: object): PersistentTrie<Bucket<MapTile>> {
-  const key = hashTile(x, y);
-  const current = findTile(tiles, key, x, y);
-  const others = (current?.layers[layer] ?? []).filter((existing) => existing.entity !== entity);
-  const list = item === undefined ? others : [...others, item];
-  const layers: Record<string, readonly MapItem[]> = { ...current?.layers };
-  if (list.length === 0) delete layers[layer];
-  else layers[layer] = list;
-  const tile: MapTile | undefined = Object.keys(layers).length === 0 ? undefined : { x, y, layers };
-  return editBucket(tiles, key, (existing) => existing.x === x && existing.y === y, tile, owner);
-}
-
-/** Replace the entry matching `same` in a hash bucket (collisions are rare, buckets tiny). */
-function editBucket<T>(trie: PersistentTrie<Bucket<T>>, key: number, same: (entry: T) => boolean, entry: T | undefined, owner: object): PersistentTrie<Bucket<T>> {
-  const bucket = trieGet(trie, key) ?? [];
-  const rest = bucket.filter((existing) => !same(existing));
-  const next = entry === undefined ? rest : [...rest, entry];
-  return trieSet(trie, key, next.length === 0 ? undefined : next, owner);
-}
-
-function findTile(tiles: PersistentTrie<Bucket<MapTile>>, key: number, x: number, y: number): MapTile | undefined {
-  return trieGet(tiles, key)?.find((tile) => tile.x === x && tile.y === y);
-}
-
-function findItem(items: PersistentTrie<Bucket<MapItem>>, key: number, entity: Entity): MapItem | undefined {
-  return trieGet(items, key)?.find((item) => item.entity === entity);
-}
-
-function toSnapshot(state: State, version: number): MapSnapshot {
+function toSnapshot(at: Version, tiles: ReadonlyMap<string, MapTile>, items: ReadonlyMap<string, ReadonlyMap<Entity, MapItem>>, counts: Readonly<Record<string, number>>, version: number): MapSnapshot {
+  const tileAt = (key: string): MapTile | undefined => {
+    // The first log after this version that touched the key holds its value as of this version.
+    for (let v: Version = at; v.undo !== undefined; v = v.undo.next) if (v.undo.tiles.has(key)) return v.undo.tiles.get(key);
+    return tiles.get(key);
+  };
+  const itemAt = (layer: string, entity: Entity): MapItem | undefined => {
+    for (let v: Version = at; v.undo !== undefined; v = v.undo.next) {
+      const undo = v.undo.items.get(layer);
+      if (undo?.has(entity) === true) return undo.get(entity);
+    }
+    return items.get(layer)?.get(entity);
+  };
+  function* overlay<K, T>(live: ReadonlyMap<K, T>, logOf: (undo: UndoLog) => ReadonlyMap<K, T | undefined> | undefined): IterableIterator<T> {
+    const past = new Map<K, T | undefined>();
+    for (let v: Version = at; v.undo !== undefined; v = v.undo.next) for (const [key, value] of logOf(v.undo) ?? []) if (!past.has(key)) past.set(key, value);
+    for (const [key, value] of live) if (!past.has(key)) yield value;
+    for (const value of past.values()) if (value !== undefined) yield value;
+  }
   return {
     version,
-    counts: state.counts,
-    tile: (x, y) => findTile(state.tiles, hashTile(x, y), x, y),
-    item: (layer, entity) => {
-      const items = state.items[layer];
-      return items === undefined ? undefined : findItem(items, hashEntity(entity), entity);
-    },
+    counts,
+    tile: (x, y) => tileAt(tileKey(x, y)),
+    item: itemAt,
     area(bounds) {
       const found: MapTile[] = [];
       for (let y = bounds.minY; y <= bounds.maxY; y += 1) {
         for (let x = bounds.minX; x <= bounds.maxX; x += 1) {
-          const tile = findTile(state.tiles, hashTile(x, y), x, y);
+          const tile = tileAt(tileKey(x, y));
           if (tile !== undefined) found.push(tile);
         }
       }
       return found;
     },
-    *tiles() {
-      for (const bucket of trieValues(state.tiles)) yield* bucket;
-    },
-    *items(layer) {
-      const items = state.items[layer];
-      if (items !== undefined) for (const bucket of trieValues(items)) yield* bucket;
-    },
+    tiles: () => overlay(tiles, (undo) => undo.tiles),
+    items: (layer) => overlay(items.get(layer) ?? new Map<Entity, MapItem>(), (undo) => undo.items.get(layer)),
   };
 }
 
-/** Coordinates in Eternum sit around 2^31, so (x, y) cannot be packed into 32 bits: hash them, buckets take collisions. */
-export function hashTile(x: number, y: number): number {
-  let h = Math.imul(x | 0, 0x9e3779b1) ^ Math.imul((y | 0) ^ 0x85ebca6b, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  return h >>> 0;
-}
-
-/** FNV-1a over the id's characters (ids are hex; the last 16 characters carry plenty of entropy). */
-export function hashEntity(entity: string): number {
-  let h = 0x811c9dc5;
-  for (let i = Math.max(0, entity.length - 16); i < entity.length; i += 1) {
-    h ^= entity.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+function tileKey(x: number, y: number): string {
+  return `${x},${y}`;
 }

@@ -116,6 +116,31 @@ describe("defineMapProjection", () => {
       { numRuns: RUNS },
     );
   });
+
+  it("should keep every snapshot it handed out exactly as it was, even before the batch commits (property)", async () => {
+    const move = fc.record({ id: fc.nat(9), x: fc.integer({ min: -2, max: 2 }), y: fc.integer({ min: -2, max: 2 }), remove: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(move, { maxLength: 8 }), { maxLength: 8 }), async (batches) => {
+        const { Army, projection } = setup();
+        projection.start();
+        const kept: Array<[MapSnapshot, Row[]]> = [];
+        for (const batch of batches) {
+          const current = projection.getSnapshot();
+          kept.push([current, describeMap(current)]);
+          for (const w of batch) {
+            if (w.remove) removeComponent(Army, e(w.id));
+            else setComponent(Army, e(w.id), { owner: 1n, x: w.x, y: w.y, troops: w.id });
+          }
+          // Written but not committed yet: the snapshot handed out must not see it.
+          expect(describeMap(current)).toEqual(kept[kept.length - 1]?.[1]);
+          await flush();
+        }
+        for (const [snapshot, rows] of kept) expect(describeMap(snapshot)).toEqual(rows);
+        projection.stop();
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });
 
 type Row = string;
