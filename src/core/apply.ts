@@ -13,6 +13,8 @@ export interface ApplyCounters {
   lastExecutedAt: number;
   /** Newest `executed_at` (seconds) among every item processed, landed or stale: how far the client has seen. */
   seenExecutedAt: number;
+  /** Deletes (entity or model) that landed: each may leave a tombstone in the ledger. */
+  deletes: number;
 }
 
 export interface ApplierDeps {
@@ -38,6 +40,7 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
         if (decision.applied) {
           writer.removeEntity(entityId, decision.kept);
           counters.applied += 1;
+          counters.deletes += 1;
           landed = true;
           counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, item.entityDeleteAt);
         } else counters.droppedStale += 1;
@@ -50,6 +53,7 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
           if (decision.applied) {
             writer.remove(binding, entityId, decision.survivors);
             counters.applied += 1;
+            counters.deletes += 1;
             landed = true;
             counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, pending.deleteAt);
           } else counters.droppedStale += 1;

@@ -58,7 +58,14 @@ export async function runEpisode(host: EpisodeHost, reason: string, forced: bool
     attempt += 1;
     const startedAt = host.timers.now();
     try {
-      if (attempt === 1 || !host.streamsOpen()) await host.resubscribe();
+      if (attempt === 1 || !host.streamsOpen()) {
+        // A fresh subscription means a fresh buffer: what the old one held is gone, so page everything again.
+        await host.resubscribe();
+        restartPaging(progress);
+      }
+      assertLive(host);
+      // Start from an empty queue, so a page never overflows it.
+      await host.flush();
       assertLive(host);
       host.dispatch({ type: "connection", connection: "open" });
       const watermark = await host.watermark();
@@ -71,6 +78,7 @@ export async function runEpisode(host: EpisodeHost, reason: string, forced: bool
             if (id !== undefined) state.seen.add(id);
           }
           await host.flush();
+          assertLive(host);
           pages += 1;
           entities += page.items.length;
           host.dispatch({ type: "replayProgress", pages, entities });
@@ -112,12 +120,13 @@ export async function runEpisode(host: EpisodeHost, reason: string, forced: bool
   }
 }
 
-/** Forget the cursors: the next attempt pages from the start. */
+/** Forget the cursors and what was seen: the next attempt pages from the start. */
 function restartPaging(progress: ReadonlyMap<LedgerScope, ScopeProgress>): void {
   for (const state of progress.values()) {
     state.cursor = undefined;
     state.done = false;
     state.cursors.clear();
+    state.seen.clear();
   }
 }
 

@@ -163,6 +163,13 @@ export class EntityLedger {
     return live;
   }
 
+  /** Entities with at least one live model: what reconciliation weighs a removal plan against. */
+  liveEntityCount(): number {
+    let count = 0;
+    for (const entity of this.entities.values()) if (entity.models.some((record) => !record.deleted)) count += 1;
+    return count;
+  }
+
   entityIds(): IterableIterator<EntityId> {
     return this.entities.keys();
   }
@@ -187,7 +194,11 @@ export class EntityLedger {
       const before = entity.models.length;
       entity.models = entity.models.filter((record) => !(record.deleted && record.v < olderThan));
       pruned += before - entity.models.length;
-      if (entity.models.length === 0 && entity.floor < olderThan) this.entities.delete(entityId);
+      if (entity.models.length === 0 && entity.floor < olderThan) {
+        // The entity's own floor was a tombstone too (a whole-entity delete).
+        if (entity.floor !== NO_VERSION) pruned += 1;
+        this.entities.delete(entityId);
+      }
     }
     return pruned;
   }

@@ -33,6 +33,8 @@ export interface SyncMetrics {
   reconciled: number;
   /** Reconciliations skipped because they would have removed too much to trust. */
   reconcileSkipped: number;
+  /** Tombstones forgotten after replays (older than `tombstoneHorizonSeconds`). */
+  tombstonesPruned: number;
   /** Newest `executed_at` (seconds) among everything processed. */
   lastExecutedAt: number;
   /** The indexer head at the last probe (block and its timestamp), when the client can tell. */
@@ -64,6 +66,7 @@ export function emptyMetrics(): SyncMetrics {
     evidence: {},
     reconciled: 0,
     reconcileSkipped: 0,
+    tombstonesPruned: 0,
     lastExecutedAt: 0,
     indexerHead: undefined,
     status: "idle",

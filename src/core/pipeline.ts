@@ -104,7 +104,14 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const writer = new RecsWriter(options.components);
   const ledgers: Record<LedgerScope, EntityLedger> = { entities: new EntityLedger(), events: new EntityLedger() };
   const policy = createVersionPolicy(options.versionPaths === undefined ? {} : { versionPaths: options.versionPaths });
-  const counters: ApplyCounters = { applied: 0, droppedStale: 0, lastAppliedVersion: -1, lastExecutedAt: 0, seenExecutedAt: 0 };
+  const counters: ApplyCounters = { applied: 0, droppedStale: 0, lastAppliedVersion: -1, lastExecutedAt: 0, seenExecutedAt: 0, deletes: 0 };
+  let deletesAtLastPrune = 0;
+  /** Forget tombstones older than the horizon: after each replay, and every 10,000 deletes in a long session without one. */
+  const pruneTombstones = (): void => {
+    deletesAtLastPrune = counters.deletes;
+    const horizon = counters.seenExecutedAt - config.tombstoneHorizonSeconds;
+    if (horizon > 0) for (const ledger of Object.values(ledgers)) base.tombstonesPruned += ledger.pruneTombstones(packVersion(horizon, 0));
+  };
   const base = emptyMetrics();
   const listeners = new Set<(state: SyncState, previous: SyncState) => void>();
   const metricsListeners = new Set<() => void>();
@@ -120,7 +127,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   let cancelled = false;
   let streams: StreamHandle[] = [];
   let episode: Promise<void> | undefined;
-  let replayAgain: string | undefined;
+  let replayAgain: Evidence | undefined;
   let pendingWatermark: number | undefined;
   let stableTimer: unknown;
   const sleepers = new Map<unknown, () => void>();
@@ -166,6 +173,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     apply: (items) => {
       const before = counters.applied;
       apply(items);
+      if (counters.deletes - deletesAtLastPrune >= 10_000) pruneTombstones();
       if (appliedListeners.size > 0 && counters.applied > before) {
         const ids = items.map((item) => item.entityId);
         for (const listener of appliedListeners) listener(ids);
@@ -198,9 +206,9 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   function onEvidence(evidence: Evidence, detail: string): void {
     if (cancelled || !started) return;
     base.evidence[evidence] = (base.evidence[evidence] ?? 0) + 1;
-    if (guard.inFlight) {
-      // The replay running now may already have read past what was missed: run one more after it.
-      if (evidence === "gap" || evidence === "overflow") replayAgain = evidence;
+    if (guard.inFlight || episode !== undefined) {
+      // The replay running now (or waiting to retry) may already have read past what was missed: run one more after it.
+      replayAgain = evidence;
       return;
     }
     if (guard.status === "error") return;
@@ -244,7 +252,8 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
           if (writer.binding(model) === undefined) continue;
           const server = policy.versionOf(update, model);
           const local = ledgers[scope].versionOf(update.entityId, model);
-          if (server > local) return { kind: "ahead", lagMs: 0, detail: `${model} of ${update.entityId} is newer on the server` };
+          // A model the ledger never admitted (rejected as malformed, say) would look "ahead" forever: not evidence.
+          if (local !== NO_VERSION && server > local) return { kind: "ahead", lagMs: 0, detail: `${model} of ${update.entityId} is newer on the server` };
         }
       }
     }
@@ -252,7 +261,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   };
 
   const liveness = new LivenessMonitor(
-    { heartbeatTimeoutMs: config.heartbeatTimeoutMs, heartbeatCheckIntervalMs: config.heartbeatCheckIntervalMs, probeTimeoutMs: config.heartbeatTimeoutMs / 3 },
+    { heartbeatTimeoutMs: config.heartbeatTimeoutMs, heartbeatCheckIntervalMs: config.heartbeatCheckIntervalMs, probeTimeoutMs: Math.min(config.heartbeatCheckIntervalMs, config.heartbeatTimeoutMs / 3) },
     timers,
     options.environment ?? browserEnvironment(),
     {
@@ -270,7 +279,8 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     source,
     timers,
     log,
-    pageLimit: config.replayPageLimit,
+    // A page must fit the queue with room to spare, or paging would overflow it and ask for a replay of itself.
+    pageLimit: Math.max(1, Math.min(config.replayPageLimit, Math.floor(queue.config.highWaterMark / 2))),
     maxAttempts: config.maxReplayAttempts,
     backoff: options.backoff ?? {},
     random: options.random ?? Math.random,
@@ -278,6 +288,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     isCancelled: () => cancelled,
     async resubscribe() {
       cancelStreams();
+      missingModels = [];
       dispatch({ type: "connection", connection: "connecting" });
       buffer?.close();
       bufferOverflowed = false;
@@ -299,7 +310,8 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
         throw failed.reason;
       }
     },
-    streamsOpen: () => streams.length === source.scopes.length && streams.every((stream) => !stream.cancelled),
+    // Resuming from a cursor is sound only while the stream that buffered since the episode began is still there.
+    streamsOpen: () => buffer !== undefined && streams.length === source.scopes.length && streams.every((stream) => !stream.cancelled),
     ingestSnapshot(raw, scope) {
       base.received += 1;
       const result = ingestRaw(raw, scope, "replay", queue, ingestDeps);
@@ -316,7 +328,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
         const ledger = ledgers[scope];
         const removals = planRemovals(ledger, ids, scope === "entities" ? missing : [], (model) => writer.binding(model) !== undefined);
         if (removals.length === 0) continue;
-        if (isSuspicious(removals, ids.size + removals.length, reconcileLimits)) {
+        if (isSuspicious(removals, ledger.liveEntityCount(), reconcileLimits)) {
           base.reconcileSkipped += 1;
           log.warn(`reconciliation would remove ${removals.length} components the snapshot lacks; that is too many to trust, skipped`);
           continue;
@@ -351,6 +363,8 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     },
     seenExecutedAt: () => counters.seenExecutedAt,
     onReplayDone(ms) {
+      // A full replay just reconciled everything: tombstones far older than what was seen guard nothing any more.
+      pruneTombstones();
       base.replays += 1;
       base.lastReplayMs = ms;
       base.replayDurationsMs.push(ms);
@@ -391,7 +405,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
           if (replayAgain === undefined || cancelled || guard.status !== "streaming") break;
           why = `${replayAgain} during the last replay`;
           force = false;
-          dispatch({ type: "evidence", evidence: "gap", detail: why });
+          dispatch({ type: "evidence", evidence: replayAgain, detail: why });
         }
       } finally {
         episode = undefined;

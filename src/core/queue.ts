@@ -176,6 +176,8 @@ export class UpdateQueue {
     if (this.draining === undefined) {
       this.draining = this.drain().finally(() => {
         this.draining = undefined;
+        // Here, not inside drain(): an enqueue between the last slice and this point must still start a timer.
+        this.schedule();
       });
     }
     return this.draining;
@@ -305,7 +307,6 @@ export class UpdateQueue {
       }
       if (this.pending.size > 0) await this.yieldToEventLoop();
     }
-    this.schedule();
   }
 
   private yieldToEventLoop(): Promise<void> {

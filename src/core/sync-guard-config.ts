@@ -10,6 +10,12 @@ export interface SyncGuardConfig {
   readonly replayPageLimit: number;
   /** Streaming must hold this long before the replay attempts are forgotten (a flapping link spends the budget). @default 60_000 */
   readonly stabilityWindowMs: number;
+  /**
+   * After each completed replay, tombstones older than this many seconds (block time) before the newest update seen are
+   * forgotten, so memory stays bounded in long sessions. An update delayed longer than this could resurrect a deleted
+   * component until the next replay. @default 3_600
+   */
+  readonly tombstoneHorizonSeconds: number;
 }
 
 export const SYNC_GUARD_DEFAULTS: SyncGuardConfig = {
@@ -18,4 +24,5 @@ export const SYNC_GUARD_DEFAULTS: SyncGuardConfig = {
   maxReplayAttempts: 3,
   replayPageLimit: 40_000,
   stabilityWindowMs: 60_000,
+  tombstoneHorizonSeconds: 3_600,
 };

@@ -157,6 +157,9 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     layers: layerNames,
     start() {
       if (subscriptions.length > 0) return;
+      // After a stop, RECS moved on unseen: take everything off the map (through the undo log, so snapshots handed
+      // out stay as they were), then rebuild from what RECS holds now.
+      for (const layer of layerNames) for (const entity of [...(items.get(layer) as Map<Entity, MapItem>).keys()]) place(layer, entity, undefined);
       for (const layer of layerNames) {
         const { component } = options.layers[layer] as MapLayer<Schema, unknown>;
         for (const entity of getComponentEntities(component)) place(layer, entity, getComponentValue(component, entity));

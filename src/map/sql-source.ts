@@ -53,6 +53,9 @@ export interface SqlMapStatus {
   readonly lastError: SyncError | undefined;
   readonly lastRefreshAt: number | undefined;
   readonly refreshes: number;
+  /** Rows skipped because they could not be read (a NULL id, say), and the first such error. */
+  readonly skippedRows?: number;
+  readonly lastSkip?: SyncError | undefined;
 }
 
 export interface SqlMapSource {
@@ -96,6 +99,10 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   const staleIds = new Set<EntityId>();
   const sleepers = new Map<unknown, () => void>();
   let detach: Array<() => void> = [];
+  let skippedRows = 0;
+  let lastSkip: SyncError | undefined;
+  // Bumped by start() and stop(): a `ready` that resolves for an earlier start must not begin refreshing.
+  let generation = 0;
   let attached: SyncPipeline | undefined = options.pipeline;
 
   const notify = (): void => {
@@ -145,12 +152,18 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     const versionColumn = query.versionColumn ?? "executed_at";
     const read = new Map<EntityId, SqlRow>();
     for (const raw of rows) {
-      const id = normalizeEntityIdCached(raw[idColumn]);
-      const values: Record<string, unknown> = {};
-      for (const column of Object.keys(raw)) if (column !== idColumn) values[column] = raw[column];
-      read.set(id, { id, values, version: parseSqlTimestamp(raw[versionColumn]), lastFetchedAt: fetchedAt, stale: false });
+      try {
+        const id = normalizeEntityIdCached(raw[idColumn]);
+        // No prototype: a column named "__proto__" is just a column.
+        const values = Object.create(null) as Record<string, unknown>;
+        for (const column of Object.keys(raw)) if (column !== idColumn) values[column] = raw[column];
+        read.set(id, { id, values, version: parseSqlTimestamp(raw[versionColumn]), lastFetchedAt: fetchedAt, stale: false });
+      } catch (thrown) {
+        // One bad row (a NULL id, an unreadable timestamp) is skipped and counted; the rest of the refresh stands.
+        skippedRows += 1;
+        if (skippedRows === 1) lastSkip = toSyncError(thrown, "SYNC_BAD_PAYLOAD", `SQL map query "${name}" returned a row it cannot read`);
+      }
     }
-    void name;
     return read;
   };
 
@@ -164,7 +177,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
       if (!running) return;
       // A full refresh is authoritative: what it lacks is gone (no ghost armies).
       for (const [name, rows] of fetched) tables.set(name, markStale(keepIdentity(tables.get(name), rows)));
-      setStatus({ status: anyStale() ? "stale" : "ok", lastError: undefined, lastRefreshAt: timers.now(), refreshes: status.refreshes + 1 });
+      setStatus({ status: anyStale() ? "stale" : "ok", lastError: undefined, lastRefreshAt: timers.now(), refreshes: status.refreshes + 1, skippedRows, lastSkip });
     } catch (thrown) {
       if (!running) return;
       setStatus({ status: "error", lastError: toSyncError(thrown, "SYNC_TORII_ERROR", "SQL map refresh failed") });
@@ -258,9 +271,11 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     }, refreshMs);
   };
 
-  const begin = (): void => {
-    if (!running) return;
-    void refresh().finally(scheduleCadence);
+  const begin = (forGeneration: number): void => {
+    if (!running || forGeneration !== generation) return;
+    void refresh().finally(() => {
+      if (forGeneration === generation) scheduleCadence();
+    });
   };
 
   return {
@@ -270,12 +285,14 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     start(pipeline = options.pipeline) {
       if (running) return;
       running = true;
+      generation += 1;
+      const started = generation;
       attached = pipeline;
       if (pipeline === undefined) {
-        begin();
+        begin(started);
         return;
       }
-      pipeline.ready.then(begin, () => undefined);
+      pipeline.ready.then(() => begin(started), () => undefined);
       detach = [
         pipeline.subscribe((state, previous) => {
           // Right after each recovery replay (not the boot, which `ready` covers), refresh everything.
@@ -286,6 +303,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     },
     stop() {
       running = false;
+      generation += 1;
       for (const undo of detach) undo();
       detach = [];
       if (cadence !== undefined) timers.clearTimeout(cadence);

@@ -39,7 +39,10 @@ export interface SyncSource {
   subscribe(scope: LedgerScope, sink: StreamSink): Promise<StreamHandle>;
   /** Streams currently open through this source (for teardown checks). */
   openStreams(): number;
-  /** Fail every request still in flight with SYNC_CANCELLED and clear its timer (the wasm client cannot abort one). */
+  /**
+   * Fail every request still in flight with SYNC_CANCELLED, clear its timer (the wasm client cannot abort one), and
+   * refuse new ones: the source is done.
+   */
   cancelPending(): void;
 }
 
@@ -52,6 +55,8 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
   const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULTS.pageTimeoutMs;
   let open = 0;
   const inFlight = new Set<(error: SyncError) => void>();
+  let closed = false;
+  const refuse = (): Promise<never> => Promise.reject(new SyncError("SYNC_CANCELLED", "The source was cancelled with its pipeline."));
 
   for (const scope of scopes) {
     if (scope === "events" && (client.getEventMessages === undefined || client.onEventMessageUpdated === undefined)) {
@@ -73,9 +78,11 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
     scopes,
     openStreams: () => open,
     cancelPending() {
+      closed = true;
       for (const abort of [...inFlight]) abort(new SyncError("SYNC_CANCELLED", "The request was cancelled with the pipeline."));
     },
     async fetchPage(scope, cursor, limit, origin) {
+      if (closed) return refuse();
       const request = (): Promise<ToriiPageLike> =>
         scope === "entities" ? client.getEntities(query(cursor, limit)) : (client.getEventMessages as NonNullable<ToriiClientLike["getEventMessages"]>)(query(cursor, limit));
       const page = await withTimeout(request, pageTimeoutMs, timers, `Fetching a page of ${scope}`, inFlight);
@@ -87,6 +94,7 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
       return { items: page.items, nextCursor: typeof next === "string" && next.length > 0 ? next : undefined };
     },
     async subscribe(scope, sink) {
+      if (closed) return refuse();
       let live = true;
       const callback = (...args: unknown[]): void => {
         if (!live) return;

@@ -39,6 +39,7 @@ export class LivenessMonitor {
   private lastProgressAt: number;
   private hiddenAt: number | undefined;
   private timer: unknown;
+  private deadline: unknown;
   private probing = false;
   private running = false;
   private detach: Array<() => void> = [];
@@ -67,6 +68,9 @@ export class LivenessMonitor {
     this.running = false;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.deadline !== undefined) this.timers.clearTimeout(this.deadline);
+    this.deadline = undefined;
+    this.probing = false;
     for (const detach of this.detach) detach();
     this.detach = [];
   }
@@ -82,7 +86,8 @@ export class LivenessMonitor {
     this.probing = true;
     this.hooks.onProbe?.(reason);
     let settled = false;
-    const deadline = this.timers.setTimeout(() => {
+    this.deadline = this.timers.setTimeout(() => {
+      this.deadline = undefined;
       if (settled) return;
       settled = true;
       this.probing = false;
@@ -92,7 +97,8 @@ export class LivenessMonitor {
       if (settled) return;
       settled = true;
       this.probing = false;
-      this.timers.clearTimeout(deadline);
+      if (this.deadline !== undefined) this.timers.clearTimeout(this.deadline);
+      this.deadline = undefined;
       if (this.running) action();
     };
     let probe: Promise<ProbeVerdict>;
