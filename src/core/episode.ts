@@ -19,7 +19,8 @@ export interface EpisodeHost {
   isCancelled(): boolean;
   /** Cancel the streams and subscribe again, routing updates into a fresh buffer. */
   resubscribe(): Promise<void>;
-  streamsOpen(): boolean;
+  /** Whether this episode's streams and buffer are intact, so a retry may resume paging from its cursor. */
+  canResume(): boolean;
   /** Feed one snapshot entity into the main queue; returns its id when it had a valid one. */
   ingestSnapshot(raw: unknown, scope: LedgerScope): string | undefined;
   flush(): Promise<void>;
@@ -58,7 +59,7 @@ export async function runEpisode(host: EpisodeHost, reason: string, forced: bool
     attempt += 1;
     const startedAt = host.timers.now();
     try {
-      if (attempt === 1 || !host.streamsOpen()) {
+      if (attempt === 1 || !host.canResume()) {
         // A fresh subscription means a fresh buffer: what the old one held is gone, so page everything again.
         await host.resubscribe();
         restartPaging(progress);

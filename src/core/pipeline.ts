@@ -11,7 +11,7 @@ import type { BackoffConfig } from "./guard/backoff";
 import { browserEnvironment, type PageEnvironment } from "./guard/environment";
 import { LivenessMonitor, type ProbeVerdict } from "./guard/liveness";
 import { INITIAL_GUARD_STATE, publicState, reduceGuard, type Evidence, type GuardEvent, type GuardState } from "./guard/reducer";
-import { ingestRaw, splitVersionPaths } from "./raw-ingest";
+import { ingestRaw } from "./raw-ingest";
 import { normalizeEntity } from "../torii/normalize";
 import { EntityLedger, type LedgerStats } from "./ledger";
 import { emptyMetrics, type SyncMetrics } from "./metrics";
@@ -185,17 +185,15 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     onOverflow: (dropped) => onEvidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`),
   });
 
-  const ingestDeps = { isKnown: (model: string) => writer.binding(model) !== undefined, versionPaths: splitVersionPaths(options.versionPaths), reject };
+  const ingestDeps = { isKnown: (model: string) => writer.binding(model) !== undefined, policy, reject };
 
   const onStream = (scope: LedgerScope, raw: unknown): void => {
     if (cancelled) return;
     liveness.noteProgress();
-    base.received += 1;
     if (ingestRaw(raw, scope, "stream", buffer ?? queue, ingestDeps).kind === "gap") {
-      base.received -= 1;
       base.gaps += 1;
       onEvidence("gap", "the client reconnected by itself and may have missed updates");
-    }
+    } else base.received += 1;
   };
 
   const cancelStreams = (): void => {
@@ -311,7 +309,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       }
     },
     // Resuming from a cursor is sound only while the stream that buffered since the episode began is still there.
-    streamsOpen: () => buffer !== undefined && streams.length === source.scopes.length && streams.every((stream) => !stream.cancelled),
+    canResume: () => buffer !== undefined && streams.length === source.scopes.length && streams.every((stream) => !stream.cancelled),
     ingestSnapshot(raw, scope) {
       base.received += 1;
       const result = ingestRaw(raw, scope, "replay", queue, ingestDeps);

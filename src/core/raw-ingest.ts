@@ -2,7 +2,7 @@ import { isZeroEntityId, normalizeEntityIdCached, type EntityId } from "./entity
 import { SyncError } from "./errors";
 import type { PendingEntity, UpdateQueue } from "./queue";
 import type { LedgerScope, ModelTag, ToriiValue, UpdateOrigin } from "./types";
-import { MAX_VERSION_MAJOR, packVersion, type Version } from "./version";
+import { MAX_VERSION_MAJOR, packVersion, type VersionPolicy } from "./version";
 import { FORBIDDEN_KEYS } from "./writer/convert";
 import { checkShape, isToriiValueShape } from "../torii/validate";
 import { checkTag, readTimestamp } from "../torii/normalize";
@@ -10,8 +10,8 @@ import { checkTag, readTimestamp } from "../torii/normalize";
 export interface RawIngestDeps {
   /** Whether a component is bound to the model. */
   isKnown(model: ModelTag): boolean;
-  /** Per model, the path of its own version member (see VersionPolicyOptions.versionPaths). */
-  readonly versionPaths: ReadonlyMap<ModelTag, readonly string[]>;
+  /** Reads a component's own version through its configured path (see VersionPolicyOptions.versionPaths). */
+  readonly policy: VersionPolicy;
   reject(error: SyncError): void;
 }
 
@@ -74,16 +74,16 @@ export function ingestRaw(raw: unknown, scope: LedgerScope, origin: UpdateOrigin
         if (!deps.isKnown(tag)) {
           throw new SyncError("SYNC_UNKNOWN_MODEL", `Torii sent model "${tag}" but no component is bound to it; pass its component to sync it.`);
         }
-        const members = checkBody(body, tag);
+        const count = checkBody(body, tag);
         item ??= queue.itemFor(entityId, scope, origin, executedAt);
         const target = item;
         if (target === undefined) return { kind: "rejected", entityId };
-        if (members === 0) {
+        if (count === 0) {
           queue.mergeModelDelete(target, tag, entityVersion);
           continue;
         }
-        const path = deps.versionPaths.get(tag);
-        const own = path === undefined ? undefined : readOwnVersion(body as Record<string, unknown>, path);
+        const members = body as Record<string, ToriiValue>;
+        const own = deps.policy.hasOwnVersion(tag) ? deps.policy.ownVersionOf(tag, (name) => (Object.hasOwn(members, name) ? members[name] : undefined)) : undefined;
         queue.mergeWrite(target, tag, own === undefined ? entityVersion : packVersion(own, 0), body as Record<string, unknown>);
       } catch (error) {
         if (!(error instanceof SyncError)) throw error;
@@ -110,23 +110,3 @@ function checkBody(body: unknown, tag: string): number {
   return count;
 }
 
-/** The component's own version member, read through its path (a struct path for nested members). */
-function readOwnVersion(body: Record<string, unknown>, path: readonly string[]): number | undefined {
-  let current: ToriiValue | undefined;
-  let children: unknown = body;
-  for (const step of path) {
-    if (children === null || typeof children !== "object" || !Object.hasOwn(children, step)) return undefined;
-    current = (children as Record<string, ToriiValue>)[step];
-    children = current?.type === "struct" ? current.value : undefined;
-  }
-  const raw = current?.value;
-  const value = typeof raw === "number" ? raw : typeof raw === "string" && /^(0x[0-9a-f]+|\d+)$/i.test(raw) ? Number(raw) : NaN;
-  return Number.isSafeInteger(value) && value >= 0 && value <= MAX_VERSION_MAJOR ? value : undefined;
-}
-
-/** Per-model version paths split once. */
-export function splitVersionPaths(paths: Readonly<Record<ModelTag, string>> | undefined): Map<ModelTag, readonly string[]> {
-  return new Map(Object.entries(paths ?? {}).map(([model, path]) => [model, path.split(".")]));
-}
-
-export type { Version };

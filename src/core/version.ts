@@ -1,4 +1,4 @@
-import type { ModelTag, ModelWrite, SyncUpdate, ToriiValue } from "./types";
+import type { ModelTag, SyncUpdate, ToriiValue } from "./types";
 
 /**
  * A version is one float64: `major * 2^21 + minor`. Major is a block number or a timestamp in seconds, minor an event
@@ -50,6 +50,13 @@ export interface VersionPolicy {
   versionOf(update: SyncUpdate, model: ModelTag): Version;
   /** The version of a whole-entity delete, which has no model to read a path from. */
   entityVersionOf(update: SyncUpdate): Version;
+  /**
+   * The component's own version (in seconds or ticks), read through the model's configured path from its members, or
+   * `undefined` when the model has no path or the members do not carry it (a partial update).
+   */
+  ownVersionOf(model: ModelTag, member: (name: string) => ToriiValue | undefined): number | undefined;
+  /** Whether the model has a configured version path (so the hot path can skip building a reader for the others). */
+  hasOwnVersion(model: ModelTag): boolean;
 }
 
 export function createVersionPolicy(options: VersionPolicyOptions = {}): VersionPolicy {
@@ -62,25 +69,28 @@ export function createVersionPolicy(options: VersionPolicyOptions = {}): Version
     return packVersion(executedAt, 0);
   };
 
+  const ownVersionOf = (model: ModelTag, member: (name: string) => ToriiValue | undefined): number | undefined => {
+    const path = paths.get(model);
+    return path === undefined ? undefined : readVersionPath(member, path);
+  };
+
   return {
     entityVersionOf,
+    ownVersionOf,
+    hasOwnVersion: (model) => paths.has(model),
     versionOf(update, model) {
       if (update.meta.block !== undefined) return entityVersionOf(update);
-      const path = paths.get(model);
       const change = update.models.get(model);
-      if (path !== undefined && change?.kind === "write") {
-        const own = readVersionPath(change, path);
-        if (own !== undefined) return packVersion(own, 0);
-      }
-      return entityVersionOf(update);
+      const own = change?.kind === "write" ? ownVersionOf(model, (name) => change.members.get(name)) : undefined;
+      return own === undefined ? entityVersionOf(update) : packVersion(own, 0);
     },
   };
 }
 
-function readVersionPath(change: ModelWrite, path: readonly string[]): number | undefined {
+function readVersionPath(member: (name: string) => ToriiValue | undefined, path: readonly string[]): number | undefined {
   const [head, ...rest] = path;
   if (head === undefined) return undefined;
-  let current: ToriiValue | undefined = change.members.get(head);
+  let current: ToriiValue | undefined = member(head);
   for (const step of rest) {
     if (current === undefined || current.type !== "struct") return undefined;
     const children = current.value;
