@@ -1,3 +1,5 @@
+import { createRng as createKitRng } from "../../src/testing/world/rng";
+
 /**
  * A seeded PRNG (mulberry32): the same seed yields the same workload on every machine, so two runs of the bench (and
  * the naive and our pipeline within one run) see exactly the same updates in exactly the same order.
@@ -9,16 +11,10 @@ export interface Rng {
   below(bound: number): number;
 }
 
+/** The testing kit's mulberry32 generator (same seeds, same sequences), with the one helper the workloads use. */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, below: (bound) => Math.floor(next() * bound) };
+  const rng = createKitRng(seed);
+  return { next: () => rng.next(), below: (bound) => rng.int(0, bound - 1) };
 }
 
 /** Fisher–Yates with the seeded generator, in place. */

@@ -63,6 +63,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let longestRecoveryMs = 0;
   let leftStreamingAt: number | undefined;
   const timers: Array<ReturnType<typeof setTimeout>> = [];
+  let cancelPipeline: () => void = () => undefined;
   try {
     client = await connectToriiClient(fake);
     const components = defineBlitzComponents(createWorld());
@@ -100,6 +101,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         }
       },
     });
+    cancelPipeline = () => pipeline.cancel();
     await pipeline.start();
 
     const endAt = Date.now() + options.seconds * 1000;
@@ -161,9 +163,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       difference: diff.mismatches.length,
       mismatches: diff.mismatches.slice(0, 20),
     };
-    pipeline.cancel();
     return report;
   } finally {
+    // Whatever happened (a throw included), nothing is left running: pipeline, timers, client, server.
+    cancelPipeline();
     for (const timer of timers) clearTimeout(timer);
     unsubscribeWorld();
     client?.free();
