@@ -1,107 +1,53 @@
-import { getComponentEntities, getComponentValue, type Component, type ComponentValue, type Entity, type Metadata, type Schema } from "@dojoengine/recs";
+import { getComponentEntities, getComponentValue, type ComponentValue, type Entity, type Schema } from "@dojoengine/recs";
+import type { MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
+import { TileTable } from "./tile-table";
+import { toSnapshot, type UndoLog, type Version } from "./versions";
 
-export interface MapPosition {
-  readonly x: number;
-  readonly y: number;
+export type { MapBounds, MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapSnapshot, MapTile } from "./map-types";
+
+/** What `place` needs of one layer, looked up once. */
+interface LayerState {
+  readonly name: string;
+  readonly index: number;
+  readonly definition: MapLayer<Schema, unknown>;
+  readonly byEntity: Map<Entity, MapItem>;
+  /** RECS updates received since the last commit, applied by it. */
+  pendingEntities: Entity[];
+  pendingValues: Array<ComponentValue<Schema, unknown> | undefined>;
 }
-
-/** One entity of one layer on the map: where it is and the fields the map keeps. */
-export interface MapItem<F = unknown> {
-  readonly entity: Entity;
-  readonly layer: string;
-  readonly x: number;
-  readonly y: number;
-  readonly fields: F;
-}
-
-/** Everything on one tile, per layer. Immutable: a tile that changes is a new object, one that does not keeps its identity. */
-export interface MapTile {
-  readonly x: number;
-  readonly y: number;
-  readonly layers: Readonly<Record<string, readonly MapItem[]>>;
-}
-
-export interface MapLayer<S extends Schema = Schema, F = unknown> {
-  /** The RECS component the layer mirrors. */
-  readonly component: Component<S, Metadata, unknown>;
-  /** Where the entity stands; `undefined` keeps it off the map. */
-  readonly position: (value: ComponentValue<S, unknown>, entity: Entity) => MapPosition | undefined;
-  /** The fields the map keeps (e.g. owner, troops). */
-  readonly fields: (value: ComponentValue<S, unknown>, entity: Entity) => F;
-}
-
-export interface MapProjectionOptions {
-  readonly layers: Readonly<Record<string, MapLayer<Schema, unknown>>>;
-}
-
-export interface MapBounds {
-  readonly minX: number;
-  readonly minY: number;
-  readonly maxX: number;
-  readonly maxY: number;
-}
-
-/** One immutable version of the map. Older versions stay valid as long as someone holds them. */
-export interface MapSnapshot {
-  readonly version: number;
-  /** Items per layer. */
-  readonly counts: Readonly<Record<string, number>>;
-  tile(x: number, y: number): MapTile | undefined;
-  item(layer: string, entity: Entity): MapItem | undefined;
-  /** Tiles inside the bounds (inclusive), row by row: O(area), whatever the world's size. */
-  area(bounds: MapBounds): MapTile[];
-  tiles(): IterableIterator<MapTile>;
-  items(layer: string): IterableIterator<MapItem>;
-}
-
-export interface MapProjection {
-  /** Build the indexes from what RECS holds (one pass) and follow every change after it. Idempotent. */
-  start(): void;
-  /** Stop following RECS. Idempotent. */
-  stop(): void;
-  getSnapshot(): MapSnapshot;
-  /** Called once per batch of changes (a microtask after the first), not once per change. */
-  subscribe(listener: () => void): () => void;
-  readonly layers: readonly string[];
-}
-
 /**
- * What a version must know to read the past: the values, before the changes that followed it, of every tile and item
- * those changes touched. Linked from the version, never back: an old version nobody holds is garbage, log and all.
- */
-interface UndoLog {
-  readonly tiles: Map<string, MapTile | undefined>;
-  readonly items: Map<string, Map<Entity, MapItem | undefined>>;
-  readonly next: Version;
-}
-
-interface Version {
-  undo: UndoLog | undefined;
-}
-
-/**
- * Map data derived from the ECS, updated in O(1) per change: a change touches the entity's item and its old and new
- * tile in plain Maps, and records the values it replaced in the current undo log; nothing re-scans the world. A
- * snapshot reads the live Maps through the undo logs recorded after it (none, for the newest), so every snapshot
- * handed out stays exactly as it was, and unchanged tiles keep their identity across versions.
+ * Map data derived from the ECS, updated in O(1) per change: a change touches the entity's item (a `Map` per layer)
+ * and its old and new tile (one `TileTable`), and records the values it replaced in the batch's undo log; nothing
+ * re-scans the world. RECS updates are queued as they come and applied together when the batch commits (the
+ * microtask after the first), after a warming pass, so a batch's cache misses overlap instead of queueing one behind
+ * another (at a million entities that halved the cost per change). A snapshot reads the live tables through the undo
+ * logs recorded after it (none, for the newest), so every snapshot handed out stays exactly as it was, and unchanged
+ * tiles keep their identity across versions.
  */
 export function defineMapProjection(options: MapProjectionOptions): MapProjection {
   const layerNames = Object.keys(options.layers);
-  const tiles = new Map<string, MapTile>();
-  const items = new Map<string, Map<Entity, MapItem>>(layerNames.map((name) => [name, new Map()]));
+  const tiles = new TileTable<MapTile>();
+  const states: LayerState[] = layerNames.map((name, index) => ({ name, index, definition: options.layers[name] as MapLayer<Schema, unknown>, byEntity: new Map(), pendingEntities: [], pendingValues: [] }));
+  const items = new Map<string, Map<Entity, MapItem>>(states.map((state) => [state.name, state.byEntity]));
+  const layerIndex = new Map(layerNames.map((name, index) => [name, index]));
   const counts: Record<string, number> = Object.fromEntries(layerNames.map((name) => [name, 0]));
   let head: Version = { undo: undefined };
   let log: UndoLog | undefined;
   let version = 0;
-  let snapshot = toSnapshot(head, tiles, items, { ...counts }, version);
+  let snapshot = toSnapshot(head, tiles, items, layerIndex, { ...counts }, version);
   let subscriptions: Array<{ unsubscribe(): void }> = [];
   const listeners = new Set<() => void>();
 
+  let queued = false;
+  /** Changes in the batch being applied. */
+  let batchSize = 0;
   const commit = (): void => {
+    queued = false;
+    for (const state of states) if (state.pendingEntities.length > 0) applyPending(state);
     if (log === undefined) return;
     log = undefined;
     version += 1;
-    snapshot = toSnapshot(head, tiles, items, { ...counts }, version);
+    snapshot = toSnapshot(head, tiles, items, layerIndex, { ...counts }, version);
     for (const listener of [...listeners]) listener();
   };
 
@@ -109,47 +55,74 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
   const openLog = (): UndoLog => {
     if (log !== undefined) return log;
     const next: Version = { undo: undefined };
-    log = { tiles: new Map(), items: new Map(layerNames.map((name) => [name, new Map()])), next };
+    const empty = tiles.size === 0 && states.every((state) => state.byEntity.size === 0);
+    // Sized for the batch being applied (a change touches at most two tiles), so it does not grow while it fills.
+    log = { empty, tiles: new TileTable(empty ? 0 : 2 * batchSize), items: layerNames.map(() => new Map()), next };
     head.undo = log;
     head = next;
-    queueMicrotask(commit);
+    if (!queued) {
+      queued = true;
+      queueMicrotask(commit);
+    }
     return log;
   };
 
-  const setTile = (undo: UndoLog, key: string, tile: MapTile | undefined): void => {
-    if (!undo.tiles.has(key)) undo.tiles.set(key, tiles.get(key));
-    if (tile === undefined) tiles.delete(key);
-    else tiles.set(key, tile);
+  const receive = (state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined): void => {
+    state.pendingEntities.push(entity);
+    state.pendingValues.push(value);
+    if (!queued) {
+      queued = true;
+      queueMicrotask(commit);
+    }
   };
 
-  const editTile = (undo: UndoLog, x: number, y: number, layer: string, entity: Entity, item: MapItem | undefined): void => {
-    const key = tileKey(x, y);
-    const current = tiles.get(key);
-    const list: MapItem[] = [];
-    const existing = current?.layers[layer];
-    if (existing !== undefined) for (const one of existing) if (one.entity !== entity) list.push(one);
-    if (item !== undefined) list.push(item);
+  const applyPending = (state: LayerState): void => {
+    const entities = state.pendingEntities;
+    const values = state.pendingValues;
+    state.pendingEntities = [];
+    state.pendingValues = [];
+    batchSize = entities.length;
+    const positions = values.map((value, index) => positionOf(state, entities[index] as Entity, value));
+    warm(state, entities, positions, tiles);
+    for (let index = 0; index < entities.length; index += 1) place(state, entities[index] as Entity, values[index], positions[index]);
+  };
+
+  /**
+   * Give the tile at (x, y) a new value: `removed` taken out of the layer, `added` put in. Items are compared by
+   * identity, not by entity id: each entity has one item per layer, and an id compare would read every neighbour's
+   * id string (a cache miss each at a million entities).
+   */
+  const editTile = (undo: UndoLog, x: number, y: number, layer: string, removed: MapItem | undefined, added: MapItem | undefined): void => {
+    const current = tiles.get(x, y);
+    if (!undo.empty) undo.tiles.setIfAbsent(x, y, current);
     let layers: Record<string, readonly MapItem[]> | undefined;
-    if (current !== undefined) for (const name in current.layers) if (name !== layer) (layers ??= {})[name] = current.layers[name] as readonly MapItem[];
-    if (list.length > 0) (layers ??= {})[layer] = list;
-    setTile(undo, key, layers === undefined ? undefined : { x, y, layers });
+    // Layers in declaration order: every tile object of a projection then has one of a few shapes.
+    for (const name of layerNames) {
+      const list = name === layer ? edited(current?.layers[name], removed, added) : current?.layers[name];
+      if (list !== undefined) (layers ??= {})[name] = list;
+    }
+    if (layers === undefined) tiles.delete(x, y);
+    else tiles.set(x, y, { x, y, layers });
   };
 
-  const place = (layer: string, entity: Entity, value: ComponentValue<Schema, unknown> | undefined): void => {
-    const definition = options.layers[layer] as MapLayer<Schema, unknown>;
-    const byEntity = items.get(layer) as Map<Entity, MapItem>;
+  /** Apply one change: `position` is `positionOf(state, entity, value)`, computed by the caller. */
+  const place = (state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined, position: MapPosition | undefined): void => {
+    const { name: layer, definition, byEntity } = state;
     const before = byEntity.get(entity);
-    const position = value === undefined ? undefined : definition.position(value, entity);
     const after: MapItem | undefined = value === undefined || position === undefined ? undefined : { entity, layer, x: position.x, y: position.y, fields: definition.fields(value, entity) };
     if (before === undefined && after === undefined) return;
     const undo = openLog();
-    const undoItems = undo.items.get(layer) as Map<Entity, MapItem | undefined>;
-    if (!undoItems.has(entity)) undoItems.set(entity, before);
+    const undoItems = undo.items[state.index] as Map<Entity, MapItem | undefined>;
+    if (!undo.empty && !undoItems.has(entity)) undoItems.set(entity, before);
     if (after === undefined) byEntity.delete(entity);
     else byEntity.set(entity, after);
-    // Same tile (an owner or troop change): one edit replaces the item in place.
-    if (before !== undefined && (after === undefined || before.x !== after.x || before.y !== after.y)) editTile(undo, before.x, before.y, layer, entity, undefined);
-    if (after !== undefined) editTile(undo, after.x, after.y, layer, entity, after);
+    if (before !== undefined && after !== undefined && before.x === after.x && before.y === after.y) {
+      // Same tile (an owner or troop change): one edit replaces the item in place.
+      editTile(undo, after.x, after.y, layer, before, after);
+    } else {
+      if (before !== undefined) editTile(undo, before.x, before.y, layer, before, undefined);
+      if (after !== undefined) editTile(undo, after.x, after.y, layer, undefined, after);
+    }
     counts[layer] = (counts[layer] ?? 0) + (after === undefined ? 0 : 1) - (before === undefined ? 0 : 1);
   };
 
@@ -157,13 +130,23 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     layers: layerNames,
     start() {
       if (subscriptions.length > 0) return;
+      batchSize = 0;
+      // Updates received before a stop and not applied yet: the rebuild below reads RECS, which holds them and any
+      // newer value; applied after it, they would put back stale values.
+      for (const state of states) {
+        state.pendingEntities = [];
+        state.pendingValues = [];
+      }
       // After a stop, RECS moved on unseen: take everything off the map (through the undo log, so snapshots handed
       // out stay as they were), then rebuild from what RECS holds now.
-      for (const layer of layerNames) for (const entity of [...(items.get(layer) as Map<Entity, MapItem>).keys()]) place(layer, entity, undefined);
-      for (const layer of layerNames) {
-        const { component } = options.layers[layer] as MapLayer<Schema, unknown>;
-        for (const entity of getComponentEntities(component)) place(layer, entity, getComponentValue(component, entity));
-        subscriptions.push(component.update$.subscribe((update) => place(layer, update.entity, update.value[0] as ComponentValue<Schema, unknown> | undefined)));
+      for (const state of states) for (const entity of [...state.byEntity.keys()]) place(state, entity, undefined, undefined);
+      for (const state of states) {
+        const { component } = state.definition;
+        for (const entity of getComponentEntities(component)) {
+          const value = getComponentValue(component, entity);
+          place(state, entity, value, positionOf(state, entity, value));
+        }
+        subscriptions.push(component.update$.subscribe((update) => receive(state, update.entity, update.value[0] as ComponentValue<Schema, unknown> | undefined)));
       }
       // The initial build is visible at once, not a microtask later.
       commit();
@@ -179,46 +162,55 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     },
   };
 }
-
-function toSnapshot(at: Version, tiles: ReadonlyMap<string, MapTile>, items: ReadonlyMap<string, ReadonlyMap<Entity, MapItem>>, counts: Readonly<Record<string, number>>, version: number): MapSnapshot {
-  const tileAt = (key: string): MapTile | undefined => {
-    // The first log after this version that touched the key holds its value as of this version.
-    for (let v: Version = at; v.undo !== undefined; v = v.undo.next) if (v.undo.tiles.has(key)) return v.undo.tiles.get(key);
-    return tiles.get(key);
-  };
-  const itemAt = (layer: string, entity: Entity): MapItem | undefined => {
-    for (let v: Version = at; v.undo !== undefined; v = v.undo.next) {
-      const undo = v.undo.items.get(layer);
-      if (undo?.has(entity) === true) return undo.get(entity);
-    }
-    return items.get(layer)?.get(entity);
-  };
-  function* overlay<K, T>(live: ReadonlyMap<K, T>, logOf: (undo: UndoLog) => ReadonlyMap<K, T | undefined> | undefined): IterableIterator<T> {
-    const past = new Map<K, T | undefined>();
-    for (let v: Version = at; v.undo !== undefined; v = v.undo.next) for (const [key, value] of logOf(v.undo) ?? []) if (!past.has(key)) past.set(key, value);
-    for (const [key, value] of live) if (!past.has(key)) yield value;
-    for (const value of past.values()) if (value !== undefined) yield value;
-  }
-  return {
-    version,
-    counts,
-    tile: (x, y) => tileAt(tileKey(x, y)),
-    item: itemAt,
-    area(bounds) {
-      const found: MapTile[] = [];
-      for (let y = bounds.minY; y <= bounds.maxY; y += 1) {
-        for (let x = bounds.minX; x <= bounds.maxX; x += 1) {
-          const tile = tileAt(tileKey(x, y));
-          if (tile !== undefined) found.push(tile);
-        }
-      }
-      return found;
-    },
-    tiles: () => overlay(tiles, (undo) => undo.tiles),
-    items: (layer) => overlay(items.get(layer) ?? new Map<Entity, MapItem>(), (undo) => undo.items.get(layer)),
-  };
+/** A layer's list on a tile after one edit, exactly sized; `undefined` when it ends up empty. */
+function edited(existing: readonly MapItem[] | undefined, removed: MapItem | undefined, added: MapItem | undefined): readonly MapItem[] | undefined {
+  const length = existing?.length ?? 0;
+  const at = removed === undefined || existing === undefined ? -1 : existing.indexOf(removed);
+  const size = length - (at >= 0 ? 1 : 0) + (added === undefined ? 0 : 1);
+  if (size === 0) return undefined;
+  const list = new Array<MapItem>(size);
+  let next = 0;
+  for (let index = 0; index < length; index += 1) if (index !== at) list[next++] = (existing as readonly MapItem[])[index] as MapItem;
+  if (added !== undefined) list[next] = added;
+  return list;
 }
 
-function tileKey(x: number, y: number): string {
-  return `${x},${y}`;
+/** Where the layer puts the entity; `undefined` when off the map (no value, no position, or a NaN coordinate). */
+function positionOf(state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined): MapPosition | undefined {
+  if (value === undefined) return undefined;
+  const position = state.definition.position(value, entity);
+  return position === undefined || Number.isNaN(position.x) || Number.isNaN(position.y) ? undefined : position;
+}
+
+/** Smaller batches are applied without warming: the passes would cost more than the few misses they save. */
+const WARM_FROM = 64;
+
+/**
+ * Touch, in passes, what applying a batch will read: the items before, then their old tiles' slots, the tiles, their
+ * layers and lists, and the same for the new positions. Each pass is a short loop of independent loads, so the CPU
+ * waits for many cache misses at once; applied one change at a time, each miss would wait for the previous one.
+ */
+function warm(state: LayerState, entities: readonly Entity[], positions: ReadonlyArray<MapPosition | undefined>, tiles: TileTable<MapTile>): void {
+  const n = entities.length;
+  if (n < WARM_FROM) return;
+  const { byEntity, name } = state;
+  const xs = new Float64Array(n * 2);
+  const ys = new Float64Array(n * 2);
+  const befores = new Array<MapItem | undefined>(n);
+  for (let i = 0; i < n; i += 1) befores[i] = byEntity.get(entities[i] as Entity);
+  for (let i = 0; i < n; i += 1) {
+    const before = befores[i];
+    xs[i] = before === undefined ? Number.NaN : before.x;
+    ys[i] = before === undefined ? Number.NaN : before.y;
+    const position = positions[i];
+    xs[n + i] = position === undefined ? Number.NaN : position.x;
+    ys[n + i] = position === undefined ? Number.NaN : position.y;
+  }
+  const slots = new Int32Array(n * 2);
+  for (let i = 0; i < 2 * n; i += 1) slots[i] = Number.isNaN(xs[i] as number) || Number.isNaN(ys[i] as number) ? -1 : tiles.find(xs[i] as number, ys[i] as number);
+  const found = new Array<unknown>(2 * n);
+  for (let i = 0; i < 2 * n; i += 1) found[i] = (slots[i] as number) < 0 ? undefined : tiles.valueAt(slots[i] as number);
+  for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as MapTile | undefined)?.layers;
+  for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as MapTile["layers"] | undefined)?.[name];
+  for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as readonly MapItem[] | undefined)?.[0];
 }

@@ -141,6 +141,43 @@ describe("defineMapProjection", () => {
       { numRuns: RUNS },
     );
   });
+
+  it("should answer tile(), item() and items() of every snapshot as they were, through batches large enough to be warmed (property)", async () => {
+    const move = fc.record({ id: fc.nat(40), x: fc.integer({ min: -3, max: 3 }), y: fc.integer({ min: -3, max: 3 }), remove: fc.boolean() });
+    const coords = [-3, -2, -1, 0, 1, 2, 3];
+    const ids = Array.from({ length: 41 }, (_, id) => e(id));
+    const view = (map: MapSnapshot): string[] => [
+      ...coords.flatMap((x) => coords.map((y) => `${x},${y}:${(map.tile(x, y)?.layers.armies ?? []).map((item) => item.entity).join(" ")}`)),
+      ...ids.map((id) => `${id}:${JSON.stringify(map.item("armies", id) ?? null, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`),
+      ...[...map.items("armies")].map((item) => rowOf("armies", item)).sort(),
+      `area:${map.area({ minX: -1, minY: -1, maxX: 1, maxY: 1 }).length}`,
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(move, { minLength: 0, maxLength: 150 }), { minLength: 1, maxLength: 5 }), fc.boolean(), async (batches, restart) => {
+        const { Army, projection } = setup();
+        projection.start();
+        const kept: Array<[MapSnapshot, string[]]> = [];
+        for (const [index, batch] of batches.entries()) {
+          const current = projection.getSnapshot();
+          kept.push([current, view(current)]);
+          for (const w of batch) {
+            if (w.remove) removeComponent(Army, e(w.id));
+            else setComponent(Army, e(w.id), { owner: BigInt(w.id), x: w.x, y: w.y, troops: w.x * 10 + w.y });
+          }
+          if (restart && index === 1) {
+            projection.stop();
+            setComponent(Army, e(0), { owner: 99n, x: 3, y: 3, troops: 1 });
+            projection.start();
+          }
+          await flush();
+        }
+        for (const [snapshot, rows] of kept) expect(view(snapshot)).toEqual(rows);
+        expect(describeMap(projection.getSnapshot())).toEqual(rebuild(undefined, Army, undefined));
+        projection.stop();
+      }),
+      { numRuns: Math.ceil(RUNS / 5) },
+    );
+  });
 });
 
 type Row = string;
@@ -152,14 +189,14 @@ function describeMap(map: MapSnapshot): Row[] {
 function rowOf(layer: string, item: Pick<MapItem, "entity" | "x" | "y" | "fields">): Row {
   return `${layer}|${item.entity}|${item.x},${item.y}|${JSON.stringify(item.fields, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`;
 }
-function rebuild(world: ReturnType<typeof setup>["world"], Army: ReturnType<typeof setup>["Army"], Structure: ReturnType<typeof setup>["Structure"]): Row[] {
+function rebuild(world: ReturnType<typeof setup>["world"] | undefined, Army: ReturnType<typeof setup>["Army"], Structure: ReturnType<typeof setup>["Structure"] | undefined): Row[] {
   void world;
   const rows: Row[] = [];
   for (const entity of runQuery([Has(Army)])) {
     const v = getComponentValue(Army, entity);
     if (v !== undefined) rows.push(rowOf("armies", { entity, x: v.x, y: v.y, fields: { owner: v.owner, troops: v.troops } }));
   }
-  for (const entity of runQuery([Has(Structure)])) {
+  if (Structure !== undefined) for (const entity of runQuery([Has(Structure)])) {
     const v = getComponentValue(Structure, entity);
     if (v !== undefined) rows.push(rowOf("structures", { entity, x: v.coord.x, y: v.coord.y, fields: { owner: v.owner, level: v.level } }));
   }

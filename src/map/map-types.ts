@@ -1,0 +1,66 @@
+import type { Component, ComponentValue, Entity, Metadata, Schema } from "@dojoengine/recs";
+
+export interface MapPosition {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** One entity of one layer on the map: where it is and the fields the map keeps. */
+export interface MapItem<F = unknown> {
+  readonly entity: Entity;
+  readonly layer: string;
+  readonly x: number;
+  readonly y: number;
+  readonly fields: F;
+}
+
+/** Everything on one tile, per layer. Immutable: a tile that changes is a new object, one that does not keeps its identity. */
+export interface MapTile {
+  readonly x: number;
+  readonly y: number;
+  readonly layers: Readonly<Record<string, readonly MapItem[]>>;
+}
+
+export interface MapLayer<S extends Schema = Schema, F = unknown> {
+  /** The RECS component the layer mirrors. */
+  readonly component: Component<S, Metadata, unknown>;
+  /** Where the entity stands; `undefined` (or a NaN coordinate) keeps it off the map. */
+  readonly position: (value: ComponentValue<S, unknown>, entity: Entity) => MapPosition | undefined;
+  /** The fields the map keeps (e.g. owner, troops). */
+  readonly fields: (value: ComponentValue<S, unknown>, entity: Entity) => F;
+}
+
+export interface MapProjectionOptions {
+  readonly layers: Readonly<Record<string, MapLayer<Schema, unknown>>>;
+}
+
+export interface MapBounds {
+  readonly minX: number;
+  readonly minY: number;
+  readonly maxX: number;
+  readonly maxY: number;
+}
+
+/** One immutable version of the map. Older versions stay valid as long as someone holds them. */
+export interface MapSnapshot {
+  readonly version: number;
+  /** Items per layer. */
+  readonly counts: Readonly<Record<string, number>>;
+  tile(x: number, y: number): MapTile | undefined;
+  item(layer: string, entity: Entity): MapItem | undefined;
+  /** Tiles inside the bounds (inclusive), row by row: O(area), whatever the world's size. */
+  area(bounds: MapBounds): MapTile[];
+  tiles(): IterableIterator<MapTile>;
+  items(layer: string): IterableIterator<MapItem>;
+}
+
+export interface MapProjection {
+  /** Build the indexes from what RECS holds (one pass) and follow every change after it. Idempotent. */
+  start(): void;
+  /** Stop following RECS. Idempotent. */
+  stop(): void;
+  getSnapshot(): MapSnapshot;
+  /** Called once per batch of changes (a microtask after the first), not once per change. */
+  subscribe(listener: () => void): () => void;
+  readonly layers: readonly string[];
+}
