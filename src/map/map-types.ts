@@ -1,4 +1,6 @@
 import type { Component, ComponentValue, Entity, Metadata, Schema } from "@dojoengine/recs";
+import type { SyncError } from "../core/errors";
+import type { SyncLogger } from "../telemetry/logger";
 
 export interface MapPosition {
   readonly x: number;
@@ -32,6 +34,13 @@ export interface MapLayer<S extends Schema = Schema, F = unknown> {
 
 export interface MapProjectionOptions {
   readonly layers: Readonly<Record<string, MapLayer<Schema, unknown>>>;
+  /**
+   * A layer's `position` or `fields` threw, or gave a position that is not two numbers: that entity is kept off the
+   * layer until its next change, every other change is applied, and this gets a `SyncError` (`SYNC_BAD_VALUE`).
+   */
+  readonly onError?: (error: SyncError) => void;
+  /** Where to say so (once per layer and message): `true` for the console, a logger, or `false` (the default). */
+  readonly logging?: boolean | SyncLogger;
 }
 
 export interface MapBounds {
@@ -63,4 +72,6 @@ export interface MapProjection {
   /** Called once per batch of changes (a microtask after the first), not once per change. */
   subscribe(listener: () => void): () => void;
   readonly layers: readonly string[];
+  /** Changes kept off the map because a layer could not read them (see `onError`), since the projection was defined. */
+  readonly rejected: number;
 }

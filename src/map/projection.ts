@@ -1,11 +1,13 @@
 import { getComponentEntities, getComponentValue, type ComponentValue, type Entity, type Schema } from "@dojoengine/recs";
-import type { MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
+import type { MapItem, MapLayer, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
+import { SyncError } from "../core/errors";
+import { createLogger } from "../telemetry/logger";
 import { TileTable } from "./tile-table";
 import { toSnapshot, type UndoLog, type Version } from "./versions";
 
 export type { MapBounds, MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapSnapshot, MapTile } from "./map-types";
 
-/** What `place` needs of one layer, looked up once. */
+/** What the projection needs of one layer, looked up once. */
 interface LayerState {
   readonly name: string;
   readonly index: number;
@@ -35,6 +37,8 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
   let log: UndoLog | undefined;
   let version = 0;
   let snapshot = toSnapshot(head, tiles, items, layerIndex, { ...counts }, version);
+  const logger = createLogger(options.logging);
+  let rejected = 0;
   let subscriptions: Array<{ unsubscribe(): void }> = [];
   const listeners = new Set<() => void>();
 
@@ -82,9 +86,35 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     state.pendingEntities = [];
     state.pendingValues = [];
     batchSize = entities.length;
-    const positions = values.map((value, index) => positionOf(state, entities[index] as Entity, value));
-    warm(state, entities, positions, tiles);
-    for (let index = 0; index < entities.length; index += 1) place(state, entities[index] as Entity, values[index], positions[index]);
+    // The layer's own code runs first, for the whole batch, so that what follows only moves references around.
+    const afters = entities.map((entity, index) => read(state, entity, values[index]));
+    warm(state, entities, afters, tiles);
+    for (let index = 0; index < entities.length; index += 1) place(state, entities[index] as Entity, afters[index]);
+  };
+
+  /** The item a RECS value puts on the layer, or `undefined` for none; a layer that cannot read it is reported. */
+  const read = (state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined): MapItem | undefined => {
+    if (value === undefined) return undefined;
+    let problem: string;
+    let cause: unknown;
+    try {
+      const position = state.definition.position(value, entity);
+      if (position === undefined) return undefined;
+      const { x, y } = position;
+      if (typeof x === "number" && typeof y === "number") {
+        if (Number.isNaN(x) || Number.isNaN(y)) return undefined;
+        return { entity, layer: state.name, x, y, fields: state.definition.fields(value, entity) };
+      }
+      problem = `its position is not two numbers (x: ${typeof x}, y: ${typeof y})`;
+    } catch (thrown) {
+      problem = `the layer threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+      cause = thrown;
+    }
+    rejected += 1;
+    const error = new SyncError("SYNC_BAD_VALUE", `Map layer "${state.name}" could not place entity ${entity}: ${problem}. It stays off the layer until its next change.`, { entityId: entity, cause });
+    logger.once("warn", `map:${state.name}:${problem}`, error.message);
+    options.onError?.(error);
+    return undefined;
   };
 
   /**
@@ -105,11 +135,10 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     else tiles.set(x, y, { x, y, layers });
   };
 
-  /** Apply one change: `position` is `positionOf(state, entity, value)`, computed by the caller. */
-  const place = (state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined, position: MapPosition | undefined): void => {
-    const { name: layer, definition, byEntity } = state;
+  /** Put the entity's item on the layer (`after`, from `read`), or take it off (`undefined`). */
+  const place = (state: LayerState, entity: Entity, after: MapItem | undefined): void => {
+    const { name: layer, byEntity } = state;
     const before = byEntity.get(entity);
-    const after: MapItem | undefined = value === undefined || position === undefined ? undefined : { entity, layer, x: position.x, y: position.y, fields: definition.fields(value, entity) };
     if (before === undefined && after === undefined) return;
     const undo = openLog();
     const undoItems = undo.items[state.index] as Map<Entity, MapItem | undefined>;
@@ -139,12 +168,11 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
       }
       // After a stop, RECS moved on unseen: take everything off the map (through the undo log, so snapshots handed
       // out stay as they were), then rebuild from what RECS holds now.
-      for (const state of states) for (const entity of [...state.byEntity.keys()]) place(state, entity, undefined, undefined);
+      for (const state of states) for (const entity of [...state.byEntity.keys()]) place(state, entity, undefined);
       for (const state of states) {
         const { component } = state.definition;
         for (const entity of getComponentEntities(component)) {
-          const value = getComponentValue(component, entity);
-          place(state, entity, value, positionOf(state, entity, value));
+          place(state, entity, read(state, entity, getComponentValue(component, entity)));
         }
         subscriptions.push(component.update$.subscribe((update) => receive(state, update.entity, update.value[0] as ComponentValue<Schema, unknown> | undefined)));
       }
@@ -154,6 +182,9 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     stop() {
       for (const subscription of subscriptions) subscription.unsubscribe();
       subscriptions = [];
+    },
+    get rejected() {
+      return rejected;
     },
     getSnapshot: () => snapshot,
     subscribe(listener) {
@@ -175,13 +206,6 @@ function edited(existing: readonly MapItem[] | undefined, removed: MapItem | und
   return list;
 }
 
-/** Where the layer puts the entity; `undefined` when off the map (no value, no position, or a NaN coordinate). */
-function positionOf(state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined): MapPosition | undefined {
-  if (value === undefined) return undefined;
-  const position = state.definition.position(value, entity);
-  return position === undefined || Number.isNaN(position.x) || Number.isNaN(position.y) ? undefined : position;
-}
-
 /** Smaller batches are applied without warming: the passes would cost more than the few misses they save. */
 const WARM_FROM = 64;
 
@@ -190,7 +214,7 @@ const WARM_FROM = 64;
  * layers and lists, and the same for the new positions. Each pass is a short loop of independent loads, so the CPU
  * waits for many cache misses at once; applied one change at a time, each miss would wait for the previous one.
  */
-function warm(state: LayerState, entities: readonly Entity[], positions: ReadonlyArray<MapPosition | undefined>, tiles: TileTable<MapTile>): void {
+function warm(state: LayerState, entities: readonly Entity[], afters: ReadonlyArray<MapItem | undefined>, tiles: TileTable<MapTile>): void {
   const n = entities.length;
   if (n < WARM_FROM) return;
   const { byEntity, name } = state;
@@ -202,9 +226,9 @@ function warm(state: LayerState, entities: readonly Entity[], positions: Readonl
     const before = befores[i];
     xs[i] = before === undefined ? Number.NaN : before.x;
     ys[i] = before === undefined ? Number.NaN : before.y;
-    const position = positions[i];
-    xs[n + i] = position === undefined ? Number.NaN : position.x;
-    ys[n + i] = position === undefined ? Number.NaN : position.y;
+    const after = afters[i];
+    xs[n + i] = after === undefined ? Number.NaN : after.x;
+    ys[n + i] = after === undefined ? Number.NaN : after.y;
   }
   const slots = new Int32Array(n * 2);
   for (let i = 0; i < 2 * n; i += 1) slots[i] = Number.isNaN(xs[i] as number) || Number.isNaN(ys[i] as number) ? -1 : tiles.find(xs[i] as number, ys[i] as number);

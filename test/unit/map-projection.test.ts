@@ -1,6 +1,7 @@
 import { createWorld, defineComponent, getComponentValue, Has, removeComponent, runQuery, setComponent, Type as RecsType, updateComponent, type Entity } from "@dojoengine/recs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { SyncError } from "../../src/core/errors";
 import { defineMapProjection, type MapItem, type MapSnapshot } from "../../src/map/projection";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
@@ -74,6 +75,53 @@ describe("defineMapProjection", () => {
     expect(notified).toBe(1);
     expect(projection.getSnapshot().tile(0, 0)).toBe(tile);
     expect(projection.getSnapshot().area({ minX: 10, minY: 10, maxX: 19, maxY: 10 })).toHaveLength(10);
+    projection.stop();
+  });
+
+  it("should keep an entity a layer cannot read off the map, report it once with a code, and apply every other change", async () => {
+    const world = createWorld();
+    const Army = defineComponent(world, { owner: RecsType.BigInt, x: RecsType.Number, y: RecsType.Number, troops: RecsType.Number }, { metadata: { namespace: "t", name: "Army" } });
+    const errors: SyncError[] = [];
+    const warned: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (message: string) => warned.push(message), error: () => undefined };
+    const projection = defineMapProjection({
+      onError: (error) => errors.push(error),
+      logging: logger,
+      layers: {
+        armies: {
+          component: Army,
+          position: (v) => {
+            if (v.troops === 13) throw new Error("unlucky troops");
+            return v.troops === 7 ? ({ x: String(v.x), y: v.y } as unknown as { x: number; y: number }) : { x: v.x, y: v.y };
+          },
+          fields: (v) => ({ owner: v.owner }),
+        },
+      },
+    });
+    setComponent(Army, e(1), { owner: 1n, x: 0, y: 0, troops: 13 });
+    projection.start();
+    // A batch large enough to be warmed, with two unreadable changes in it.
+    for (let i = 2; i < 100; i += 1) setComponent(Army, e(i), { owner: 1n, x: i, y: 0, troops: i === 50 ? 13 : i === 60 ? 7 : 1 });
+    await flush();
+    const map = projection.getSnapshot();
+    expect(map.counts.armies).toBe(96);
+    expect(map.item("armies", e(50))).toBeUndefined();
+    expect(map.item("armies", e(60))).toBeUndefined();
+    expect(map.tile(99, 0)?.layers.armies?.[0]?.entity).toBe(e(99));
+    expect(projection.rejected).toBe(3);
+    expect(errors.map((error) => [error.code, error.entityId])).toEqual([
+      ["SYNC_BAD_VALUE", e(1)],
+      ["SYNC_BAD_VALUE", e(50)],
+      ["SYNC_BAD_VALUE", e(60)],
+    ]);
+    expect(errors[2]?.message).toContain("not two numbers (x: string, y: number)");
+    // Said once per layer and problem: the two throws share a line.
+    expect(warned).toHaveLength(2);
+
+    // The next readable change puts it back.
+    setComponent(Army, e(50), { owner: 1n, x: 5, y: 5, troops: 1 });
+    await flush();
+    expect(projection.getSnapshot().item("armies", e(50))).toMatchObject({ x: 5, y: 5 });
     projection.stop();
   });
 
