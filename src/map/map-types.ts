@@ -57,7 +57,10 @@ export interface MapSnapshot {
   readonly counts: Readonly<Record<string, number>>;
   tile(x: number, y: number): MapTile | undefined;
   item(layer: string, entity: Entity): MapItem | undefined;
-  /** Tiles inside the bounds (inclusive), row by row: O(area), whatever the world's size. */
+  /**
+   * Tiles of the integer grid inside the bounds (inclusive), row by row: O(area) for a viewport whatever the world's
+   * size, O(tiles) when the bounds hold more cells than the map has tiles (or are not finite).
+   */
   area(bounds: MapBounds): MapTile[];
   tiles(): IterableIterator<MapTile>;
   items(layer: string): IterableIterator<MapItem>;

@@ -13,10 +13,11 @@ interface LayerState {
   readonly index: number;
   readonly definition: MapLayer<Schema, unknown>;
   readonly byEntity: Map<Entity, MapItem>;
-  /** RECS updates received since the last commit, applied by it. */
+  /** RECS updates received since the last commit, read at once (RECS hands over the caller's value object, which the caller may reuse), applied by the commit. */
   pendingEntities: Entity[];
-  pendingValues: Array<ComponentValue<Schema, unknown> | undefined>;
+  pendingItems: Array<MapItem | undefined>;
 }
+
 /**
  * Map data derived from the ECS, updated in O(1) per change: a change touches the entity's item (a `Map` per layer)
  * and its old and new tile (one `TileTable`), and records the values it replaced in the batch's undo log; nothing
@@ -28,8 +29,13 @@ interface LayerState {
  */
 export function defineMapProjection(options: MapProjectionOptions): MapProjection {
   const layerNames = Object.keys(options.layers);
+  for (const name of layerNames) {
+    // A tile's `layers` is a plain object: a layer named like one of Object.prototype's members would read the
+    // inherited member wherever that layer is absent, for us and for every consumer of the tile.
+    if (name in Object.prototype) throw new SyncError("SYNC_BAD_VALUE", `Map layer name "${name}" is taken by Object.prototype; choose another name.`);
+  }
   const tiles = new TileTable<MapTile>();
-  const states: LayerState[] = layerNames.map((name, index) => ({ name, index, definition: options.layers[name] as MapLayer<Schema, unknown>, byEntity: new Map(), pendingEntities: [], pendingValues: [] }));
+  const states: LayerState[] = layerNames.map((name, index) => ({ name, index, definition: options.layers[name] as MapLayer<Schema, unknown>, byEntity: new Map(), pendingEntities: [], pendingItems: [] }));
   const items = new Map<string, Map<Entity, MapItem>>(states.map((state) => [state.name, state.byEntity]));
   const layerIndex = new Map(layerNames.map((name, index) => [name, index]));
   const counts: Record<string, number> = Object.fromEntries(layerNames.map((name) => [name, 0]));
@@ -61,7 +67,8 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     const next: Version = { undo: undefined };
     const empty = tiles.size === 0 && states.every((state) => state.byEntity.size === 0);
     // Sized for the batch being applied (a change touches at most two tiles), so it does not grow while it fills.
-    log = { empty, tiles: new TileTable(empty ? 0 : 2 * batchSize), items: layerNames.map(() => new Map()), next };
+    // Capped: a batch of a million changes would otherwise reserve its worst case up front.
+    log = { empty, tiles: new TileTable(empty ? 0 : Math.min(2 * batchSize, LOG_CAPACITY_CAP)), items: layerNames.map(() => new Map()), next };
     head.undo = log;
     head = next;
     if (!queued) {
@@ -72,8 +79,10 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
   };
 
   const receive = (state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined): void => {
-    state.pendingEntities.push(entity);
-    state.pendingValues.push(value);
+    // The slot is taken before the layer's code runs: a write that code makes to RECS is queued after this one.
+    const slot = state.pendingEntities.push(entity) - 1;
+    state.pendingItems.push(undefined);
+    state.pendingItems[slot] = read(state, entity, value);
     if (!queued) {
       queued = true;
       queueMicrotask(commit);
@@ -82,12 +91,11 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
 
   const applyPending = (state: LayerState): void => {
     const entities = state.pendingEntities;
-    const values = state.pendingValues;
+    const afters = state.pendingItems;
     state.pendingEntities = [];
-    state.pendingValues = [];
+    state.pendingItems = [];
     batchSize = entities.length;
-    // The layer's own code runs first, for the whole batch, so that what follows only moves references around.
-    const afters = entities.map((entity, index) => read(state, entity, values[index]));
+    // No code of the layer's runs from here on (it ran in `read`, as each update came): only references move.
     warm(state, entities, afters, tiles);
     for (let index = 0; index < entities.length; index += 1) place(state, entities[index] as Entity, afters[index]);
   };
@@ -112,8 +120,13 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     }
     rejected += 1;
     const error = new SyncError("SYNC_BAD_VALUE", `Map layer "${state.name}" could not place entity ${entity}: ${problem}. It stays off the layer until its next change.`, { entityId: entity, cause });
-    logger.once("warn", `map:${state.name}:${problem}`, error.message);
-    options.onError?.(error);
+    logger.once("warn", `map:${state.name}:${cause === undefined ? "position" : "threw"}`, error.message);
+    try {
+      options.onError?.(error);
+    } catch (thrown) {
+      // Thrown into RECS's update stream, it would reach whoever wrote the value, not the map.
+      logger.once("error", "map:onError", "onError threw; the map went on.", thrown);
+    }
     return undefined;
   };
 
@@ -132,7 +145,8 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
       if (list !== undefined) (layers ??= {})[name] = list;
     }
     if (layers === undefined) tiles.delete(x, y);
-    else tiles.set(x, y, { x, y, layers });
+    // `+ 0`: a tile reached through -0 is the tile at 0, and says so.
+    else tiles.set(x, y, { x: x + 0, y: y + 0, layers });
   };
 
   /** Put the entity's item on the layer (`after`, from `read`), or take it off (`undefined`). */
@@ -164,17 +178,17 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
       // newer value; applied after it, they would put back stale values.
       for (const state of states) {
         state.pendingEntities = [];
-        state.pendingValues = [];
+        state.pendingItems = [];
       }
+      // Subscribed before reading: a write made while the map reads RECS (a layer's own callback can make one) is
+      // queued, and applied after the build.
+      for (const state of states) subscriptions.push(state.definition.component.update$.subscribe((update) => receive(state, update.entity, update.value[0] as ComponentValue<Schema, unknown> | undefined)));
       // After a stop, RECS moved on unseen: take everything off the map (through the undo log, so snapshots handed
       // out stay as they were), then rebuild from what RECS holds now.
       for (const state of states) for (const entity of [...state.byEntity.keys()]) place(state, entity, undefined);
       for (const state of states) {
         const { component } = state.definition;
-        for (const entity of getComponentEntities(component)) {
-          place(state, entity, read(state, entity, getComponentValue(component, entity)));
-        }
-        subscriptions.push(component.update$.subscribe((update) => receive(state, update.entity, update.value[0] as ComponentValue<Schema, unknown> | undefined)));
+        for (const entity of getComponentEntities(component)) place(state, entity, read(state, entity, getComponentValue(component, entity)));
       }
       // The initial build is visible at once, not a microtask later.
       commit();
@@ -205,6 +219,9 @@ function edited(existing: readonly MapItem[] | undefined, removed: MapItem | und
   if (added !== undefined) list[next] = added;
   return list;
 }
+
+/** The most slots an undo log reserves before it fills. */
+const LOG_CAPACITY_CAP = 1 << 16;
 
 /** Smaller batches are applied without warming: the passes would cost more than the few misses they save. */
 const WARM_FROM = 64;

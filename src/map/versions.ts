@@ -19,6 +19,9 @@ export interface Version {
   undo: UndoLog | undefined;
 }
 
+/** `area()` scans every tile instead of reading cell by cell once the bounds hold this many times more cells than the map has tiles. */
+const AREA_SCAN_FACTOR = 4;
+
 /** The snapshot of `version`: the live tables, read through every undo log recorded after `at`. */
 export function toSnapshot(at: Version, tiles: TileTable<MapTile>, items: ReadonlyMap<string, ReadonlyMap<Entity, MapItem>>, layerIndex: ReadonlyMap<string, number>, counts: Readonly<Record<string, number>>, version: number): MapSnapshot {
   const tileAt = (x: number, y: number): MapTile | undefined => {
@@ -82,9 +85,18 @@ export function toSnapshot(at: Version, tiles: TileTable<MapTile>, items: Readon
     tile: tileAt,
     item: itemAt,
     area(bounds) {
+      const { minX, minY, maxX, maxY } = bounds;
+      const cells = (maxX - minX + 1) * (maxY - minY + 1);
+      if (!(cells >= 1)) return [];
+      // A viewport is read cell by cell; bounds wider than the map has tiles (or unbounded) are answered by a scan.
+      if (cells > AREA_SCAN_FACTOR * Math.max(tiles.size, 1) || !Number.isSafeInteger(minX) || !Number.isSafeInteger(maxX) || !Number.isSafeInteger(minY) || !Number.isSafeInteger(maxY)) {
+        return allTiles()
+          .filter((tile) => tile.x >= minX && tile.x <= maxX && tile.y >= minY && tile.y <= maxY)
+          .sort((a, b) => a.y - b.y || a.x - b.x);
+      }
       const found: MapTile[] = [];
-      for (let y = bounds.minY; y <= bounds.maxY; y += 1) {
-        for (let x = bounds.minX; x <= bounds.maxX; x += 1) {
+      for (let y = minY; y <= maxY; y += 1) {
+        for (let x = minX; x <= maxX; x += 1) {
           const tile = tileAt(x, y);
           if (tile !== undefined) found.push(tile);
         }

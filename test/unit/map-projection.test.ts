@@ -125,6 +125,26 @@ describe("defineMapProjection", () => {
     projection.stop();
   });
 
+  it("should answer area() for bounds far wider than the map, or unbounded, by a scan in row order", async () => {
+    const { Army, projection } = setup();
+    projection.start();
+    setComponent(Army, e(1), { owner: 1n, x: 5, y: 2, troops: 1 });
+    setComponent(Army, e(2), { owner: 1n, x: -0, y: 2, troops: 1 });
+    setComponent(Army, e(3), { owner: 1n, x: 2 ** 31, y: -7, troops: 1 });
+    await flush();
+    const map = projection.getSnapshot();
+    const at = (tiles: ReturnType<MapSnapshot["area"]>) => tiles.map((tile) => `${tile.x},${tile.y}`);
+    // A viewport, cell by cell; the tile reached through -0 says 0.
+    expect(at(map.area({ minX: -1, minY: 0, maxX: 6, maxY: 3 }))).toEqual(["0,2", "5,2"]);
+    expect(Object.is(map.tile(0, 2)?.x, 0)).toBe(true);
+    // Wider than the map has tiles, and unbounded: the same answer, without visiting 2^62 cells.
+    expect(at(map.area({ minX: -(2 ** 31), minY: -(2 ** 31), maxX: 2 ** 31, maxY: 2 ** 31 }))).toEqual([`${2 ** 31},-7`, "0,2", "5,2"]);
+    expect(at(map.area({ minX: -Infinity, minY: 0, maxX: Infinity, maxY: Infinity }))).toEqual(["0,2", "5,2"]);
+    expect(map.area({ minX: 3, minY: 0, maxX: 2, maxY: 9 })).toEqual([]);
+    expect(map.area({ minX: Number.NaN, minY: 0, maxX: 2, maxY: 9 })).toEqual([]);
+    projection.stop();
+  });
+
   it("should stop following RECS after stop()", async () => {
     const { Army, projection } = setup();
     projection.start();
