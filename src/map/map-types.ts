@@ -58,8 +58,9 @@ export interface MapSnapshot {
   tile(x: number, y: number): MapTile | undefined;
   item(layer: string, entity: Entity): MapItem | undefined;
   /**
-   * Tiles of the integer grid inside the bounds (inclusive), row by row: O(area) for a viewport whatever the world's
-   * size, O(tiles) when the bounds hold more cells than the map has tiles (or are not finite).
+   * Tiles at integer coordinates inside the bounds (inclusive), row by row: O(area) for a viewport whatever the
+   * world's size, O(tiles) when the bounds hold more cells than the map has tiles (or are not finite). Tiles off the
+   * integer grid (x or y fractional) are never in an area; `tiles()` lists them.
    */
   area(bounds: MapBounds): MapTile[];
   tiles(): IterableIterator<MapTile>;
@@ -75,6 +76,9 @@ export interface MapProjection {
   /** Called once per batch of changes (a microtask after the first), not once per change. */
   subscribe(listener: () => void): () => void;
   readonly layers: readonly string[];
-  /** Changes kept off the map because a layer could not read them (see `onError`), since the projection was defined. */
+  /**
+   * Values kept off the map because a layer could not read them (see `onError`), since the projection was defined.
+   * A restart that finds the same entity still unreadable does not count or report it again.
+   */
   readonly rejected: number;
 }

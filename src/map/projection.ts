@@ -13,6 +13,8 @@ interface LayerState {
   readonly index: number;
   readonly definition: MapLayer<Schema, unknown>;
   readonly byEntity: Map<Entity, MapItem>;
+  /** Entities whose last value the layer could not read: a rebuild that finds them so again says nothing new. */
+  readonly unreadable: Set<Entity>;
   /** RECS updates received since the last commit, read at once (RECS hands over the caller's value object, which the caller may reuse), applied by the commit. */
   pendingEntities: Entity[];
   pendingItems: Array<MapItem | undefined>;
@@ -35,7 +37,7 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     if (name in Object.prototype) throw new SyncError("SYNC_BAD_VALUE", `Map layer name "${name}" is taken by Object.prototype; choose another name.`);
   }
   const tiles = new TileTable<MapTile>();
-  const states: LayerState[] = layerNames.map((name, index) => ({ name, index, definition: options.layers[name] as MapLayer<Schema, unknown>, byEntity: new Map(), pendingEntities: [], pendingItems: [] }));
+  const states: LayerState[] = layerNames.map((name, index) => ({ name, index, definition: options.layers[name] as MapLayer<Schema, unknown>, byEntity: new Map(), unreadable: new Set(), pendingEntities: [], pendingItems: [] }));
   const items = new Map<string, Map<Entity, MapItem>>(states.map((state) => [state.name, state.byEntity]));
   const layerIndex = new Map(layerNames.map((name, index) => [name, index]));
   const counts: Record<string, number> = Object.fromEntries(layerNames.map((name) => [name, 0]));
@@ -58,7 +60,16 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     log = undefined;
     version += 1;
     snapshot = toSnapshot(head, tiles, items, layerIndex, { ...counts }, version);
-    for (const listener of [...listeners]) listener();
+    for (const listener of [...listeners]) {
+      try {
+        listener();
+      } catch (thrown) {
+        // Every listener hears of the batch; the one that threw is reported as any uncaught error would be.
+        queueMicrotask(() => {
+          throw thrown;
+        });
+      }
+    }
   };
 
   /** The log of the batch in progress: opened on its first change, so the snapshot handed out never sees a write. */
@@ -100,24 +111,28 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     for (let index = 0; index < entities.length; index += 1) place(state, entities[index] as Entity, afters[index]);
   };
 
-  /** The item a RECS value puts on the layer, or `undefined` for none; a layer that cannot read it is reported. */
-  const read = (state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined): MapItem | undefined => {
-    if (value === undefined) return undefined;
+  /**
+   * The item a RECS value puts on the layer, or `undefined` for none. A value the layer cannot read is counted and
+   * reported, unless this is a rebuild and the entity was unreadable before it (`wasUnreadable`).
+   */
+  const read = (state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined, wasUnreadable?: ReadonlySet<Entity>): MapItem | undefined => {
     let problem: string;
     let cause: unknown;
     try {
-      const position = state.definition.position(value, entity);
-      if (position === undefined) return undefined;
+      const position = value === undefined ? undefined : state.definition.position(value, entity);
+      if (position === undefined) return readable(state, entity, undefined);
       const { x, y } = position;
       if (typeof x === "number" && typeof y === "number") {
-        if (Number.isNaN(x) || Number.isNaN(y)) return undefined;
-        return { entity, layer: state.name, x, y, fields: state.definition.fields(value, entity) };
+        if (Number.isNaN(x) || Number.isNaN(y)) return readable(state, entity, undefined);
+        return readable(state, entity, { entity, layer: state.name, x, y, fields: state.definition.fields(value as ComponentValue<Schema, unknown>, entity) });
       }
       problem = `its position is not two numbers (x: ${typeof x}, y: ${typeof y})`;
     } catch (thrown) {
       problem = `the layer threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
       cause = thrown;
     }
+    state.unreadable.add(entity);
+    if (wasUnreadable?.has(entity) === true) return undefined;
     rejected += 1;
     const error = new SyncError("SYNC_BAD_VALUE", `Map layer "${state.name}" could not place entity ${entity}: ${problem}. It stays off the layer until its next change.`, { entityId: entity, cause });
     logger.once("warn", `map:${state.name}:${cause === undefined ? "position" : "threw"}`, error.message);
@@ -188,7 +203,10 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
       for (const state of states) for (const entity of [...state.byEntity.keys()]) place(state, entity, undefined);
       for (const state of states) {
         const { component } = state.definition;
-        for (const entity of getComponentEntities(component)) place(state, entity, read(state, entity, getComponentValue(component, entity)));
+        // Rebuilt from scratch, like the items: an entity that left RECS while stopped is no longer unreadable.
+        const wasUnreadable = new Set(state.unreadable);
+        state.unreadable.clear();
+        for (const entity of getComponentEntities(component)) place(state, entity, read(state, entity, getComponentValue(component, entity), wasUnreadable));
       }
       // The initial build is visible at once, not a microtask later.
       commit();
@@ -254,4 +272,10 @@ function warm(state: LayerState, entities: readonly Entity[], afters: ReadonlyAr
   for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as MapTile | undefined)?.layers;
   for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as MapTile["layers"] | undefined)?.[name];
   for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as readonly MapItem[] | undefined)?.[0];
+}
+
+/** A value the layer could read (`item`, or `undefined` when off the map): the entity is no longer unreadable. */
+function readable(state: LayerState, entity: Entity, item: MapItem | undefined): MapItem | undefined {
+  if (state.unreadable.size > 0) state.unreadable.delete(entity);
+  return item;
 }

@@ -85,13 +85,17 @@ export function toSnapshot(at: Version, tiles: TileTable<MapTile>, items: Readon
     tile: tileAt,
     item: itemAt,
     area(bounds) {
-      const { minX, minY, maxX, maxY } = bounds;
+      // The integer cells inside the bounds: both ways of reading them below must give the same answer.
+      const minX = Math.ceil(bounds.minX);
+      const minY = Math.ceil(bounds.minY);
+      const maxX = Math.floor(bounds.maxX);
+      const maxY = Math.floor(bounds.maxY);
       const cells = (maxX - minX + 1) * (maxY - minY + 1);
       if (!(cells >= 1)) return [];
       // A viewport is read cell by cell; bounds wider than the map has tiles (or unbounded) are answered by a scan.
       if (cells > AREA_SCAN_FACTOR * Math.max(tiles.size, 1) || !Number.isSafeInteger(minX) || !Number.isSafeInteger(maxX) || !Number.isSafeInteger(minY) || !Number.isSafeInteger(maxY)) {
         return allTiles()
-          .filter((tile) => tile.x >= minX && tile.x <= maxX && tile.y >= minY && tile.y <= maxY)
+          .filter((tile) => Number.isInteger(tile.x) && Number.isInteger(tile.y) && tile.x >= minX && tile.x <= maxX && tile.y >= minY && tile.y <= maxY)
           .sort((a, b) => a.y - b.y || a.x - b.x);
       }
       const found: MapTile[] = [];

@@ -145,6 +145,39 @@ describe("defineMapProjection", () => {
     projection.stop();
   });
 
+  it("should tell every listener of a batch when one of them throws, and report that throw as uncaught", async () => {
+    const { Army, projection } = setup();
+    projection.start();
+    const heard: string[] = [];
+    projection.subscribe(() => {
+      heard.push("first");
+      throw new Error("listener bug");
+    });
+    projection.subscribe(() => heard.push("second"));
+    // Run microtasks under a catch, so the rethrown error is seen here instead of failing the run as unhandled.
+    const uncaught: unknown[] = [];
+    const original = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = (callback) =>
+      original(() => {
+        try {
+          callback();
+        } catch (error) {
+          uncaught.push(error);
+        }
+      });
+    try {
+      setComponent(Army, e(1), { owner: 1n, x: 1, y: 1, troops: 1 });
+      await flush();
+      await flush();
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    expect(heard).toEqual(["first", "second"]);
+    expect(uncaught).toEqual([new Error("listener bug")]);
+    expect(projection.getSnapshot().tile(1, 1)?.layers.armies).toHaveLength(1);
+    projection.stop();
+  });
+
   it("should stop following RECS after stop()", async () => {
     const { Army, projection } = setup();
     projection.start();
