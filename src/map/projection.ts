@@ -198,15 +198,22 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
       // Subscribed before reading: a write made while the map reads RECS (a layer's own callback can make one) is
       // queued, and applied after the build.
       for (const state of states) subscriptions.push(state.definition.component.update$.subscribe((update) => receive(state, update.entity, update.value[0] as ComponentValue<Schema, unknown> | undefined)));
-      // After a stop, RECS moved on unseen: take everything off the map (through the undo log, so snapshots handed
-      // out stay as they were), then rebuild from what RECS holds now.
-      for (const state of states) for (const entity of [...state.byEntity.keys()]) place(state, entity, undefined);
+      // After a stop, RECS moved on unseen: bring every item in line with what RECS holds now. An item that did not
+      // change is left as it is, so a stop and start with nothing in between (StrictMode mounts every effect twice)
+      // changes no tile and makes no new version.
       for (const state of states) {
         const { component } = state.definition;
-        // Rebuilt from scratch, like the items: an entity that left RECS while stopped is no longer unreadable.
+        const gone = new Set(state.byEntity.keys());
+        // Rebuilt like the items: an entity that left RECS while stopped is no longer unreadable.
         const wasUnreadable = new Set(state.unreadable);
         state.unreadable.clear();
-        for (const entity of getComponentEntities(component)) place(state, entity, read(state, entity, getComponentValue(component, entity), wasUnreadable));
+        for (const entity of getComponentEntities(component)) {
+          gone.delete(entity);
+          const after = read(state, entity, getComponentValue(component, entity), wasUnreadable);
+          const before = state.byEntity.get(entity);
+          if (before === undefined || after === undefined || !sameItem(before, after)) place(state, entity, after);
+        }
+        for (const entity of gone) place(state, entity, undefined);
       }
       // The initial build is visible at once, not a microtask later.
       commit();
@@ -278,4 +285,17 @@ function warm(state: LayerState, entities: readonly Entity[], afters: ReadonlyAr
 function readable(state: LayerState, entity: Entity, item: MapItem | undefined): MapItem | undefined {
   if (state.unreadable.size > 0) state.unreadable.delete(entity);
   return item;
+}
+
+/** Same place, same fields (compared one level deep, as a layer's `fields` builds a new object per read). */
+function sameItem(before: MapItem, after: MapItem): boolean {
+  if (before.x !== after.x || before.y !== after.y) return false;
+  const a = before.fields;
+  const b = after.fields;
+  if (Object.is(a, b)) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object" || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!Object.hasOwn(b, key) || !Object.is((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  return true;
 }

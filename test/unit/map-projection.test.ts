@@ -178,6 +178,43 @@ describe("defineMapProjection", () => {
     projection.stop();
   });
 
+  it("should change only what RECS changed while stopped when it starts again, and nothing when RECS did not move", async () => {
+    const { Army, Structure, projection } = setup();
+    setComponent(Army, e(1), { owner: 1n, x: 1, y: 1, troops: 1 });
+    setComponent(Army, e(2), { owner: 1n, x: 2, y: 2, troops: 1 });
+    setComponent(Structure, e(3), { owner: 1n, coord: { x: 3, y: 3 }, level: 1 });
+    projection.start();
+    let notified = 0;
+    projection.subscribe(() => {
+      notified += 1;
+    });
+    const first = projection.getSnapshot();
+    // StrictMode's mount: stop and start with nothing in between.
+    projection.stop();
+    projection.start();
+    await flush();
+    expect(projection.getSnapshot()).toBe(first);
+    expect(notified).toBe(0);
+
+    projection.stop();
+    updateComponent(Army, e(1), { x: 5 });
+    removeComponent(Army, e(2));
+    setComponent(Army, e(4), { owner: 2n, x: 4, y: 4, troops: 9 });
+    projection.start();
+    const second = projection.getSnapshot();
+    expect(second.version).toBe(first.version + 1);
+    expect(notified).toBe(1);
+    expect(second.tile(3, 3)).toBe(first.tile(3, 3));
+    expect(second.tile(1, 1)).toBeUndefined();
+    expect(second.tile(2, 2)).toBeUndefined();
+    expect(second.item("armies", e(1))).toMatchObject({ x: 5, y: 1 });
+    expect(second.item("armies", e(4))).toMatchObject({ x: 4, y: 4, fields: { owner: 2n, troops: 9 } });
+    expect(second.counts).toEqual({ armies: 2, structures: 1 });
+    expect(first.tile(2, 2)?.layers.armies).toHaveLength(1);
+    expect(describeMap(second)).toEqual(rebuild(undefined, Army, Structure));
+    projection.stop();
+  });
+
   it("should stop following RECS after stop()", async () => {
     const { Army, projection } = setup();
     projection.start();
