@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { SyncMetrics } from "../core/metrics";
+import { emptyMetrics, type SyncMetrics } from "../core/metrics";
 import type { SyncPipeline } from "../core/pipeline";
 import { INITIAL_SYNC_STATE, type SyncState } from "../core/state";
 import type { SqlMapSource, SqlMapStatus } from "../map/sql-source";
@@ -27,23 +27,12 @@ export interface SyncStoreState extends SyncState {
 
 export type SyncStore = StoreApi<SyncStoreState>;
 
-export const EMPTY_METRICS_SUMMARY: SyncMetricsSummary = {
-  received: 0,
-  applied: 0,
-  droppedStale: 0,
-  rejected: 0,
-  queueDepth: 0,
-  queueHighWater: 0,
-  overflows: 0,
-  gaps: 0,
-  replays: 0,
-  lastReplayMs: undefined,
-  probes: 0,
-};
-
 export function createSyncStore(initial: Partial<SyncStoreState> = {}): SyncStore {
   return createStore<SyncStoreState>()(() => ({ ...INITIAL_SYNC_STATE, metrics: EMPTY_METRICS_SUMMARY, mapSource: undefined, ...initial }));
 }
+
+/** The summary of a pipeline that has seen nothing yet (what the store holds before a pipeline is connected). */
+export const EMPTY_METRICS_SUMMARY: SyncMetricsSummary = summarizeMetrics(emptyMetrics());
 
 export function summarizeMetrics(metrics: SyncMetrics): SyncMetricsSummary {
   return {
