@@ -2,6 +2,7 @@ import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
 import { useSyncContext } from "../components/sync-context";
 import { withSqlFields } from "../map/merge-sql";
 import type { MapBounds, MapSnapshot, MapTile } from "../map/projection";
+import { shallowEqual } from "../map/shallow-equal";
 
 interface MapView {
   /** The current snapshot, with SQL fields merged when the provider has an SQL source; same object while nothing changed. */
@@ -71,13 +72,4 @@ export function useMapArea(bounds: MapBounds): readonly MapTile[] {
   const { minX, minY, maxX, maxY } = bounds;
   const selectArea = useCallback((map: MapSnapshot) => map.area({ minX, minY, maxX, maxY }), [minX, minY, maxX, maxY]);
   return useMapData(selectArea);
-}
-
-function shallowEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((key) => Object.is((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }

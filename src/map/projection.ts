@@ -2,6 +2,7 @@ import { getComponentEntities, getComponentValue, type ComponentValue, type Enti
 import type { MapItem, MapLayer, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
 import { SyncError } from "../core/errors";
 import { createLogger } from "../telemetry/logger";
+import { shallowEqual } from "./shallow-equal";
 import { TileTable } from "./tile-table";
 import { toSnapshot, type UndoLog, type Version } from "./versions";
 
@@ -83,10 +84,7 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     log = { empty, tiles: new TileTable(empty ? 0 : Math.min(2 * batchSize, LOG_CAPACITY_CAP)), items: layerNames.map(() => new Map()), next };
     head.undo = log;
     head = next;
-    if (!queued) {
-      queued = true;
-      queueMicrotask(commit);
-    }
+    // No commit to schedule: changes are placed only by a commit or by start(), and both publish the log.
     return log;
   };
 
@@ -312,15 +310,7 @@ function readable(state: LayerState, entity: Entity, item: MapItem | undefined):
   return item;
 }
 
-/** Same place, same fields (compared one level deep, as a layer's `fields` builds a new object per read). */
+/** Same place, same fields (a layer's `fields` builds a new object per read, so compared one level deep). */
 function sameItem(before: MapItem, after: MapItem): boolean {
-  if (before.x !== after.x || before.y !== after.y) return false;
-  const a = before.fields;
-  const b = after.fields;
-  if (Object.is(a, b)) return true;
-  if (a === null || b === null || typeof a !== "object" || typeof b !== "object" || Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!Object.hasOwn(b, key) || !Object.is((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  return true;
+  return before.x === after.x && before.y === after.y && shallowEqual(before.fields, after.fields);
 }
