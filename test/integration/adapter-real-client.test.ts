@@ -1,23 +1,18 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { releaseAfterEach } from "../support/release-after-each";
 import { SyncError } from "../../src/core/errors";
 import type { ToriiClientLike } from "../../src/torii/client-types";
 import { createToriiSource } from "../../src/torii/source";
 import { connectToriiClient, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "torii-sync-guard/testing";
 
+const torii = releaseAfterEach();
 let fake: FakeTorii | undefined;
 let client: WasmToriiClient | undefined;
 
-afterEach(async () => {
-  client?.free();
-  client = undefined;
-  await fake?.close();
-  fake = undefined;
-});
-
 describe("the Torii adapter with the real client", () => {
   it("should fail a subscribe with SYNC_SUBSCRIBE_TIMEOUT when the server is down, and release the subscription that arrives late", async () => {
-    fake = await startFakeTorii({ seed: 61, world: { seed: 61, activity: false } });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 61, world: { seed: 61, activity: false } }));
+    client = torii.client(await connectToriiClient(fake));
     const f = fake;
     // Down for 2 s: the client's subscribe hangs (it retries by itself with backoff and settles once Torii is back).
     const restarted = f.restart({ downtimeMs: 2_000 });
@@ -39,8 +34,8 @@ describe("the Torii adapter with the real client", () => {
   });
 
   it("should make cancel() of a real subscription idempotent, and close the stream on the server", async () => {
-    fake = await startFakeTorii({ seed: 62, world: { seed: 62, activity: false } });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 62, world: { seed: 62, activity: false } }));
+    client = torii.client(await connectToriiClient(fake));
     const source = createToriiSource(client as unknown as ToriiClientLike, { worldAddresses: [fake.worldAddress] });
     const handle = await source.subscribe("entities", () => undefined);
     expect(fake.stats().subscribers).toBe(1);
@@ -52,8 +47,8 @@ describe("the Torii adapter with the real client", () => {
   });
 
   it("should wrap the client's string rejections in SyncErrors with a code", async () => {
-    fake = await startFakeTorii({ seed: 63, world: { seed: 63, activity: false } });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 63, world: { seed: 63, activity: false } }));
+    client = torii.client(await connectToriiClient(fake));
     fake.chaos.failNextPages(1, { message: "indexer restarting" });
     const source = createToriiSource(client as unknown as ToriiClientLike, { worldAddresses: [fake.worldAddress] });
     const error = await source.fetchPage("entities", undefined, 10, "snapshot").then(

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { releaseAfterEach } from "../support/release-after-each";
 import { connectToriiClient, GrpcStatus, startFakeTorii, waitFor } from "../../src/testing";
-import type { FakeTorii, WasmEntity, WasmSubscription, WasmToriiClient } from "../../src/testing";
+import type { FakeTorii, WasmEntity } from "../../src/testing";
 
 const ARMY = "blitz-Army";
 const army = { keys: [8001] };
@@ -8,26 +9,15 @@ const members = { owner: "0x1", coord: { x: 0, y: 0 }, troops: { category: "Knig
 const amountOf = (e: WasmEntity): number => Number((e.models[ARMY]?.["stamina"]?.value as Record<string, { value: string }>)["amount"]?.value);
 
 describe("fake Torii: chaos controls against the real wasm client", () => {
-  let fake: FakeTorii | undefined;
-  let client: WasmToriiClient | undefined;
-  const subscriptions: WasmSubscription[] = [];
-
-  afterEach(async () => {
-    for (const s of subscriptions.splice(0)) s.cancel();
-    client?.free();
-    client = undefined;
-    await fake?.close();
-    fake = undefined;
-  });
+  const torii = releaseAfterEach();
 
   /** A fake with one army and a subscribed client; `write(n)` sends n stamina updates numbered from 1. */
   async function setup(seed: number): Promise<{ fake: FakeTorii; got: WasmEntity[]; write: (n: number) => void }> {
-    const f = await startFakeTorii({ seed, world: { seed, activity: false } });
-    fake = f;
+    const f = torii.fake(await startFakeTorii({ seed, world: { seed, activity: false } }));
     f.world.setModel(army, ARMY, members);
-    client = await connectToriiClient(f);
+    const client = torii.client(await connectToriiClient(f));
     const got: WasmEntity[] = [];
-    subscriptions.push(await client.onEntityUpdated(undefined, [], (e: WasmEntity) => got.push(e)));
+    torii.keep(await client.onEntityUpdated(undefined, [], (e: WasmEntity) => got.push(e)));
     let next = 1;
     const write = (n: number): void => {
       for (let i = 0; i < n; i += 1) f.world.updateMembers(army, ARMY, { stamina: { amount: next++, updated_tick: 0 } });
@@ -46,11 +36,7 @@ describe("fake Torii: chaos controls against the real wasm client", () => {
       expect(info?.dropped).toBeGreaterThan(30);
       expect(info?.duplicated).toBeGreaterThan(15);
       runs.push(got.map(amountOf));
-      subscriptions.splice(0).forEach((s) => s.cancel());
-      client?.free();
-      client = undefined;
-      await f.close();
-      fake = undefined;
+      await torii.release();
     }
     expect(runs[0]).toEqual(runs[1]);
   });
@@ -97,9 +83,8 @@ describe("fake Torii: chaos controls against the real wasm client", () => {
   });
 
   it("should fail and slow the next pages on demand", async () => {
-    const f = await startFakeTorii({ seed: 56 });
-    fake = f;
-    client = await connectToriiClient(f);
+    const f = torii.fake(await startFakeTorii({ seed: 56 }));
+    const client = torii.client(await connectToriiClient(f));
     const query = { world_addresses: [], pagination: { limit: 10, cursor: undefined, direction: "Forward" as const, order_by: [] }, clause: undefined, no_hashed_keys: false, models: [], historical: false };
 
     f.chaos.failNextPages(2, { status: GrpcStatus.UNAVAILABLE, message: "indexer restarting" });

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { releaseAfterEach } from "../support/release-after-each";
 import { connectToriiClient, fetchAllPages, minimalHex, startFakeTorii, waitFor } from "../../src/testing";
-import type { DecodedEntity, DecodedTy, FakeTorii, WasmClause, WasmEntity, WasmSubscription, WasmToriiClient, WorldChange } from "../../src/testing";
+import type { DecodedEntity, DecodedTy, FakeTorii, WasmClause, WasmEntity, WasmToriiClient, WorldChange } from "../../src/testing";
 
 /** Reads `a.b` inside a decoded model, stepping through struct members and enum payloads. */
 function valueAt(entity: DecodedEntity | WasmEntity, tag: string, path: string): unknown {
@@ -23,20 +24,16 @@ function valueAt(entity: DecodedEntity | WasmEntity, tag: string, path: string):
 const ids = (entities: readonly (DecodedEntity | WasmEntity)[]): string[] => entities.map((e) => e.hashed_keys).sort();
 
 describe("fake Torii: clause filtering on pages", () => {
+  const torii = releaseAfterEach();
   let fake: FakeTorii;
   let client: WasmToriiClient;
   let all: DecodedEntity[];
 
   beforeEach(async () => {
-    fake = await startFakeTorii({ seed: 31 });
+    fake = torii.fake(await startFakeTorii({ seed: 31 }));
     fake.world.step(80);
-    client = await connectToriiClient(fake);
+    client = torii.client(await connectToriiClient(fake));
     all = fake.world.entities();
-  });
-
-  afterEach(async () => {
-    client.free();
-    await fake.close();
   });
 
   const page = async (clause: WasmClause, models: string[] = []): Promise<WasmEntity[]> => (await fetchAllPages(client, { clause, limit: 7, models })).items;
@@ -127,21 +124,13 @@ describe("fake Torii: clause filtering on pages", () => {
 });
 
 describe("fake Torii: clause filtering on streams", () => {
+  const torii = releaseAfterEach();
   let fake: FakeTorii | undefined;
   let client: WasmToriiClient | undefined;
-  const subscriptions: WasmSubscription[] = [];
-
-  afterEach(async () => {
-    for (const s of subscriptions.splice(0)) s.cancel();
-    client?.free();
-    client = undefined;
-    await fake?.close();
-    fake = undefined;
-  });
 
   it("should send each subscriber only the updates its clause selects", async () => {
-    fake = await startFakeTorii({ seed: 32 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 32 }));
+    client = torii.client(await connectToriiClient(fake));
     const world = fake.world;
     const changes: WorldChange[] = [];
     world.subscribe({ onChange: (c) => c.kind === "entity" && changes.push(c) });
@@ -157,7 +146,7 @@ describe("fake Torii: clause filtering on streams", () => {
         got: [],
       },
     ];
-    for (const s of streams) subscriptions.push(await client.onEntityUpdated(s.clause, [fake.worldAddress], (e: WasmEntity) => s.got.push(e)));
+    for (const s of streams) torii.keep(await client.onEntityUpdated(s.clause, [fake.worldAddress], (e: WasmEntity) => s.got.push(e)));
 
     world.step(60);
     // One sentinel per stream: streams are ordered, so once it arrives everything before it has arrived.
@@ -173,15 +162,15 @@ describe("fake Torii: clause filtering on streams", () => {
   });
 
   it("should match a Member clause against the entity's full state, so partial updates and deletes still arrive", async () => {
-    fake = await startFakeTorii({ seed: 33, world: { seed: 33, activity: false } });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 33, world: { seed: 33, activity: false } }));
+    client = torii.client(await connectToriiClient(fake));
     const alice = "0x0a11ce";
     const bob = "0x0b0b";
     const army = (owner: string) => ({ owner, coord: { x: 1, y: 1 }, troops: { category: "Knight", tier: "T1", count: 5 }, stamina: { amount: 10, updated_tick: 1 } });
     fake.world.setModel({ keys: [1] }, "blitz-Army", army(alice));
     fake.world.setModel({ keys: [2] }, "blitz-Army", army(bob));
     const got: WasmEntity[] = [];
-    subscriptions.push(
+    torii.keep(
       await client.onEntityUpdated({ Member: { model: "blitz-Army", member: "owner", operator: "Eq", value: { Primitive: { ContractAddress: alice } } } }, [], (e: WasmEntity) => got.push(e)),
     );
 

@@ -1,29 +1,22 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { releaseAfterEach } from "../support/release-after-each";
 import { Methods } from "../../src/testing/protocol/codecs";
 import { encodeDataFrame } from "../../src/testing/protocol/grpc-web";
 import { connectToriiClient, FakeToriiError, fetchAllPages, findWireProblems, startFakeTorii, waitFor, WorldSimulator } from "../../src/testing";
-import type { FakeTorii, WasmEntity, WasmSubscription, WasmToriiClient } from "../../src/testing";
+import type { FakeTorii, WasmEntity, WasmToriiClient } from "../../src/testing";
 
 describe("fake Torii: event messages, indexer head, SQL and refusals", () => {
+  const torii = releaseAfterEach();
   let fake: FakeTorii | undefined;
   let client: WasmToriiClient | undefined;
-  const subscriptions: WasmSubscription[] = [];
-
-  afterEach(async () => {
-    for (const s of subscriptions.splice(0)) s.cancel();
-    client?.free();
-    client = undefined;
-    await fake?.close();
-    fake = undefined;
-  });
 
   it("should serve event messages on their own methods, apart from entities", async () => {
-    fake = await startFakeTorii({ seed: 41 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 41 }));
+    client = torii.client(await connectToriiClient(fake));
     const events: WasmEntity[] = [];
     const entities: WasmEntity[] = [];
-    subscriptions.push(await client.onEventMessageUpdated(undefined, [], (e: WasmEntity) => events.push(e)));
-    subscriptions.push(await client.onEntityUpdated(undefined, [], (e: WasmEntity) => entities.push(e)));
+    torii.keep(await client.onEventMessageUpdated(undefined, [], (e: WasmEntity) => events.push(e)));
+    torii.keep(await client.onEntityUpdated(undefined, [], (e: WasmEntity) => entities.push(e)));
 
     fake.world.emitEvent({ keys: [42, 43] }, "blitz-BattleEvent", { winner_id: 42, troops_lost: "1000", timestamp: 1_700_000_000 });
     fake.world.setModel({ keys: [6001] }, "blitz-Army", { owner: "0x1", coord: { x: 0, y: 0 }, troops: { category: "Knight", tier: "T1", count: 1 }, stamina: { amount: 1, updated_tick: 1 } });
@@ -40,10 +33,10 @@ describe("fake Torii: event messages, indexer head, SQL and refusals", () => {
   });
 
   it("should tick the indexer head on every block and report it through getContracts", async () => {
-    fake = await startFakeTorii({ seed: 42 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 42 }));
+    client = torii.client(await connectToriiClient(fake));
     const heads: { head?: number; last_block_timestamp?: number }[] = [];
-    subscriptions.push(await client.onIndexerUpdated(fake.worldAddress, (contract: { head?: number; last_block_timestamp?: number }) => heads.push(contract)));
+    torii.keep(await client.onIndexerUpdated(fake.worldAddress, (contract: { head?: number; last_block_timestamp?: number }) => heads.push(contract)));
 
     fake.world.step(3, { quiet: true });
 
@@ -54,7 +47,7 @@ describe("fake Torii: event messages, indexer head, SQL and refusals", () => {
   });
 
   it("should answer POST /sql with real rows and refuse writes", async () => {
-    fake = await startFakeTorii({ seed: 43 });
+    fake = torii.fake(await startFakeTorii({ seed: 43 }));
     fake.world.step(10);
     const sql = async (query: string): Promise<Response> => fetch(`${fake?.url}/sql`, { method: "POST", body: query });
 
@@ -76,7 +69,7 @@ describe("fake Torii: event messages, indexer head, SQL and refusals", () => {
   });
 
   it("should answer gRPC ExecuteSql with typed values", async () => {
-    fake = await startFakeTorii({ seed: 44 });
+    fake = torii.fake(await startFakeTorii({ seed: 44 }));
     const body = encodeDataFrame(Methods.ExecuteSql.input.toBinary({ query: "SELECT COUNT(*) AS n, MAX(id) AS top FROM entities" }));
     const response = await fetch(`${fake.url}/world.World/ExecuteSql`, { method: "POST", headers: { "content-type": "application/grpc-web+proto" }, body: new Uint8Array(body) });
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -89,7 +82,7 @@ describe("fake Torii: event messages, indexer head, SQL and refusals", () => {
   });
 
   it("should answer CORS preflights and unknown methods harmlessly", async () => {
-    fake = await startFakeTorii({ seed: 46 });
+    fake = torii.fake(await startFakeTorii({ seed: 46 }));
     const preflight = await fetch(`${fake.url}/world.World/RetrieveEntities`, { method: "OPTIONS" });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
@@ -100,10 +93,10 @@ describe("fake Torii: event messages, indexer head, SQL and refusals", () => {
   });
 
   it("should refuse malformed entities before they reach the wire, and keep the client alive", async () => {
-    fake = await startFakeTorii({ seed: 45 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 45 }));
+    client = torii.client(await connectToriiClient(fake));
     const got: WasmEntity[] = [];
-    subscriptions.push(await client.onEntityUpdated(undefined, [], (e: WasmEntity) => got.push(e)));
+    torii.keep(await client.onEntityUpdated(undefined, [], (e: WasmEntity) => got.push(e)));
     const army = { keys: [7001] };
     const valid = { owner: "0x1", coord: { x: 0, y: 0 }, troops: { category: "Knight", tier: "T1", count: 1 }, stamina: { amount: 1, updated_tick: 1 } };
 

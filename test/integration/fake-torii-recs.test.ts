@@ -1,20 +1,15 @@
 import { createWorld, getComponentValue } from "@dojoengine/recs";
 import type { Entity } from "@dojoengine/recs";
 import { setEntities } from "@dojoengine/state";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { releaseAfterEach } from "../support/release-after-each";
 import { BLITZ_MODEL_TAGS, connectToriiClient, defineBlitzComponents, fetchAllPages, startFakeTorii } from "../../src/testing";
 import type { FakeTorii, WasmToriiClient } from "../../src/testing";
 
 describe("fake Torii: RECS components for the Blitz world", () => {
+  const torii = releaseAfterEach();
   let fake: FakeTorii | undefined;
   let client: WasmToriiClient | undefined;
-
-  afterEach(async () => {
-    client?.free();
-    client = undefined;
-    await fake?.close();
-    fake = undefined;
-  });
 
   it("should define one component per model, matched to its tag through metadata", () => {
     const components = defineBlitzComponents(createWorld());
@@ -24,7 +19,7 @@ describe("fake Torii: RECS components for the Blitz world", () => {
   });
 
   it("should take what the real client decodes through @dojoengine/state's setEntities", async () => {
-    fake = await startFakeTorii({ seed: 61, world: { seed: 61, activity: false } });
+    fake = torii.fake(await startFakeTorii({ seed: 61, world: { seed: 61, activity: false } }));
     const army = fake.world.setModel({ keys: [1001] }, "blitz-Army", {
       owner: "0x0b1172",
       coord: { x: 3, y: 4 },
@@ -33,7 +28,7 @@ describe("fake Torii: RECS components for the Blitz world", () => {
     });
     fake.world.setModel({ keys: [3, 4] }, "blitz-Tile", { biome: "Forest", occupier_id: 1001, explored_at: 1_700_000_000, discovered_by: "0x0b1172" });
     fake.world.setModel({ keys: [3, 5] }, "blitz-Tile", { biome: "Snow", occupier_id: 0, explored_at: 0, discovered_by: null });
-    client = await connectToriiClient(fake);
+    client = torii.client(await connectToriiClient(fake));
     const components = defineBlitzComponents(createWorld());
 
     const { items } = await fetchAllPages(client);

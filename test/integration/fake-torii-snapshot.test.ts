@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { releaseAfterEach } from "../support/release-after-each";
 import { connectToriiClient, enumOf, fetchAllPages, member, optionOf, primitive, startFakeTorii, struct } from "../../src/testing";
 import type { FakeTorii, ModelDef, WasmToriiClient } from "../../src/testing";
 
@@ -32,20 +33,14 @@ const KitchenSink: ModelDef = {
 };
 
 describe("fake Torii: snapshot pages through the real wasm client", () => {
+  const torii = releaseAfterEach();
   let fake: FakeTorii | undefined;
   let client: WasmToriiClient | undefined;
 
-  afterEach(async () => {
-    client?.free();
-    client = undefined;
-    await fake?.close();
-    fake = undefined;
-  });
-
   it("should page the whole world by cursor and decode it exactly like world.entities()", async () => {
-    fake = await startFakeTorii({ seed: 11 });
+    fake = torii.fake(await startFakeTorii({ seed: 11 }));
     fake.world.step(30);
-    client = await connectToriiClient(fake);
+    client = torii.client(await connectToriiClient(fake));
 
     const walk = await fetchAllPages(client, { limit: 17, worldAddresses: [fake.worldAddress] });
 
@@ -56,7 +51,7 @@ describe("fake Torii: snapshot pages through the real wasm client", () => {
   });
 
   it("should decode every value kind exactly as world.entities() predicts", async () => {
-    fake = await startFakeTorii({ seed: 16, world: { seed: 16, models: [KitchenSink] } });
+    fake = torii.fake(await startFakeTorii({ seed: 16, world: { seed: 16, models: [KitchenSink] } }));
     fake.world.setModel({ keys: [7, "0x0b1172"] }, "lab-Sink", {
       a_u8: 255,
       a_u16: 65535,
@@ -78,7 +73,7 @@ describe("fake Torii: snapshot pages through the real wasm client", () => {
       a_none: null,
       a_nested: { inner: { v: 1 }, tag: "0x1" },
     });
-    client = await connectToriiClient(fake);
+    client = torii.client(await connectToriiClient(fake));
 
     const walk = await fetchAllPages(client);
 
@@ -86,8 +81,8 @@ describe("fake Torii: snapshot pages through the real wasm client", () => {
   });
 
   it("should page backward in descending id order", async () => {
-    fake = await startFakeTorii({ seed: 12 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 12 }));
+    client = torii.client(await connectToriiClient(fake));
 
     const walk = await fetchAllPages(client, { limit: 40, direction: "Backward" });
 
@@ -95,8 +90,8 @@ describe("fake Torii: snapshot pages through the real wasm client", () => {
   });
 
   it("should keep a walk consistent when entities are written between pages", async () => {
-    fake = await startFakeTorii({ seed: 13 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 13 }));
+    client = torii.client(await connectToriiClient(fake));
     const before = new Set(fake.world.entities().map((e) => e.hashed_keys));
 
     const first = await client.getEntities({ world_addresses: [], pagination: { limit: 10, cursor: undefined, direction: "Forward", order_by: [] }, clause: undefined, no_hashed_keys: false, models: [], historical: false });
@@ -111,8 +106,8 @@ describe("fake Torii: snapshot pages through the real wasm client", () => {
   });
 
   it("should return only the requested models and only entities that have them", async () => {
-    fake = await startFakeTorii({ seed: 14 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 14 }));
+    client = torii.client(await connectToriiClient(fake));
 
     const walk = await fetchAllPages(client, { limit: 50, models: ["blitz-Production"] });
 
@@ -121,8 +116,8 @@ describe("fake Torii: snapshot pages through the real wasm client", () => {
   });
 
   it("should answer an unknown cursor with INVALID_ARGUMENT as a plain string rejection", async () => {
-    fake = await startFakeTorii({ seed: 15 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 15 }));
+    client = torii.client(await connectToriiClient(fake));
 
     const failure = await client
       .getEntities({ world_addresses: [], pagination: { limit: 10, cursor: "not-a-cursor", direction: "Forward", order_by: [] }, clause: undefined, no_hashed_keys: false, models: [], historical: false })

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { releaseAfterEach } from "../support/release-after-each";
 import { connectToriiClient, startFakeTorii, waitFor } from "../../src/testing";
-import type { DecodedEntity, FakeTorii, WasmEntity, WasmSubscription, WasmToriiClient } from "../../src/testing";
+import type { DecodedEntity, FakeTorii, WasmEntity, WasmToriiClient } from "../../src/testing";
 
 const ARMY = "blitz-Army";
 const armyMembers = (x: number) => ({
@@ -11,33 +12,19 @@ const armyMembers = (x: number) => ({
 });
 
 describe("fake Torii: entity streams through the real wasm client", () => {
+  const torii = releaseAfterEach();
   let fake: FakeTorii | undefined;
   let client: WasmToriiClient | undefined;
-  const subscriptions: WasmSubscription[] = [];
-
-  afterEach(async () => {
-    for (const s of subscriptions.splice(0)) {
-      try {
-        s.cancel();
-      } catch {
-        // cancel() consumes the handle; a second cancel throws and that is fine here.
-      }
-    }
-    client?.free();
-    client = undefined;
-    await fake?.close();
-    fake = undefined;
-  });
 
   async function subscribe(target: FakeTorii, c: WasmToriiClient): Promise<WasmEntity[]> {
     const received: WasmEntity[] = [];
-    subscriptions.push(await c.onEntityUpdated(undefined, [target.worldAddress], (entity: WasmEntity) => received.push(entity)));
+    torii.keep(await c.onEntityUpdated(undefined, [target.worldAddress], (entity: WasmEntity) => received.push(entity)));
     return received;
   }
 
   it("should push each write as Torii does: whole model, changed members only, {} for a model delete, no models for an entity delete", async () => {
-    fake = await startFakeTorii({ seed: 21 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 21 }));
+    client = torii.client(await connectToriiClient(fake));
     const received = await subscribe(fake, client);
     const world = fake.world;
     const army = { keys: [5001] };
@@ -72,8 +59,8 @@ describe("fake Torii: entity streams through the real wasm client", () => {
   });
 
   it("should deliver the world's own activity in write order with the content of world state", async () => {
-    fake = await startFakeTorii({ seed: 22 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 22 }));
+    client = torii.client(await connectToriiClient(fake));
     const received = await subscribe(fake, client);
     let writes = 0;
     fake.world.subscribe({ onChange: (change) => (writes += change.kind === "entity" ? 1 : 0) });
@@ -102,8 +89,8 @@ describe("fake Torii: entity streams through the real wasm client", () => {
   });
 
   it("should emit the all-zero entity after breakConnections, once the client has reconnected by itself", async () => {
-    fake = await startFakeTorii({ seed: 23 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 23 }));
+    client = torii.client(await connectToriiClient(fake));
     const received = await subscribe(fake, client);
     const firstId = fake.chaos.subscribers()[0]?.subscriptionId;
 
@@ -126,8 +113,8 @@ describe("fake Torii: entity streams through the real wasm client", () => {
   });
 
   it("should carry a 10k-update burst intact, in order", async () => {
-    fake = await startFakeTorii({ seed: 24 });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 24 }));
+    client = torii.client(await connectToriiClient(fake));
     const received = await subscribe(fake, client);
     const army = { keys: [5003] };
     fake.world.setModel(army, ARMY, armyMembers(5));
@@ -146,13 +133,13 @@ describe("fake Torii: entity streams through the real wasm client", () => {
   });
 
   it("should apply UpdateEntitiesSubscription to the live stream and ignore the stale id after a reconnect", async () => {
-    fake = await startFakeTorii({ seed: 26, world: { seed: 26, activity: false } });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 26, world: { seed: 26, activity: false } }));
+    client = torii.client(await connectToriiClient(fake));
     const world = fake.world;
     const [a, b] = [5101, 5102].map((id) => world.setModel({ keys: [id] }, ARMY, armyMembers(1)).entityId);
     const got: WasmEntity[] = [];
     const subscription = await client.onEntityUpdated({ HashedKeys: [a ?? ""] }, [], (e: WasmEntity) => got.push(e));
-    subscriptions.push(subscription);
+    torii.keep(subscription);
     const touch = (id: number): void => void world.updateMembers({ keys: [id] }, ARMY, { coord: { x: got.length, y: 0 } });
 
     await client.updateEntitySubscription(subscription, { HashedKeys: [b ?? ""] }, []);
@@ -175,18 +162,17 @@ describe("fake Torii: entity streams through the real wasm client", () => {
   });
 
   it("should leave no stream and no socket behind after cancel, free and close", async () => {
-    fake = await startFakeTorii({ seed: 25 });
-    client = await connectToriiClient(fake);
-    await subscribe(fake, client);
-    const head = await client.onIndexerUpdated(fake.worldAddress, () => undefined);
-    subscriptions.push(head);
+    fake = torii.fake(await startFakeTorii({ seed: 25 }));
+    client = torii.client(await connectToriiClient(fake));
+    const entities = torii.keep(await client.onEntityUpdated(undefined, [fake.worldAddress], () => undefined));
+    const head = torii.keep(await client.onIndexerUpdated(fake.worldAddress, () => undefined));
     expect(fake.stats().openStreams).toBe(2);
 
-    for (const s of subscriptions.splice(0)) s.cancel();
+    entities.cancel();
+    head.cancel();
     await waitFor(() => fake?.stats().openStreams === 0, { description: "streams closed by cancel" });
-    client.free();
-    client = undefined;
-    await fake.close();
+    // Frees the client, then closes the server (the cancelled handles are skipped).
+    await torii.release();
 
     expect(fake.stats()).toMatchObject({ openStreams: 0, subscribers: 0, sockets: 0, timers: 0 });
   });

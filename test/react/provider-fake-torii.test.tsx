@@ -1,21 +1,16 @@
 import { createWorld } from "@dojoengine/recs";
 import { act, render, screen } from "@testing-library/react";
 import { StrictMode } from "react";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { releaseAfterEach } from "../support/release-after-each";
 import { SyncProvider } from "../../src/components/SyncProvider";
 import { useSyncState } from "../../src/hooks/useSyncState";
 import type { ToriiClientLike } from "../../src/torii/client-types";
 import { connectToriiClient, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "torii-sync-guard/testing";
 
+const torii = releaseAfterEach();
 let fake: FakeTorii | undefined;
 let client: WasmToriiClient | undefined;
-
-afterEach(async () => {
-  client?.free();
-  client = undefined;
-  await fake?.close();
-  fake = undefined;
-});
 
 function Status() {
   return <span data-testid="status">{useSyncState((s) => s.status)}</span>;
@@ -23,8 +18,8 @@ function Status() {
 
 describe("<SyncProvider> with the real client against the fake Torii", () => {
   it("should leave one set of subscriptions on the server under StrictMode, and none after the final unmount", async () => {
-    fake = await startFakeTorii({ seed: 51, world: { seed: 51 } });
-    client = await connectToriiClient(fake);
+    fake = torii.fake(await startFakeTorii({ seed: 51, world: { seed: 51 } }));
+    client = torii.client(await connectToriiClient(fake));
     const world = createWorld();
     const components = defineBlitzComponents(world);
     const view = render(
