@@ -4,21 +4,15 @@ import { goal, type Column, type Row, type ScenarioReport } from "../report/type
 import { BURST_DEFAULTS, createBurstWorkload } from "../workload/burst";
 import { membersPerModel } from "../workload/models";
 import { runRounds, type Rounds } from "./rounds";
-import { medianOf, summarise } from "./summary";
+import { CPU_COLUMN, medianOf, summarise, SUMMARY_COLUMNS } from "./summary";
 
 /** The arrival chunk of the second run of ours: lets the drain interleave with arrivals, as off a network. */
 export const FRAME = 1_000;
 
 const COLUMNS: readonly Column[] = [
   { key: "time", label: "drained in, ms: median (min–max)", format: "ms" },
-  { key: "cpu", label: "process CPU over that time, ms (all threads)", format: "ms" },
-  { key: "rate", label: "updates/s", format: "rate" },
-  { key: "writes", label: "RECS writes", format: "count" },
-  { key: "stale", label: "stale entity-models (worst run)", format: "count" },
-  { key: "peakQueue", label: "peak queue (entities)", format: "count" },
-  { key: "heapAfter", label: "heap used after", format: "bytes" },
-  { key: "heapRetained", label: "heap kept by the run", format: "bytes" },
-  { key: "ingest", label: "of which in the callback, ms", format: "ms" },
+  CPU_COLUMN,
+  ...SUMMARY_COLUMNS,
   { key: "lost", label: "updates lost to a throw", format: "count" },
 ];
 

@@ -4,19 +4,13 @@ import { runRawRecs } from "../pipelines/raw-recs";
 import { goal, type Column, type ScenarioReport } from "../report/types";
 import { createInOrderWorkload, IN_ORDER_DEFAULTS } from "../workload/in-order";
 import { runRounds, type Rounds } from "./rounds";
-import { medianOf, summarise } from "./summary";
+import { CPU_COLUMN, medianOf, summarise, SUMMARY_COLUMNS } from "./summary";
 
 const COLUMNS: readonly Column[] = [
   { key: "time", label: "applied in, ms: median (min–max)", format: "ms" },
-  { key: "cpu", label: "process CPU over that time, ms (all threads)", format: "ms" },
+  CPU_COLUMN,
   { key: "vsRaw", label: "× raw RECS", format: "ratio" },
-  { key: "rate", label: "updates/s", format: "rate" },
-  { key: "writes", label: "RECS writes", format: "count" },
-  { key: "stale", label: "stale entity-models (worst run)", format: "count" },
-  { key: "peakQueue", label: "peak queue (entities)", format: "count" },
-  { key: "heapAfter", label: "heap used after", format: "bytes" },
-  { key: "heapRetained", label: "heap kept by the run", format: "bytes" },
-  { key: "ingest", label: "of which in the callback, ms", format: "ms" },
+  ...SUMMARY_COLUMNS,
   { key: "yields", label: "drain yields", format: "count" },
 ];
 

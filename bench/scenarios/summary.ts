@@ -1,5 +1,6 @@
 import { statOf, type Stat } from "../measure/timing";
 import type { RunResult } from "../pipelines/run-result";
+import type { Column } from "../report/types";
 
 /** The figures every pipeline row shares. */
 export interface Summary {
@@ -32,3 +33,17 @@ export function summarise(measured: readonly RunResult[], all: readonly RunResul
 export function medianOf<T>(runs: readonly T[], pick: (run: T) => number): number {
   return statOf(runs.map(pick)).median;
 }
+
+/** The CPU column, which each pipeline scenario puts right after its time column. */
+export const CPU_COLUMN: Column = { key: "cpu", label: "process CPU over that time, ms (all threads)", format: "ms" };
+
+/** The columns of `Summary` (and the queue and callback figures) that every pipeline scenario shows, in this order. */
+export const SUMMARY_COLUMNS: readonly Column[] = [
+  { key: "rate", label: "updates/s", format: "rate" },
+  { key: "writes", label: "RECS writes", format: "count" },
+  { key: "stale", label: "stale entity-models (worst run)", format: "count" },
+  { key: "peakQueue", label: "peak queue (entities)", format: "count" },
+  { key: "heapAfter", label: "heap used after", format: "bytes" },
+  { key: "heapRetained", label: "heap kept by the run", format: "bytes" },
+  { key: "ingest", label: "of which in the callback, ms", format: "ms" },
+];
