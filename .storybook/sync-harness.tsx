@@ -2,11 +2,10 @@ import type { Decorator, Loader, StoryContext } from "@storybook/react-vite";
 import { fn, type Mock } from "storybook/test";
 import { SyncContext, type SyncContextValue } from "../src/components/sync-context";
 import { SyncError } from "../src/core/errors";
-import { emptyMetrics } from "../src/core/metrics";
 import type { SyncPipeline } from "../src/core/pipeline";
 import { INITIAL_SYNC_STATE } from "../src/core/state";
-import { SYNC_GUARD_DEFAULTS } from "../src/core/sync-guard-config";
 import { createSyncStore, type SyncStore, type SyncStoreState } from "../src/store/sync-store";
+import { storeBackedPipeline } from "../test/support/store-pipeline";
 
 /**
  * A real store from `createSyncStore` behind `SyncContext`, and a fake pipeline whose `forceReplay` and the provider's
@@ -27,28 +26,8 @@ export function createSyncHarness(initial: Partial<SyncStoreState>, replay: Repl
   const store = createSyncStore(initial);
   const forceReplay = fn(() => replay(store)).mockName("pipeline.forceReplay");
   const reload = fn().mockName("reload");
-  const pipeline: SyncPipeline = {
-    start: async () => undefined,
-    ready: Promise.resolve(),
-    getState: () => store.getState(),
-    subscribe: (listener) => store.subscribe((state, previous) => listener(state, previous)),
-    subscribeMetrics: (listener) => store.subscribe(() => listener()),
-    forceReplay,
-    cancel: () => undefined,
-    metrics: () => ({ ...emptyMetrics(), ...store.getState().metrics }),
-    inspect: () => ({
-      state: store.getState(),
-      metrics: { ...emptyMetrics(), ...store.getState().metrics },
-      ledger: {
-        entities: { entities: 0, models: 0, tombstones: 0, memberVersions: 0 },
-        events: { entities: 0, models: 0, tombstones: 0, memberVersions: 0 },
-      },
-      queueDepth: store.getState().metrics.queueDepth,
-      openStreams: 1,
-      replaying: store.getState().status === "replaying",
-      config: SYNC_GUARD_DEFAULTS,
-    }),
-  };
+  const pipeline = storeBackedPipeline(store, forceReplay);
+
   return { store, pipeline, forceReplay, reload, value: { store, pipeline, reload, map: undefined } };
 }
 
