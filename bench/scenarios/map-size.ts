@@ -32,6 +32,7 @@ export interface MapSizeResult {
   /** Heap of the Army component's storage in RECS for one world (ids and their symbols excluded: shared). */
   readonly recsBytes: number;
   readonly fillMs: number;
+  /** `heldBytes`: the first build only (see runMapSize). */
   readonly build: { readonly ms: readonly number[]; readonly heldBytes: readonly number[] };
   readonly batches: {
     readonly withMs: readonly number[];
@@ -113,10 +114,11 @@ export async function runMapSize(plan: MapSizePlan, log: (line: string) => void,
     const held = heapUsedAfterGc() - before;
     sampleHeap();
     if (candidate.getSnapshot().counts.armies !== plan.entities) throw new Error(`start() mapped ${candidate.getSnapshot().counts.armies} of ${plan.entities} armies`);
-    if (run >= plan.build.warmup) {
-      buildMs.push(ms);
-      heldBytes.push(held);
-    }
+    if (run >= plan.build.warmup) buildMs.push(ms);
+    // Only the first build's heap counts: after it, the heap may still hold a stopped projection when "before" is
+    // taken and free it during the next build, so later differences read about 0 (seen since the map stopped
+    // queueing a redundant microtask per build).
+    if (run === 0) heldBytes.push(held);
     projection = candidate;
     log(`  ${size}: build ${run + 1}/${buildRuns}${run < plan.build.warmup ? " (warm-up)" : ""}: ${ms.toFixed(0)} ms, ${(held / 2 ** 20).toFixed(1)} MiB held`);
   }

@@ -229,7 +229,7 @@ const BUILD_COLUMNS: readonly Column[] = [
   { key: "build", label: "`start()` on the filled world, ms", format: "ms" },
   { key: "buildUs", label: "`start()` per entity, µs (median)", format: "us" },
   { key: "runs", label: "builds measured", format: "text" },
-  { key: "held", label: "heap held by the projection (after `start()`)", format: "bytes" },
+  { key: "held", label: "heap held by the projection after the first `start()`", format: "bytes" },
   { key: "heldPerEntity", label: "heap held by the projection per entity, bytes", format: "count" },
   { key: "recsPerEntity", label: "for scale: RECS's own Army storage per entity, bytes", format: "count" },
   { key: "heldVsRecs", label: "projection heap ÷ RECS Army storage", format: "ratio" },
