@@ -108,7 +108,8 @@ export async function runEpisode(host: EpisodeHost, reason: string, forced: bool
       const error = toSyncError(thrown, "SYNC_TORII_ERROR", "Replay failed");
       if (error.code === "SYNC_REPEATED_CURSOR") restartPaging(progress);
       const after = host.dispatch({ type: "replayFailed", error, maxAttempts: host.maxAttempts });
-      host.log.warn(`replay attempt ${attempt} failed: ${error.message}`);
+      // The state's count, so the log and the UI say the same number.
+      host.log.warn(`replay failed (${after.replayAttempts} of ${host.maxAttempts} in a row${after.status === "error" ? ", budget spent" : ""}): ${error.message}`);
       if (after.status === "error") {
         // Give up loudly, but keep what the stream brings: live updates still land while the user decides.
         await host.releaseBuffer().catch(() => undefined);

@@ -6,6 +6,7 @@ import { createToriiSource, type ToriiSourceOptions } from "../torii/source";
 import { createApplier, type ApplyCounters } from "./apply";
 import { systemTimers, type Timers } from "./clock";
 import { runEpisode, type EpisodeHost } from "./episode";
+import { ReplayScheduler } from "./replay-scheduler";
 import { SyncError } from "./errors";
 import type { BackoffConfig } from "./guard/backoff";
 import { browserEnvironment, type PageEnvironment } from "./guard/environment";
@@ -126,10 +127,8 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   let started = false;
   let cancelled = false;
   let streams: StreamHandle[] = [];
-  let episode: Promise<void> | undefined;
   let replayAgain: Evidence | undefined;
   let pendingWatermark: number | undefined;
-  let stableTimer: unknown;
   const sleepers = new Map<unknown, () => void>();
   // Compacting buffer for stream updates while a replay pages the snapshot; released behind it.
   let buffer: UpdateQueue | undefined;
@@ -204,7 +203,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   function onEvidence(evidence: Evidence, detail: string): void {
     if (cancelled || !started) return;
     base.evidence[evidence] = (base.evidence[evidence] ?? 0) + 1;
-    if (guard.inFlight || episode !== undefined) {
+    if (guard.inFlight || scheduler.running) {
       // The replay running now (or waiting to retry) may already have read past what was missed: run one more after it.
       replayAgain = evidence;
       return;
@@ -217,11 +216,6 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   function onStreaming(): void {
     liveness.noteProgress();
     resolveReady();
-    if (stableTimer !== undefined) timers.clearTimeout(stableTimer);
-    stableTimer = timers.setTimeout(() => {
-      stableTimer = undefined;
-      dispatch({ type: "stable" });
-    }, config.stabilityWindowMs);
   }
 
   const probe = async (): Promise<ProbeVerdict> => {
@@ -388,28 +382,30 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     }
   }
 
+  const scheduler = new ReplayScheduler({
+    run: ({ reason, forced }) => runEpisode(host, reason, forced),
+    next() {
+      const evidence = replayAgain;
+      replayAgain = undefined;
+      if (evidence === undefined || cancelled || guard.status !== "streaming") return undefined;
+      const why = `${evidence} during the last replay`;
+      dispatch({ type: "evidence", evidence, detail: why });
+      return { reason: why, forced: false };
+    },
+    wakeBackoff() {
+      if (sleepers.size === 0) return false;
+      for (const [timer, wake] of sleepers) {
+        timers.clearTimeout(timer);
+        wake();
+      }
+      sleepers.clear();
+      return true;
+    },
+  });
+
   function startEpisode(reason: string, forced: boolean): Promise<void> {
     if (cancelled) return Promise.resolve();
-    if (episode !== undefined) return episode;
-    if (stableTimer !== undefined) timers.clearTimeout(stableTimer);
-    stableTimer = undefined;
-    episode = (async () => {
-      try {
-        let why = reason;
-        let force = forced;
-        for (;;) {
-          replayAgain = undefined;
-          await runEpisode(host, why, force);
-          if (replayAgain === undefined || cancelled || guard.status !== "streaming") break;
-          why = `${replayAgain} during the last replay`;
-          force = false;
-          dispatch({ type: "evidence", evidence: replayAgain, detail: why });
-        }
-      } finally {
-        episode = undefined;
-      }
-    })();
-    return episode;
+    return scheduler.request({ reason, forced });
   }
 
   const metrics = (): SyncMetrics => ({
@@ -475,7 +471,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       buffer?.close();
       buffer = undefined;
       queue.close();
-      if (stableTimer !== undefined) timers.clearTimeout(stableTimer);
+      scheduler.close();
       for (const [timer, wake] of sleepers) {
         timers.clearTimeout(timer);
         wake();

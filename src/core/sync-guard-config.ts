@@ -4,12 +4,10 @@ export interface SyncGuardConfig {
   readonly heartbeatTimeoutMs: number;
   /** How often the guard checks for silence. @default 5_000 */
   readonly heartbeatCheckIntervalMs: number;
-  /** Failed replays in a row before the status becomes `error`. @default 3 */
+  /** Failed replays in a row before the status becomes `error`; a successful replay gives the whole budget back. @default 3 */
   readonly maxReplayAttempts: number;
   /** Entities per replay page. @default 40_000 */
   readonly replayPageLimit: number;
-  /** Streaming must hold this long before the replay attempts are forgotten (a flapping link spends the budget). @default 60_000 */
-  readonly stabilityWindowMs: number;
   /**
    * After each completed replay, tombstones older than this many seconds (block time) before the newest update seen are
    * forgotten, so memory stays bounded in long sessions. An update delayed longer than this could resurrect a deleted
@@ -23,6 +21,5 @@ export const SYNC_GUARD_DEFAULTS: SyncGuardConfig = {
   heartbeatCheckIntervalMs: 5_000,
   maxReplayAttempts: 3,
   replayPageLimit: 40_000,
-  stabilityWindowMs: 60_000,
   tombstoneHorizonSeconds: 3_600,
 };

@@ -10,12 +10,12 @@ const failure = new SyncError("SYNC_TORII_ERROR", "page failed");
 
 const STATES: Record<string, GuardState> = {
   idle: INITIAL_GUARD_STATE,
-  replaying: { ...INITIAL_GUARD_STATE, status: "replaying", inFlight: true, replayAttempts: 1, replayProgress: { pages: 0, entities: 0 } },
-  "replaying (last attempt)": { ...INITIAL_GUARD_STATE, status: "replaying", inFlight: true, replayAttempts: 3, replayProgress: { pages: 0, entities: 0 } },
-  streaming: { ...INITIAL_GUARD_STATE, status: "streaming", connection: "open", replayAttempts: 1 },
+  replaying: { ...INITIAL_GUARD_STATE, status: "replaying", inFlight: true, replayAttempts: 0, replayProgress: { pages: 0, entities: 0 } },
+  "replaying (last attempt)": { ...INITIAL_GUARD_STATE, status: "replaying", inFlight: true, replayAttempts: 2, replayProgress: { pages: 0, entities: 0 } },
+  streaming: { ...INITIAL_GUARD_STATE, status: "streaming", connection: "open", replayAttempts: 0 },
   lagging: { ...INITIAL_GUARD_STATE, status: "lagging", connection: "open", replayAttempts: 1 },
   error: { ...INITIAL_GUARD_STATE, status: "error", replayAttempts: 3, lastError: failure, canHardReload: true },
-  "error (forced retry running)": { ...INITIAL_GUARD_STATE, status: "error", inFlight: true, replayAttempts: 1, lastError: failure, canHardReload: true },
+  "error (forced retry running)": { ...INITIAL_GUARD_STATE, status: "error", inFlight: true, replayAttempts: 3, lastError: failure, canHardReload: true },
 };
 
 const EVENTS: Record<string, GuardEvent> = {
@@ -28,19 +28,18 @@ const EVENTS: Record<string, GuardEvent> = {
   connection: { type: "connection", connection: "closed" },
   applied: { type: "applied", at: 123 },
   lag: { type: "lag", lagMs: 500 },
-  stable: { type: "stable" },
   cancelled: { type: "cancelled" },
 };
 
 // Expected status after each event, per state (same column order as EVENTS).
 const EXPECTED: Record<string, SyncStatus[]> = {
-  idle: ["replaying", "replaying", "idle", "idle", "idle", "idle", "idle", "idle", "idle", "idle", "idle"],
-  replaying: ["replaying", "replaying", "replaying", "streaming", "lagging", "replaying", "replaying", "replaying", "replaying", "replaying", "idle"],
-  "replaying (last attempt)": ["replaying", "replaying", "replaying", "streaming", "error", "replaying", "replaying", "replaying", "replaying", "replaying", "idle"],
-  streaming: ["replaying", "replaying", "streaming", "streaming", "streaming", "lagging", "streaming", "streaming", "streaming", "streaming", "idle"],
-  lagging: ["replaying", "replaying", "lagging", "lagging", "lagging", "lagging", "lagging", "lagging", "lagging", "lagging", "idle"],
-  error: ["error", "error", "error", "error", "error", "error", "error", "error", "error", "error", "idle"],
-  "error (forced retry running)": ["error", "error", "error", "streaming", "error", "error", "error", "error", "error", "error", "idle"],
+  idle: ["replaying", "replaying", "idle", "idle", "idle", "idle", "idle", "idle", "idle", "idle"],
+  replaying: ["replaying", "replaying", "replaying", "streaming", "lagging", "replaying", "replaying", "replaying", "replaying", "idle"],
+  "replaying (last attempt)": ["replaying", "replaying", "replaying", "streaming", "error", "replaying", "replaying", "replaying", "replaying", "idle"],
+  streaming: ["replaying", "replaying", "streaming", "streaming", "streaming", "lagging", "streaming", "streaming", "streaming", "idle"],
+  lagging: ["replaying", "replaying", "lagging", "lagging", "lagging", "lagging", "lagging", "lagging", "lagging", "idle"],
+  error: ["error", "error", "error", "error", "error", "error", "error", "error", "error", "idle"],
+  "error (forced retry running)": ["error", "error", "error", "streaming", "error", "error", "error", "error", "error", "idle"],
 };
 
 describe("reduceGuard: every (state, event) pair", () => {
@@ -58,21 +57,35 @@ describe("reduceGuard: every (state, event) pair", () => {
 
   it("should start a forced retry from error without leaving error, and clear the hard-reload offer only on success", () => {
     const trying = reduceGuard(STATES.error as GuardState, EVENTS["replayStarted (forced)"] as GuardEvent);
-    expect(trying).toMatchObject({ status: "error", inFlight: true, replayAttempts: 1, canHardReload: true });
-    expect(reduceGuard(trying, EVENTS.replaySucceeded as GuardEvent)).toMatchObject({ status: "streaming", canHardReload: false, lastError: undefined });
+    expect(trying).toMatchObject({ status: "error", inFlight: true, replayAttempts: 3, canHardReload: true });
+    expect(reduceGuard(trying, EVENTS.replaySucceeded as GuardEvent)).toMatchObject({ status: "streaming", replayAttempts: 0, canHardReload: false, lastError: undefined });
   });
 
-  it("should count attempts, reach error past the budget, and reset attempts after a stable window", () => {
+  it("should count failures only: boot gets the whole budget, the third failure in a row reaches error", () => {
     let state = reduceGuard(INITIAL_GUARD_STATE, EVENTS.replayStarted as GuardEvent);
-    for (let attempt = 1; attempt < 3; attempt += 1) {
+    expect(state.replayAttempts).toBe(0);
+    for (let failures = 1; failures < 3; failures += 1) {
       state = reduceGuard(state, EVENTS.replayFailed as GuardEvent);
-      expect(state.status).toBe("lagging");
+      expect(state).toMatchObject({ status: "lagging", replayAttempts: failures });
       state = reduceGuard(state, EVENTS.replayStarted as GuardEvent);
     }
-    expect(state.replayAttempts).toBe(3);
-    expect(reduceGuard(state, EVENTS.replayFailed as GuardEvent)).toMatchObject({ status: "error", canHardReload: true, lastError: failure });
-    const streaming = reduceGuard(state, EVENTS.replaySucceeded as GuardEvent);
-    expect(reduceGuard(streaming, EVENTS.stable as GuardEvent).replayAttempts).toBe(0);
+    expect(reduceGuard(state, EVENTS.replayFailed as GuardEvent)).toMatchObject({ status: "error", replayAttempts: 3, canHardReload: true, lastError: failure });
+  });
+
+  it("should give the whole budget back after a success, so any number of successful recoveries never reaches error", () => {
+    let state = reduceGuard(INITIAL_GUARD_STATE, EVENTS.replayStarted as GuardEvent);
+    for (let recovery = 0; recovery < 50; recovery += 1) {
+      // Two failures, then a success: never three in a row.
+      state = reduceGuard(state, EVENTS.replayFailed as GuardEvent);
+      state = reduceGuard(state, EVENTS.replayStarted as GuardEvent);
+      state = reduceGuard(state, EVENTS.replayFailed as GuardEvent);
+      state = reduceGuard(state, EVENTS.replayStarted as GuardEvent);
+      state = reduceGuard(state, EVENTS.replaySucceeded as GuardEvent);
+      expect(state).toMatchObject({ status: "streaming", replayAttempts: 0 });
+      state = reduceGuard(state, EVENTS.evidence as GuardEvent);
+      state = reduceGuard(state, EVENTS.replayStarted as GuardEvent);
+    }
+    expect(state.status).toBe("replaying");
   });
 });
 

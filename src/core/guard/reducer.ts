@@ -22,7 +22,6 @@ export type GuardEvent =
   | { readonly type: "connection"; readonly connection: ConnectionState }
   | { readonly type: "applied"; readonly at: number }
   | { readonly type: "lag"; readonly lagMs: number }
-  | { readonly type: "stable" }
   | { readonly type: "cancelled" };
 
 export type GuardEventType = GuardEvent["type"];
@@ -38,6 +37,8 @@ export const INITIAL_GUARD_STATE: GuardState = { ...INITIAL_SYNC_STATE, inFlight
 /**
  * The status machine: `idle → replaying (boot) → streaming ⇄ lagging → replaying → streaming`, and `error` once the
  * replay budget is spent. `error` is left only by a successful replay (a forced one) or a restart (`cancelled`).
+ * The budget counts failures in a row: `replayAttempts` is how many replays failed since the last success, so boot
+ * gets the whole budget and any number of successful recoveries never spends it.
  * Pure: same state and event, same result; events that make no sense in a state return the state unchanged.
  */
 export function reduceGuard(state: GuardState, event: GuardEvent): GuardState {
@@ -46,22 +47,23 @@ export function reduceGuard(state: GuardState, event: GuardEvent): GuardState {
       if (state.inFlight) return state;
       // In `error` nothing replays by itself: only the user's forceReplay() may try again.
       if (state.status === "error" && !event.forced) return state;
-      const replayAttempts = event.forced ? 1 : state.replayAttempts + 1;
       const status = state.status === "error" ? "error" : "replaying";
-      return { ...state, inFlight: true, status, replayAttempts, replayProgress: { pages: 0, entities: 0 }, reason: event.reason };
+      return { ...state, inFlight: true, status, replayProgress: { pages: 0, entities: 0 }, reason: event.reason };
     }
     case "replayProgress":
       if (!state.inFlight) return state;
       return { ...state, replayProgress: { pages: event.pages, entities: event.entities } };
     case "replaySucceeded":
       if (!state.inFlight) return state;
-      return { ...state, inFlight: false, status: "streaming", replayProgress: undefined, lastError: undefined, canHardReload: false, reason: "replay complete" };
+      return { ...state, inFlight: false, status: "streaming", replayAttempts: 0, replayProgress: undefined, lastError: undefined, canHardReload: false, reason: "replay complete" };
     case "replayFailed": {
       if (!state.inFlight) return state;
-      const spent = state.status === "error" || state.replayAttempts >= event.maxAttempts;
+      const replayAttempts = state.replayAttempts + 1;
+      const spent = state.status === "error" || replayAttempts >= event.maxAttempts;
       return {
         ...state,
         inFlight: false,
+        replayAttempts,
         status: spent ? "error" : "lagging",
         replayProgress: undefined,
         lastError: event.error,
@@ -78,9 +80,6 @@ export function reduceGuard(state: GuardState, event: GuardEvent): GuardState {
       return state.lastAppliedAt === event.at ? state : { ...state, lastAppliedAt: event.at };
     case "lag":
       return state.lagMs === event.lagMs ? state : { ...state, lagMs: event.lagMs };
-    case "stable":
-      if (state.status !== "streaming" || state.inFlight || state.replayAttempts === 0) return state;
-      return { ...state, replayAttempts: 0, reason: "stable" };
     case "cancelled":
       return { ...INITIAL_GUARD_STATE, lastAppliedAt: state.lastAppliedAt, reason: "cancelled" };
   }

@@ -1,0 +1,82 @@
+/** One replay asked for: why, and whether the app forced it (the way out of `error`). */
+export interface ReplayRequest {
+  readonly reason: string;
+  readonly forced: boolean;
+}
+
+export interface ReplaySchedulerHooks {
+  /** Runs one replay episode (with its retries) to its end, whatever the outcome. */
+  run(request: ReplayRequest): Promise<void>;
+  /** After an episode: evidence that arrived while it ran and still needs a replay, if any. */
+  next(): ReplayRequest | undefined;
+  /** Cut a backoff wait short, if the running episode is in one; returns whether it was. */
+  wakeBackoff(): boolean;
+}
+
+interface Queued {
+  request: ReplayRequest;
+  readonly waiters: Array<() => void>;
+}
+
+/**
+ * Runs replay episodes one at a time and never swallows a request: one made while an episode runs (even in the tick it
+ * ends, e.g. from `await ready` or an `onStateChange` entering `error`) starts after it. A forced request that finds
+ * the episode waiting out a backoff wakes it instead, so the app's "Try again" retries at once.
+ */
+export class ReplayScheduler {
+  private current: Queued | undefined;
+  private follow: Queued | undefined;
+  private closed = false;
+
+  constructor(private readonly hooks: ReplaySchedulerHooks) {}
+
+  /** Whether an episode is running (or about to run a queued one). */
+  get running(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** Ask for a replay; resolves when the episode that serves it has ended. */
+  request(request: ReplayRequest): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      if (this.current === undefined) {
+        this.current = { request, waiters: [resolve] };
+        void this.loop();
+        return;
+      }
+      if (request.forced && this.hooks.wakeBackoff()) {
+        // The running episode retries now: that retry starts after this call, so it serves the request.
+        this.current.waiters.push(resolve);
+        return;
+      }
+      if (this.follow === undefined) this.follow = { request, waiters: [resolve] };
+      else {
+        if (request.forced && !this.follow.request.forced) this.follow.request = request;
+        this.follow.waiters.push(resolve);
+      }
+    });
+  }
+
+  /** Resolve every waiter and refuse new requests (the pipeline is cancelled). */
+  close(): void {
+    this.closed = true;
+    for (const queued of [this.current, this.follow]) for (const wake of queued?.waiters.splice(0) ?? []) wake();
+    this.follow = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.current !== undefined && !this.closed) {
+      const queued = this.current;
+      try {
+        await this.hooks.run(queued.request);
+      } finally {
+        for (const wake of queued.waiters.splice(0)) wake();
+      }
+      if (this.closed) break;
+      const evidence = this.follow === undefined ? this.hooks.next() : undefined;
+      this.current = this.follow ?? (evidence === undefined ? undefined : { request: evidence, waiters: [] });
+      this.follow = undefined;
+    }
+    this.current = undefined;
+  }
+}
