@@ -72,7 +72,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       world: createWorld(),
       components,
       worldAddresses: [fake.worldAddress],
-      sql: { url: fake.url },
+      toriiUrl: fake.url,
       // Scaled down from the 30 s / 5 s defaults so a one-minute soak sees several stalls caught.
       guard: { heartbeatTimeoutMs: 2_000, heartbeatCheckIntervalMs: 500, maxReplayAttempts: 3, replayPageLimit: 40, },
       backoff: { baseMs: 200, maxMs: 2_000 },

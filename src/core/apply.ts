@@ -34,6 +34,7 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
       const ledger = ledgers[item.scope];
       counters.seenExecutedAt = Math.max(counters.seenExecutedAt, item.executedAt);
       const { entityId } = item;
+      ledger.noteSeen(entityId, item.executedAt);
       let landed = false;
       if (item.entityDeleteAt !== undefined) {
         const decision = ledger.admitEntityDelete(entityId, item.entityDeleteAt);

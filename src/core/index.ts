@@ -15,7 +15,7 @@ export { browserEnvironment, noPageEnvironment } from "./guard/environment";
 export type { PageEnvironment } from "./guard/environment";
 export { RECONCILE_DEFAULTS } from "./reconcile";
 export type { ReconcileLimits } from "./reconcile";
-export { probeIndexerHead, probeSqlWatermark, parseSqlTimestamp, DEFAULT_WATERMARK_QUERY } from "../torii/probes";
+export { probeIndexerHead, probeSqlWatermark, parseSqlTimestamp } from "../torii/probes";
 export type { IndexerHead, SqlProbeOptions, SqlWatermark } from "../torii/probes";
 export { INITIAL_SYNC_STATE } from "./state";
 export type { ConnectionState, ReplayProgress, SyncState, SyncStatus } from "./state";

@@ -1,6 +1,6 @@
 import type { EntityId } from "./entity-id";
 import type { ModelTag } from "./types";
-import { NO_VERSION, type Version } from "./version";
+import { NO_VERSION, packVersion, type Version } from "./version";
 
 /**
  * What the ledger knows of one entity × model. `v` is the floor every member of the model is at least as new as (the
@@ -17,6 +17,11 @@ interface ModelRecord {
 interface EntityRecord {
   /** Version of the last whole-entity delete: nothing older lands on any model of the entity. */
   floor: Version;
+  /**
+   * Newest entity-wide `executed_at` (seconds) of any message about the entity, applied or not: what a probe compares a
+   * page row's `executed_at` with (like with like: both are the entity's, not a model's).
+   */
+  seen: number;
   /** A short array, not a Map: an entity carries a handful of models, and a Map per entity costs ~200 bytes. */
   models: ModelRecord[];
 }
@@ -149,6 +154,33 @@ export class EntityLedger {
     return newest;
   }
 
+  /** Record that a message about the entity, stamped `executedAt` (seconds), reached the client. */
+  noteSeen(entityId: EntityId, executedAt: number): void {
+    const entity = this.entityFor(entityId);
+    if (executedAt > entity.seen) entity.seen = executedAt;
+  }
+
+  /** `noteSeen` for an entity the ledger already tracks; others are out of the synced scope and cost no memory. */
+  noteSeenIfKnown(entityId: EntityId, executedAt: number): boolean {
+    const entity = this.entities.get(entityId);
+    if (entity === undefined) return false;
+    if (executedAt > entity.seen) entity.seen = executedAt;
+    return true;
+  }
+
+  /** The newest entity-wide `executed_at` the client has seen for the entity, or `undefined` if it never heard of it. */
+  seenOf(entityId: EntityId): number | undefined {
+    const seen = this.entities.get(entityId)?.seen;
+    return seen === undefined || seen < 0 ? undefined : seen;
+  }
+
+  /** Live (not deleted) entity × model records: what the client holds, to compare with a server's row count. */
+  liveModelCount(): number {
+    let count = 0;
+    for (const entity of this.entities.values()) for (const record of entity.models) if (!record.deleted) count += 1;
+    return count;
+  }
+
   isDeleted(entityId: EntityId, model: ModelTag): boolean {
     const entity = this.entities.get(entityId);
     return (entity === undefined ? undefined : findModel(entity, model))?.deleted ?? false;
@@ -194,7 +226,8 @@ export class EntityLedger {
       const before = entity.models.length;
       entity.models = entity.models.filter((record) => !(record.deleted && record.v < olderThan));
       pruned += before - entity.models.length;
-      if (entity.models.length === 0 && entity.floor < olderThan) {
+      // An entity known only as seen (its models were rejected) is kept while it was seen recently: a probe asks for it.
+      if (entity.models.length === 0 && entity.floor < olderThan && (entity.floor !== NO_VERSION || packVersion(entity.seen, 0) < olderThan)) {
         // The entity's own floor was a tombstone too (a whole-entity delete).
         if (entity.floor !== NO_VERSION) pruned += 1;
         this.entities.delete(entityId);
@@ -224,7 +257,7 @@ export class EntityLedger {
   private entityFor(entityId: EntityId): EntityRecord {
     let entity = this.entities.get(entityId);
     if (entity === undefined) {
-      entity = { floor: NO_VERSION, models: [] };
+      entity = { floor: NO_VERSION, models: [], seen: -1 };
       this.entities.set(entityId, entity);
     }
     return entity;

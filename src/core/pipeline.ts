@@ -1,7 +1,9 @@
 import type { World } from "@dojoengine/recs";
 import { createLogger, type SyncLogger, type TaggedLogger } from "../telemetry/logger";
 import type { ToriiClientLike } from "../torii/client-types";
-import { probeIndexerHead, probeSqlWatermark, type SqlProbeOptions } from "../torii/probes";
+import { probeIndexerHead, probeSqlWatermark } from "../torii/probes";
+import { scopedWatermarkQuery } from "../torii/sql-scope";
+import { createScopeProbe, type ScopeWatermark } from "./guard/probe";
 import { createToriiSource, type ToriiSourceOptions } from "../torii/source";
 import { createApplier, type ApplyCounters } from "./apply";
 import { systemTimers, type Timers } from "./clock";
@@ -12,8 +14,7 @@ import type { BackoffConfig } from "./guard/backoff";
 import { browserEnvironment, type PageEnvironment } from "./guard/environment";
 import { LivenessMonitor, type ProbeVerdict } from "./guard/liveness";
 import { INITIAL_GUARD_STATE, publicState, reduceGuard, type Evidence, type GuardEvent, type GuardState } from "./guard/reducer";
-import { ingestRaw } from "./raw-ingest";
-import { normalizeEntity } from "../torii/normalize";
+import { ingestRaw, type RawIngestResult } from "./raw-ingest";
 import { EntityLedger, type LedgerStats } from "./ledger";
 import { emptyMetrics, type SyncMetrics } from "./metrics";
 import { UpdateQueue, type UpdateQueueConfig } from "./queue";
@@ -48,10 +49,16 @@ export interface SyncPipelineOptions extends Omit<ToriiSourceOptions, "timers"> 
   /** Safety limits of reconciliation. @default RECONCILE_DEFAULTS */
   readonly reconcile?: Partial<ReconcileLimits>;
   /**
-   * Torii's SQL endpoint for a watermark probe (newest `executed_at`, entity count). Without it the guard probes by
-   * sampling the newest page. @default undefined
+   * The URL the app built its ToriiClient with. It turns on the SQL watermark probe (`{toriiUrl}/sql`), scoped to the
+   * models this client binds and to its clause where SQL can express it: a stalled stream is then caught within
+   * `heartbeatTimeoutMs + heartbeatCheckIntervalMs` of silence. Without it the guard probes with pages that rotate
+   * through the scope (see the README for that bound). @default undefined
    */
-  readonly sql?: SqlProbeOptions;
+  readonly toriiUrl?: string;
+  /** Injected fetch for Torii's `/sql` endpoint (tests, SSR). @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+  /** How long one `/sql` request may take before it counts as failed. @default 10_000 */
+  readonly sqlTimeoutMs?: number;
   /** Injected timers and clock (fake timers in tests). @default the globals */
   readonly timers?: Timers;
   /** Injected randomness for backoff jitter. @default Math.random */
@@ -128,7 +135,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   let cancelled = false;
   let streams: StreamHandle[] = [];
   let replayAgain: Evidence | undefined;
-  let pendingWatermark: number | undefined;
+  let streamMessages = 0;
   const sleepers = new Map<unknown, () => void>();
   // Compacting buffer for stream updates while a replay pages the snapshot; released behind it.
   let buffer: UpdateQueue | undefined;
@@ -186,13 +193,26 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
 
   const ingestDeps = { isKnown: (model: string) => writer.binding(model) !== undefined, policy, reject };
 
+  /** An entity none of whose models landed still tells the client how recent the entity is (for probes). */
+  const noteRejected = (scope: LedgerScope, result: RawIngestResult): void => {
+    if (result.kind !== "rejected" || result.entityId === undefined || result.executedAt === undefined) return;
+    const ledger = ledgers[scope];
+    const known = result.inScope === true ? (ledger.noteSeen(result.entityId, result.executedAt), true) : ledger.noteSeenIfKnown(result.entityId, result.executedAt);
+    if (known) counters.seenExecutedAt = Math.max(counters.seenExecutedAt, result.executedAt);
+  };
+
   const onStream = (scope: LedgerScope, raw: unknown): void => {
     if (cancelled) return;
     liveness.noteProgress();
-    if (ingestRaw(raw, scope, "stream", buffer ?? queue, ingestDeps).kind === "gap") {
+    streamMessages += 1;
+    const result = ingestRaw(raw, scope, "stream", buffer ?? queue, ingestDeps);
+    if (result.kind === "gap") {
       base.gaps += 1;
       onEvidence("gap", "the client reconnected by itself and may have missed updates");
-    } else base.received += 1;
+      return;
+    }
+    base.received += 1;
+    noteRejected(scope, result);
   };
 
   const cancelStreams = (): void => {
@@ -218,38 +238,25 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     resolveReady();
   }
 
-  const probe = async (): Promise<ProbeVerdict> => {
+  const sqlInFlight = new Set<(error: SyncError) => void>();
+  const sqlWatermark = createWatermarkReader(options, writer, timers, log, sqlInFlight);
+  const scopeProbe = createScopeProbe({
+    source,
+    ledger: ledgers.entities,
+    isBound: (model) => writer.binding(model) !== undefined,
+    watermark: sqlWatermark,
+    seenExecutedAt: () => counters.seenExecutedAt,
+    streamMessages: () => streamMessages,
+    pageSize: config.probePageSize,
+  });
+
+  const probe = async (reason: string): Promise<ProbeVerdict> => {
     // The indexer head: a cheap proof that Torii answers at all (a failure here is evidence), and a figure for the UI.
     if (options.client?.getContracts !== undefined) {
       const head = await probeIndexerHead(options.client, options.worldAddresses?.[0]);
       if (head !== undefined) base.indexerHead = { block: head.block, timestamp: head.timestamp };
     }
-    if (options.sql !== undefined) {
-      const watermark = await probeSqlWatermark(options.sql);
-      const behind = watermark.newestExecutedAt - counters.seenExecutedAt;
-      if (behind > 0) {
-        pendingWatermark = watermark.newestExecutedAt;
-        return { kind: "ahead", lagMs: behind * 1000, detail: `the server's newest entity is ${behind} s newer than anything applied` };
-      }
-      return { kind: "healthy", lagMs: 0 };
-    }
-    // Without SQL: sample the first page of each scope and compare its versions with the ledger.
-    for (const scope of source.scopes) {
-      const page = await source.fetchPage(scope, undefined, 1, "replay");
-      for (const raw of page.items) {
-        const entity = normalizeEntity(raw, scope, "replay");
-        if (entity.kind !== "update") continue;
-        const update = entity.update;
-        for (const model of update.models.keys()) {
-          if (writer.binding(model) === undefined) continue;
-          const server = policy.versionOf(update, model);
-          const local = ledgers[scope].versionOf(update.entityId, model);
-          // A model the ledger never admitted (rejected as malformed, say) would look "ahead" forever: not evidence.
-          if (local !== NO_VERSION && server > local) return { kind: "ahead", lagMs: 0, detail: `${model} of ${update.entityId} is newer on the server` };
-        }
-      }
-    }
-    return { kind: "blind" };
+    return scopeProbe.probe(reason);
   };
 
   const liveness = new LivenessMonitor(
@@ -308,6 +315,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       base.received += 1;
       const result = ingestRaw(raw, scope, "replay", queue, ingestDeps);
       if (result.kind === "gap") return undefined;
+      noteRejected(scope, result);
       // An entity whose models were all rejected still exists on the server: it counts as seen, nothing is removed.
       if (result.kind === "queued" && scope === "entities") noteMissingModels(result.entityId, (raw as { models: object }).models);
       return result.entityId;
@@ -348,15 +356,15 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       }
     },
     async watermark() {
-      if (options.sql === undefined) return pendingWatermark;
-      const watermark = await probeSqlWatermark(options.sql).catch(() => undefined);
-      pendingWatermark = undefined;
+      // A watermark that cannot be read (or hangs past its deadline) only skips the check: the replay goes on.
+      const watermark = await sqlWatermark?.().catch(() => undefined);
       return watermark?.newestExecutedAt;
     },
     seenExecutedAt: () => counters.seenExecutedAt,
     onReplayDone(ms) {
       // A full replay just reconciled everything: tombstones far older than what was seen guard nothing any more.
       pruneTombstones();
+      void scopeProbe.afterReplay();
       base.replays += 1;
       base.lastReplayMs = ms;
       base.replayDurationsMs.push(ms);
@@ -468,6 +476,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       liveness.stop();
       cancelStreams();
       source.cancelPending();
+      for (const abort of [...sqlInFlight]) abort(new SyncError("SYNC_CANCELLED", "The request was cancelled with the pipeline."));
       buffer?.close();
       buffer = undefined;
       queue.close();
@@ -494,6 +503,36 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       config,
     }),
   };
+}
+
+/** The scoped SQL watermark reader, when `toriiUrl` is given and the clause has an SQL form; warns once otherwise. */
+function createWatermarkReader(
+  options: SyncPipelineOptions,
+  writer: RecsWriter,
+  timers: Timers,
+  log: TaggedLogger,
+  inFlight: Set<(error: SyncError) => void>,
+): (() => Promise<ScopeWatermark>) | undefined {
+  const synced = [...writer.models()].filter((model) => (options.models?.length ?? 0) === 0 || options.models?.includes(model));
+  if (options.toriiUrl === undefined) {
+    log.once("warn", "no-torii-url", "no `toriiUrl`: stall detection is degraded to pages that rotate through the synced scope; pass the URL your ToriiClient uses.");
+    return undefined;
+  }
+  const scoped = scopedWatermarkQuery(synced, options.clause);
+  if (scoped === undefined) {
+    log.once("warn", "clause-not-sql", "the clause has no SQL form (a Member clause?): stall detection uses pages that rotate through the synced scope.");
+    return undefined;
+  }
+  const url = options.toriiUrl;
+  return () =>
+    probeSqlWatermark({
+      url,
+      query: scoped.sql,
+      timers,
+      inFlight,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.sqlTimeoutMs === undefined ? {} : { timeoutMs: options.sqlTimeoutMs }),
+    });
 }
 
 function createSourceFromClient(options: SyncPipelineOptions, timers: Timers): SyncSource {

@@ -19,8 +19,11 @@ export interface RawIngestDeps {
 export type RawIngestResult =
   | { readonly kind: "queued"; readonly entityId: EntityId }
   | { readonly kind: "gap" }
-  /** Nothing of it was queued; `entityId` is there when the id itself was valid (the entity exists, its models were bad). */
-  | { readonly kind: "rejected"; readonly entityId?: EntityId };
+  /**
+   * Nothing of it was queued. `entityId` and `executedAt` are there when the id and timestamp were valid (the entity
+   * exists, its models were bad or unbound); `inScope` says whether any of its models is bound (synced).
+   */
+  | { readonly kind: "rejected"; readonly entityId?: EntityId; readonly executedAt?: number; readonly inScope?: boolean };
 
 const GAP: RawIngestResult = { kind: "gap" };
 const REJECTED: RawIngestResult = { kind: "rejected" };
@@ -55,12 +58,13 @@ export function ingestRaw(raw: unknown, scope: LedgerScope, origin: UpdateOrigin
   }
   if (!modelsOk) {
     deps.reject(new SyncError("SYNC_BAD_PAYLOAD", `Entity ${entityId}: models must be an object keyed by "namespace-Model".`, { entityId }));
-    return REJECTED;
+    return { kind: "rejected", entityId, executedAt, inScope: false };
   }
   const entityVersion = packVersion(executedAt, 0);
   // Created on the first change that is accepted, so an entity whose every model is rejected queues nothing.
   // (No closure for this: it would be allocated per message.)
   let item: PendingEntity | undefined;
+  let inScope = false;
   if (empty) {
     // `models: {}` is the older Torii's whole-entity delete.
     item = queue.itemFor(entityId, scope, origin, executedAt);
@@ -74,10 +78,11 @@ export function ingestRaw(raw: unknown, scope: LedgerScope, origin: UpdateOrigin
         if (!deps.isKnown(tag)) {
           throw new SyncError("SYNC_UNKNOWN_MODEL", `Torii sent model "${tag}" but no component is bound to it; pass its component to sync it.`);
         }
+        inScope = true;
         const count = checkBody(body, tag);
         item ??= queue.itemFor(entityId, scope, origin, executedAt);
         const target = item;
-        if (target === undefined) return { kind: "rejected", entityId };
+        if (target === undefined) return { kind: "rejected", entityId, executedAt, inScope };
         if (count === 0) {
           queue.mergeModelDelete(target, tag, entityVersion);
           continue;
@@ -91,7 +96,7 @@ export function ingestRaw(raw: unknown, scope: LedgerScope, origin: UpdateOrigin
       }
     }
   }
-  if (item === undefined) return { kind: "rejected", entityId };
+  if (item === undefined) return { kind: "rejected", entityId, executedAt, inScope };
   queue.schedule();
   return { kind: "queued", entityId };
 }

@@ -9,6 +9,11 @@ export interface SyncGuardConfig {
   /** Entities per replay page. @default 40_000 */
   readonly replayPageLimit: number;
   /**
+   * Without `toriiUrl`, entities per probe page: the probe rotates through the synced scope this many entities at a
+   * time, one page per `heartbeatCheckIntervalMs` while the stream stays silent. @default 500
+   */
+  readonly probePageSize: number;
+  /**
    * After each completed replay, tombstones older than this many seconds (block time) before the newest update seen are
    * forgotten, so memory stays bounded in long sessions. An update delayed longer than this could resurrect a deleted
    * component until the next replay. @default 3_600
@@ -21,5 +26,6 @@ export const SYNC_GUARD_DEFAULTS: SyncGuardConfig = {
   heartbeatCheckIntervalMs: 5_000,
   maxReplayAttempts: 3,
   replayPageLimit: 40_000,
+  probePageSize: 500,
   tombstoneHorizonSeconds: 3_600,
 };

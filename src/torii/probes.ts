@@ -1,4 +1,5 @@
-import type { Timers } from "../core/clock";
+import { systemTimers, type Timers } from "../core/clock";
+import { withDeadline } from "../core/deadline";
 import { SyncError, toSyncError } from "../core/errors";
 import type { ToriiClientLike } from "./client-types";
 
@@ -15,19 +16,18 @@ export interface SqlWatermark {
 }
 
 export interface SqlProbeOptions {
-  /** Torii's base URL; the probe POSTs to `{url}/sql`. */
+  /** Torii's base URL (the one the app built its ToriiClient with); the probe POSTs to `{url}/sql`. */
   readonly url: string;
-  /**
-   * A query answering one row with `newest` (executed_at of the newest entity in the synced scope) and `n` (entity
-   * count). Narrow it to your clause's scope if you sync only part of the world.
-   * @default "SELECT MAX(executed_at) AS newest, COUNT(*) AS n FROM entities"
-   */
-  readonly query?: string;
+  /** A query answering one row with `newest` (newest `executed_at` in the synced scope) and `n` (rows in it). */
+  readonly query: string;
   /** Injected fetch (tests, SSR). @default globalThis.fetch */
   readonly fetch?: typeof globalThis.fetch;
+  /** A request that takes longer fails with SYNC_PROBE_FAILED. @default 10_000 */
+  readonly timeoutMs?: number;
+  readonly timers?: Timers;
+  /** Registry of requests in flight, so a cancel can fail (and abort) them at once. */
+  readonly inFlight?: Set<(error: SyncError) => void>;
 }
-
-export const DEFAULT_WATERMARK_QUERY = "SELECT MAX(executed_at) AS newest, COUNT(*) AS n FROM entities";
 
 /** Ask the indexer for its head (block and timestamp) through `getContracts`. */
 export async function probeIndexerHead(client: ToriiClientLike, worldAddress: string | undefined): Promise<IndexerHead | undefined> {
@@ -48,17 +48,22 @@ export async function probeIndexerHead(client: ToriiClientLike, worldAddress: st
   return head;
 }
 
-/** Run the watermark query against Torii's `/sql` endpoint. */
+/** Run the watermark query against Torii's `/sql` endpoint, within a deadline: a request that hangs is a failure. */
 export async function probeSqlWatermark(options: SqlProbeOptions): Promise<SqlWatermark> {
   const fetcher = options.fetch ?? globalThis.fetch;
-  let rows: unknown;
-  try {
-    const response = await fetcher(`${options.url.replace(/\/$/, "")}/sql`, { method: "POST", body: options.query ?? DEFAULT_WATERMARK_QUERY });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    rows = await response.json();
-  } catch (error) {
-    throw toSyncError(error, "SYNC_PROBE_FAILED", "The SQL watermark probe failed");
-  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const rows = await withDeadline(
+    async (signal) => {
+      const response = await fetcher(`${options.url.replace(/\/$/, "")}/sql`, { method: "POST", body: options.query, ...(signal === undefined ? {} : { signal }) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return (await response.json()) as unknown;
+    },
+    timeoutMs,
+    options.timers ?? systemTimers,
+    () => new SyncError("SYNC_PROBE_FAILED", `The SQL watermark query got no answer within ${timeoutMs} ms.`),
+    (error) => toSyncError(error, "SYNC_PROBE_FAILED", "The SQL watermark probe failed"),
+    options.inFlight,
+  );
   const row = Array.isArray(rows) ? (rows[0] as { newest?: unknown; n?: unknown } | undefined) : undefined;
   if (row === undefined) throw new SyncError("SYNC_PROBE_FAILED", "The SQL watermark query returned no row; it must answer one row with `newest` and `n`.");
   return { newestExecutedAt: parseSqlTimestamp(row.newest), count: Number(row.n ?? 0) };
@@ -74,21 +79,4 @@ export function parseSqlTimestamp(raw: unknown): number {
     if (Number.isFinite(parsed)) return Math.floor(parsed / 1000);
   }
   throw new SyncError("SYNC_PROBE_FAILED", `Cannot read ${JSON.stringify(raw)} as a timestamp.`);
-}
-
-/** Run a probe with a deadline: a probe that hangs is itself evidence. */
-export function withDeadline<T>(run: () => Promise<T>, timeoutMs: number, timers: Timers): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = timers.setTimeout(() => reject(new SyncError("SYNC_PROBE_FAILED", `The probe got no answer within ${timeoutMs} ms.`)), timeoutMs);
-    run().then(
-      (value) => {
-        timers.clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        timers.clearTimeout(timer);
-        reject(toSyncError(error, "SYNC_PROBE_FAILED", "Probe failed"));
-      },
-    );
-  });
 }

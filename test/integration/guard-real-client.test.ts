@@ -17,7 +17,7 @@ async function boot(seed: number, extra: (fake: FakeTorii) => Partial<SyncPipeli
 
 describe("the Sync Guard with the real Torii client against the fake server", () => {
   it("should catch an open-but-silent stream while the world changes (SQL watermark), replay and converge", async () => {
-    const { fake: f, pipeline: p, components, statuses } = await boot(21, (server) => ({ sql: { url: server.url } }));
+    const { fake: f, pipeline: p, components, statuses } = await boot(21, (server) => ({ toriiUrl: server.url }));
     f.chaos.stall({ mode: "drop" });
     for (let block = 0; block < 20; block += 1) f.world.step(1);
     await waitFor(() => p.metrics().evidence.server_ahead !== undefined, { timeoutMs: 10_000, description: "the probe to see the server ahead" });
@@ -29,7 +29,7 @@ describe("the Sync Guard with the real Torii client against the fake server", ()
   });
 
   it("should never replay a quiet world that only its probes touch", async () => {
-    const { fake: f, pipeline: p } = await boot(22, (server) => ({ sql: { url: server.url } }));
+    const { fake: f, pipeline: p } = await boot(22, (server) => ({ toriiUrl: server.url }));
     const probesAtStart = p.metrics().probes;
     await waitFor(() => p.metrics().probes >= probesAtStart + 3, { timeoutMs: 10_000, description: "three probes of silence" });
     expect(p.metrics().replays).toBe(1);

@@ -83,7 +83,7 @@ describe("Sync Guard liveness (fake timers)", () => {
       sqlCalls.push(String(init?.body));
       return new Response(JSON.stringify([{ newest: "1970-01-01 00:01:40", n: 2 }]));
     }) as typeof globalThis.fetch;
-    const p = await streaming({ sql: { url: "http://127.0.0.1:1", fetch } });
+    const p = await streaming({ toriiUrl: "http://127.0.0.1:1", fetch });
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(p.metrics().replays).toBe(1);
     expect(sqlCalls.length).toBeGreaterThanOrEqual(15);
@@ -109,7 +109,7 @@ describe("Sync Guard liveness (fake timers)", () => {
   it("should detect a stall through the SQL watermark and replay until the ledger reaches it", async () => {
     let newest = 100;
     const fetch = (async () => new Response(JSON.stringify([{ newest, n: 2 }]))) as unknown as typeof globalThis.fetch;
-    const p = await streaming({ sql: { url: "http://127.0.0.1:1", fetch } });
+    const p = await streaming({ toriiUrl: "http://127.0.0.1:1", fetch });
     client.rows = [rawEntity(2, 90, { "test-Army": army(2) }), rawEntity(1, 160, { "test-Army": army(55) })];
     newest = 160;
     await vi.advanceTimersByTimeAsync(36_000);

@@ -15,16 +15,19 @@ export interface LivenessConfig {
 /**
  * What a probe saw. `healthy`: the server answered and is not ahead of the ledger. `ahead`: the server has newer data
  * than the client applied. `blind`: the server answered, but the probe cannot tell whether updates were missed.
+ * `partial`: nothing wrong in the part of the scope looked at; probe again at the next check while the silence lasts.
  */
 export type ProbeVerdict =
   | { readonly kind: "healthy"; readonly lagMs: number }
   | { readonly kind: "ahead"; readonly lagMs: number; readonly detail: string }
+  | { readonly kind: "partial" }
   | { readonly kind: "blind" };
 
 export interface LivenessHooks {
   /** Probing makes sense only while streaming with no replay running. */
   canProbe(): boolean;
-  probe(): Promise<ProbeVerdict>;
+  /** `reason` is "silence" for the heartbeat, something else for a probe that must vouch for the whole scope. */
+  probe(reason: string): Promise<ProbeVerdict>;
   onEvidence(evidence: Evidence, detail?: string): void;
   onLag(lagMs: number): void;
   /** Every probe, for metrics and tests. */
@@ -103,7 +106,7 @@ export class LivenessMonitor {
     };
     let probe: Promise<ProbeVerdict>;
     try {
-      probe = this.hooks.probe();
+      probe = this.hooks.probe(reason);
     } catch (error) {
       probe = Promise.reject(error);
     }
@@ -115,9 +118,10 @@ export class LivenessMonitor {
             this.hooks.onEvidence("server_ahead", verdict.detail);
             return;
           }
-          this.noteProgress();
+          // A partial look leaves the silence as it was, so the next check probes the next part of the scope.
+          if (verdict.kind !== "partial") this.noteProgress();
           if (verdict.kind === "healthy") this.hooks.onLag(verdict.lagMs);
-          else onBlind?.();
+          else if (verdict.kind === "blind") onBlind?.();
         }),
       (error: unknown) => finish(() => this.hooks.onEvidence("probe_failed", error instanceof SyncError ? error.message : String(error))),
     );
