@@ -4,31 +4,37 @@ import { storybookTest } from "@storybook/addon-vitest/vitest-plugin";
 import react from "@vitejs/plugin-react";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
+import { CHROMIUM_ARGS, type ResolvedChromium, resolveChromium } from "./scripts/browser/chromium.js";
 
 const dirname = path.dirname(fileURLToPath(import.meta.url));
 
-// Debian's Chromium, never a downloaded one; the resolver rule keeps it from reaching any host but this machine.
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-];
-
-/** Headless Chromium through Playwright; a fresh options object per project, since the provider may push args. */
-function chromium() {
+/**
+ * Headless Chromium through Playwright; a fresh options object per project, since the provider may push args.
+ * Which binary: `resolveChromium()` (CHROMIUM_PATH, a system Chromium, Playwright's cached one, else the one
+ * `@sparticuz/chromium` ships in node_modules), always with CHROMIUM_ARGS (no host but this machine is reachable).
+ */
+function chromium(browser: ResolvedChromium | undefined) {
   return {
     enabled: true,
     headless: true,
-    provider: playwright({ launchOptions: { executablePath: "/usr/bin/chromium", args: [...CHROMIUM_ARGS] } }),
+    provider: playwright({
+      launchOptions: {
+        ...(browser ? { executablePath: browser.executablePath } : {}),
+        args: [...(browser?.args ?? CHROMIUM_ARGS)],
+        // The bundled browser's NSS libraries and fonts (also in process.env; explicit in case the launch env is rebuilt).
+        ...(browser?.env ? { env: { ...process.env, ...browser.env } } : {}),
+      },
+    }),
     instances: [{ browser: "chromium" as const }],
   };
 }
+
+// Resolved (and, the first time for the npm-provided browser, unpacked, ~2 s) once when the config loads. With no
+// browser at all, only the browser and storybook projects fail (Playwright's own "executable doesn't exist").
+const browser = await resolveChromium().catch((error: unknown) => {
+  console.warn(`[vitest.config] no Chromium for the browser projects: ${error instanceof Error ? error.message : String(error)}`);
+  return undefined;
+});
 
 export default defineConfig({
   test: {
@@ -77,7 +83,7 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.tsx"],
-          browser: chromium(),
+          browser: chromium(browser),
         },
       },
       {
@@ -85,7 +91,7 @@ export default defineConfig({
         plugins: [storybookTest({ configDir: path.join(dirname, ".storybook") })],
         test: {
           name: "storybook",
-          browser: chromium(),
+          browser: chromium(browser),
         },
       },
     ],
