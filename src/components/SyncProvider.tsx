@@ -8,13 +8,18 @@ import type { ToriiClientLike } from "../torii/client-types";
 import { connectSqlMapStatus, connectSyncStore, createSyncStore } from "../store/sync-store";
 import { SyncContext, type SyncContextValue } from "./sync-context";
 
-export type SyncProviderOptions = Omit<SyncPipelineOptions, "client" | "world" | "components" | "clause">;
+export type SyncProviderOptions = Omit<SyncPipelineOptions, "client" | "world" | "components" | "clause" | "toriiUrl">;
 
 export interface SyncProviderProps {
   /** The Torii client; with `world` and `components` the provider runs its own pipeline. */
   readonly client?: ToriiClientLike;
   readonly world?: World;
   readonly components?: ComponentsInput;
+  /**
+   * The URL the app built its ToriiClient with: turns on the SQL watermark probe (`{toriiUrl}/sql`) that catches a
+   * stalled stream. Without it stall detection is degraded (see the README). Changing it restarts the pipeline.
+   */
+  readonly toriiUrl?: string;
   /** Torii clause of the synced scope. Compared by value: a new object with the same content does not restart. */
   readonly clause?: unknown;
   /** Pipeline options. Callbacks may change identity freely: they never restart the pipeline. */
@@ -32,10 +37,10 @@ export interface SyncProviderProps {
 
 /**
  * Runs the sync pipeline for the subtree and publishes its state through a per-provider store. It restarts only when
- * `client`, `world` or `clause` really changes; StrictMode's double mount leaves exactly one live pipeline.
+ * `client`, `world`, `toriiUrl` or `clause` really changes; StrictMode's double mount leaves exactly one live pipeline.
  */
 export function SyncProvider(props: SyncProviderProps): ReactNode {
-  const { client, world, clause, pipeline: ownedByApp, map, sqlMap, children } = props;
+  const { client, world, clause, toriiUrl, pipeline: ownedByApp, map, sqlMap, children } = props;
   const [store] = useState(() => createSyncStore());
   const [pipeline, setPipeline] = useState<SyncPipeline | undefined>(undefined);
   // The "latest ref" idiom: effects read the newest props without depending on their identity.
@@ -59,6 +64,7 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
       world,
       components: current.components,
       clause: current.clause,
+      ...(toriiUrl === undefined ? {} : { toriiUrl }),
       onStateChange: (state, previous) => latest.current.options?.onStateChange?.(state, previous),
     });
     const disconnect = connectSyncStore(store, created);
@@ -70,7 +76,7 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
       setPipeline((shown) => (shown === created ? undefined : shown));
     };
     // clauseKey stands for clause: the pipeline restarts when its content changes, not its identity.
-  }, [ownedByApp, client, world, clauseKey, store]);
+  }, [ownedByApp, client, world, clauseKey, toriiUrl, store]);
 
   useEffect(() => {
     if (map === undefined) return undefined;

@@ -31,6 +31,25 @@ afterEach(() => {
 });
 
 describe("<SyncProvider>", () => {
+  it("should hand toriiUrl to its pipeline: the SQL watermark is asked at {toriiUrl}/sql", async () => {
+    const client = new MemoryToriiClient();
+    client.rows = [rawEntity(1, 100, { "test-Army": army(0) })];
+    const { world, components } = createTestWorld();
+    const asked: string[] = [];
+    const fetch = (async (url: string) => {
+      asked.push(url);
+      return new Response(JSON.stringify([{ newest: 100, n: 1 }]));
+    }) as unknown as typeof globalThis.fetch;
+    render(
+      <SyncProvider client={client} world={world} components={components} toriiUrl="http://127.0.0.1:8080" options={{ fetch }}>
+        <StatusBadge />
+      </SyncProvider>,
+    );
+    await act(() => vi.advanceTimersByTimeAsync(100));
+    expect(screen.getByTestId("status").textContent).toBe("streaming");
+    expect(asked[0]).toBe("http://127.0.0.1:8080/sql");
+  });
+
   it("should not re-render a status reader while 10,000 entity updates stream through a live pipeline", async () => {
     const client = new MemoryToriiClient();
     client.rows = [rawEntity(1, 100, { "test-Army": army(0) })];
