@@ -74,7 +74,7 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
           values = new Map();
           for (const member of admitted) values.set(member, converted.values.get(member));
         }
-        for (const member of admitted) counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, versions.get(member) as Version);
+        for (const member of admitted) counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, (versions.get(member) as { at: Version }).at);
         writer.write(binding, entityId, values);
         counters.applied += 1;
         landed = true;

@@ -44,6 +44,13 @@ export class SyncError extends Error {
   }
 }
 
+/** Malformed input never escapes as anything but a SyncError, whatever broke while reading it. */
+export function asSyncError(thrown: unknown, where: string): SyncError {
+  if (thrown instanceof SyncError) return thrown;
+  const detail = thrown instanceof Error ? thrown.message : String(thrown);
+  return new SyncError("SYNC_BAD_PAYLOAD", `${where}: could not be read (${detail}).`, { cause: thrown });
+}
+
 /** Torii's wasm client rejects with plain strings; turn whatever was thrown into a SyncError with a code. */
 export function toSyncError(thrown: unknown, code: SyncErrorCode = "SYNC_TORII_ERROR", context = "Torii request failed"): SyncError {
   if (thrown instanceof SyncError) return thrown;

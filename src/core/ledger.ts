@@ -4,14 +4,31 @@ import { NO_VERSION, packVersion, type Version } from "./version";
 
 /**
  * What the ledger knows of one entity × model. `v` is the floor every member of the model is at least as new as (the
- * last complete write, or the delete that left the tombstone). `members` holds only the members written after it by
- * partial updates, so a model written whole costs two fields.
+ * last complete write, or the delete that left the tombstone), in the model's own unit. `members` holds only the
+ * members written after it by partial updates, so a model written whole costs few fields. `at` is the block time
+ * (packed seconds) of the newest change admitted: deletes and floors are in seconds, so they compete with writes in
+ * seconds, whatever unit the writes are versioned in among themselves.
  */
 interface ModelRecord {
   readonly tag: ModelTag;
   v: Version;
+  at: Version;
   deleted: boolean;
   members: Map<string, Version> | undefined;
+}
+
+/**
+ * A member's version in its model's unit, and the block time (packed seconds) of the update that carried it. For a
+ * model versioned by `executed_at` the two are the same number; for one versioned by its own `last_updated_at` (a
+ * tick or a counter), `version` is that tick, or `NO_VERSION` when the update did not carry it.
+ */
+export interface MemberClock {
+  readonly version: Version;
+  readonly at: Version;
+}
+
+function clockOf(value: Version | MemberClock): MemberClock {
+  return typeof value === "number" ? { version: value, at: value } : value;
 }
 
 interface EntityRecord {
@@ -67,6 +84,12 @@ export class EntityLedger {
   private readonly entities = new Map<EntityId, EntityRecord>();
 
   /**
+   * @param ownVersioned Whether a model's writes are versioned by its own member (`versionPaths`) rather than by
+   * `executed_at`: those compare writes by that member and everything else (deletes, floors) by block time.
+   */
+  constructor(private readonly ownVersioned: (model: ModelTag) => boolean = () => false) {}
+
+  /**
    * Admit the delete of one model. On admission the model becomes a tombstone at `version`, except members written
    * after the delete (partial updates that arrived first): they survive, and the caller must keep them pending.
    */
@@ -75,44 +98,60 @@ export class EntityLedger {
     if (version < entity.floor) return REFUSED;
     const record = findModel(entity, model);
     if (record === undefined) {
-      entity.models.push({ tag: model, v: version, deleted: true, members: undefined });
+      entity.models.push({ tag: model, v: version, at: version, deleted: true, members: undefined });
       return NOTHING_SURVIVES;
     }
-    return deleteRecord(record, version);
+    return this.deleteRecord(record, version);
   }
 
   /**
    * Admit a write of some members, each with its own version. Returns the members that may land. `complete` says the
    * members cover the whole schema, which lets the ledger forget per-member versions.
    */
-  admitWrite(entityId: EntityId, model: ModelTag, members: ReadonlyMap<string, Version>, complete: boolean): Set<string> {
+  admitWrite(entityId: EntityId, model: ModelTag, members: ReadonlyMap<string, Version | MemberClock>, complete: boolean): Set<string> {
     const entity = this.entityFor(entityId);
     let record = findModel(entity, model);
+    const own = this.ownVersioned(model);
     const admitted = new Set<string>();
-    for (const [member, version] of members) {
-      if (version < entity.floor) continue;
-      if (record !== undefined && version < Math.max(record.v, record.members?.get(member) ?? NO_VERSION)) continue;
+    for (const [member, value] of members) {
+      const { version, at } = clockOf(value);
+      // Floors and tombstones are block times: compared with the write's block time.
+      if (at < entity.floor) continue;
+      if (record !== undefined && !record.deleted) {
+        // A live model: writes compare in the model's unit; a write that lacks its own version ties on block time.
+        if (own && version === NO_VERSION ? at < record.at : version < Math.max(record.v, record.members?.get(member) ?? NO_VERSION)) continue;
+      } else if (record !== undefined && at < record.at) continue;
       admitted.add(member);
     }
     if (admitted.size === 0) return admitted;
     if (record === undefined) {
-      record = { tag: model, v: NO_VERSION, deleted: false, members: undefined };
+      record = { tag: model, v: NO_VERSION, at: NO_VERSION, deleted: false, members: undefined };
       entity.models.push(record);
+    } else if (record.deleted && own) {
+      // A recreated model starts a new life: its own counter may start again from below where the old one ended.
+      record.v = NO_VERSION;
+      record.members = undefined;
     }
     record.deleted = false;
+    const versionOf = (member: string): Version => {
+      const { version } = clockOf(members.get(member) as Version | MemberClock);
+      // A write without its own version takes the model's: it ties, it does not advance.
+      return own && version === NO_VERSION ? Math.max(record.v, record.members?.get(member) ?? NO_VERSION) : version;
+    };
     if (complete) {
       // Every member is now at least as new as the oldest of (what just landed, what was already newer): that is the
       // model's new floor, and only members above it need their own version.
       let floor = Infinity;
-      for (const [member, version] of members) {
-        const current = admitted.has(member) ? version : Math.max(record.v, record.members?.get(member) ?? NO_VERSION);
+      for (const member of members.keys()) {
+        const current = admitted.has(member) ? versionOf(member) : Math.max(record.v, record.members?.get(member) ?? NO_VERSION);
         floor = Math.min(floor, current);
       }
       record.v = Math.max(record.v, floor);
     }
     for (const member of admitted) {
-      const version = members.get(member) as Version;
+      const version = versionOf(member);
       if (version > record.v) (record.members ??= new Map()).set(member, version);
+      record.at = Math.max(record.at, clockOf(members.get(member) as Version | MemberClock).at);
     }
     if (record.members !== undefined) {
       for (const [member, version] of record.members) if (version <= record.v) record.members.delete(member);
@@ -131,26 +170,26 @@ export class EntityLedger {
     entity.floor = version;
     const kept = new Map<ModelTag, readonly string[] | "all">();
     for (const record of entity.models) {
-      const decision = deleteRecord(record, version);
+      const decision = this.deleteRecord(record, version);
       if (!decision.applied) kept.set(record.tag, "all");
       else if (decision.survivors.length > 0) kept.set(record.tag, decision.survivors);
     }
     return { applied: true, kept };
   }
 
-  /** The newest version applied to a model of an entity, or `NO_VERSION`. */
+  /** The block time (packed seconds) of the newest change applied to a model of an entity, or `NO_VERSION`. */
   versionOf(entityId: EntityId, model: ModelTag): Version {
     const entity = this.entities.get(entityId);
     const record = entity === undefined ? undefined : findModel(entity, model);
-    return record === undefined ? NO_VERSION : newestOf(record);
+    return record === undefined ? NO_VERSION : record.at;
   }
 
-  /** The newest version applied to any model of the entity (its deletes included), or `NO_VERSION`. */
+  /** The block time (packed seconds) of the newest change applied to any model of the entity, or `NO_VERSION`. */
   newestOfEntity(entityId: EntityId): Version {
     const entity = this.entities.get(entityId);
     if (entity === undefined) return NO_VERSION;
     let newest = entity.floor;
-    for (const record of entity.models) newest = Math.max(newest, newestOf(record));
+    for (const record of entity.models) newest = Math.max(newest, record.at);
     return newest;
   }
 
@@ -211,7 +250,7 @@ export class EntityLedger {
     let newest = NO_VERSION;
     for (const entity of this.entities.values()) {
       newest = Math.max(newest, entity.floor);
-      for (const record of entity.models) newest = Math.max(newest, newestOf(record));
+      for (const record of entity.models) newest = Math.max(newest, record.at);
     }
     return newest;
   }
@@ -224,7 +263,7 @@ export class EntityLedger {
     let pruned = 0;
     for (const [entityId, entity] of this.entities) {
       const before = entity.models.length;
-      entity.models = entity.models.filter((record) => !(record.deleted && record.v < olderThan));
+      entity.models = entity.models.filter((record) => !(record.deleted && record.at < olderThan));
       pruned += before - entity.models.length;
       // An entity known only as seen (its models were rejected) is kept while it was seen recently: a probe asks for it.
       if (entity.models.length === 0 && entity.floor < olderThan && (entity.floor !== NO_VERSION || packVersion(entity.seen, 0) < olderThan)) {
@@ -254,6 +293,33 @@ export class EntityLedger {
     this.entities.clear();
   }
 
+  /** Delete one model at block time `version`; see admitModelDelete. */
+  private deleteRecord(record: ModelRecord, version: Version): DeleteDecision {
+    if (this.ownVersioned(record.tag)) {
+      // Member versions are in the model's own unit, not comparable with a block time: the delete wins whole if it
+      // is as new as the newest write, and loses whole otherwise.
+      if (version < record.at) return REFUSED;
+      record.members = undefined;
+      record.at = version;
+      record.deleted = true;
+      return NOTHING_SURVIVES;
+    }
+    // Every member is at least as new as the floor: a delete older than the floor is older than everything.
+    if (version < record.v) return REFUSED;
+    const survivors: string[] = [];
+    if (record.members !== undefined) {
+      for (const [member, memberVersion] of record.members) {
+        if (memberVersion > version) survivors.push(member);
+        else record.members.delete(member);
+      }
+      if (record.members.size === 0) record.members = undefined;
+    }
+    record.v = version;
+    record.at = Math.max(record.at, version);
+    record.deleted = survivors.length === 0;
+    return survivors.length === 0 ? NOTHING_SURVIVES : { applied: true, survivors };
+  }
+
   private entityFor(entityId: EntityId): EntityRecord {
     let entity = this.entities.get(entityId);
     if (entity === undefined) {
@@ -264,24 +330,3 @@ export class EntityLedger {
   }
 }
 
-function deleteRecord(record: ModelRecord, version: Version): DeleteDecision {
-  // Every member is at least as new as the floor: a delete older than the floor is older than everything.
-  if (version < record.v) return REFUSED;
-  const survivors: string[] = [];
-  if (record.members !== undefined) {
-    for (const [member, memberVersion] of record.members) {
-      if (memberVersion > version) survivors.push(member);
-      else record.members.delete(member);
-    }
-    if (record.members.size === 0) record.members = undefined;
-  }
-  record.v = version;
-  record.deleted = survivors.length === 0;
-  return survivors.length === 0 ? NOTHING_SURVIVES : { applied: true, survivors };
-}
-
-function newestOf(record: ModelRecord): Version {
-  let newest = record.v;
-  if (record.members !== undefined) for (const version of record.members.values()) newest = Math.max(newest, version);
-  return newest;
-}

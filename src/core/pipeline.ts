@@ -110,8 +110,9 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const log: TaggedLogger = createLogger(options.logging);
   const source = options.source ?? createSourceFromClient(options, timers);
   const writer = new RecsWriter(options.components);
-  const ledgers: Record<LedgerScope, EntityLedger> = { entities: new EntityLedger(), events: new EntityLedger() };
   const policy = createVersionPolicy(options.versionPaths === undefined ? {} : { versionPaths: options.versionPaths });
+  const ownVersioned = (model: string): boolean => policy.hasOwnVersion(model);
+  const ledgers: Record<LedgerScope, EntityLedger> = { entities: new EntityLedger(ownVersioned), events: new EntityLedger(ownVersioned) };
   const counters: ApplyCounters = { applied: 0, droppedStale: 0, lastAppliedVersion: -1, lastExecutedAt: 0, seenExecutedAt: 0, deletes: 0 };
   let deletesAtLastPrune = 0;
   /** Forget tombstones older than the horizon: after each replay, and every 10,000 deletes in a long session without one. */

@@ -2,12 +2,16 @@ import type { Timers } from "./clock";
 import { systemTimers } from "./clock";
 import type { EntityId } from "./entity-id";
 import type { LedgerScope, ModelTag, ToriiValue, UpdateOrigin } from "./types";
-import type { Version } from "./version";
+import { NO_VERSION, type Version } from "./version";
 
-/** A member value waiting to be applied, with the version of the update that carried it. Mutated in place by merges. */
+/**
+ * A member value waiting to be applied, with the version of the update that carried it (in the model's unit) and that
+ * update's block time (packed seconds; see MemberClock). Mutated in place by merges.
+ */
 export interface PendingMember {
   value: ToriiValue;
   version: Version;
+  at: Version;
 }
 
 /** Everything pending for one model: the newest delete, then member writes no older than it. */
@@ -30,7 +34,7 @@ export interface PendingEntity {
 
 /** One versioned change as the pipeline enqueues it. */
 export type VersionedChange =
-  | { readonly kind: "write"; readonly model: ModelTag; readonly version: Version; readonly members: ReadonlyMap<string, ToriiValue> }
+  | { readonly kind: "write"; readonly model: ModelTag; readonly version: Version; readonly at?: Version; readonly members: ReadonlyMap<string, ToriiValue> }
   | { readonly kind: "deleteModel"; readonly model: ModelTag; readonly version: Version }
   | { readonly kind: "deleteEntity"; readonly version: Version };
 
@@ -49,16 +53,20 @@ export interface UpdateQueueConfig {
 
 const DRAIN_CHUNK = 256;
 
-/** Newest wins, in place; returns whether the incoming value was older than the queued one. */
-function mergeMember(queued: Map<string, PendingMember>, member: string, value: ToriiValue, version: Version): boolean {
+/**
+ * Newest wins, in place; returns whether the incoming value was older than the queued one. Two writes compare in the
+ * model's unit when both carry it, else by block time (a write without its own version ties on it).
+ */
+function mergeMember(queued: Map<string, PendingMember>, member: string, value: ToriiValue, version: Version, at: Version): boolean {
   const existing = queued.get(member);
   if (existing === undefined) {
-    queued.set(member, { value, version });
+    queued.set(member, { value, version, at });
     return false;
   }
-  if (version < existing.version) return true;
+  if (version !== NO_VERSION && existing.version !== NO_VERSION ? version < existing.version : at < existing.at) return true;
   existing.value = value;
   existing.version = version;
+  existing.at = at;
   return false;
 }
 
@@ -148,13 +156,14 @@ export class UpdateQueue {
     if (item.entityDeleteAt !== undefined) changes.push({ kind: "deleteEntity", version: item.entityDeleteAt });
     for (const [model, pending] of item.models) {
       if (pending.deleteAt !== undefined) changes.push({ kind: "deleteModel", model, version: pending.deleteAt });
-      const byVersion = new Map<Version, Map<string, ToriiValue>>();
-      for (const [member, { value, version }] of pending.members) {
-        let members = byVersion.get(version);
-        if (members === undefined) byVersion.set(version, (members = new Map()));
-        members.set(member, value);
+      const byClock = new Map<string, { version: Version; at: Version; members: Map<string, ToriiValue> }>();
+      for (const [member, { value, version, at }] of pending.members) {
+        const key = `${version}|${at}`;
+        let group = byClock.get(key);
+        if (group === undefined) byClock.set(key, (group = { version, at, members: new Map() }));
+        group.members.set(member, value);
       }
-      for (const [version, members] of byVersion) changes.push({ kind: "write", model, version, members });
+      for (const { version, at, members } of byClock.values()) changes.push({ kind: "write", model, version, at, members });
     }
     return this.enqueue(item.entityId, item.scope, item.origin, item.executedAt, changes);
   }
@@ -213,7 +222,7 @@ export class UpdateQueue {
   private merge(item: PendingEntity, change: VersionedChange): void {
     if (change.kind === "deleteEntity") this.mergeEntityDelete(item, change.version);
     else if (change.kind === "deleteModel") this.mergeModelDelete(item, change.model, change.version);
-    else this.mergeWrite(item, change.model, change.version, change.members);
+    else this.mergeWrite(item, change.model, change.version, change.at ?? change.version, change.members);
   }
 
   mergeEntityDelete(item: PendingEntity, version: Version): void {
@@ -222,7 +231,7 @@ export class UpdateQueue {
     // Ties go to the later arrival: pending changes no newer than the delete would be wiped by it anyway.
     for (const [model, pending] of item.models) {
       if (pending.deleteAt !== undefined && pending.deleteAt <= version) pending.deleteAt = undefined;
-      for (const [member, write] of pending.members) if (write.version <= version) pending.members.delete(member);
+      for (const [member, write] of pending.members) if (write.at <= version) pending.members.delete(member);
       if (pending.deleteAt === undefined && pending.members.size === 0) item.models.delete(model);
     }
   }
@@ -235,35 +244,37 @@ export class UpdateQueue {
       return;
     }
     pending.deleteAt = version;
-    for (const [member, write] of pending.members) if (write.version <= version) pending.members.delete(member);
+    for (const [member, write] of pending.members) if (write.at <= version) pending.members.delete(member);
   }
 
   /**
    * Merge member values, newest per member wins. `members` is a Map or a plain object whose own keys were checked by
    * the caller (the stream path merges the client's object as it is, without copying it).
    */
-  mergeWrite(item: PendingEntity, model: ModelTag, version: Version, members: ReadonlyMap<string, ToriiValue> | Readonly<Record<string, unknown>>): void {
-    const pending = this.pendingModel(item, model, version);
+  mergeWrite(item: PendingEntity, model: ModelTag, version: Version, at: Version, members: ReadonlyMap<string, ToriiValue> | Readonly<Record<string, unknown>>): void {
+    const pending = this.pendingModel(item, model, at);
     if (pending === undefined) return;
-    if (pending.deleteAt !== undefined && version < pending.deleteAt) {
+    // Deletes are block times: a write competes with them by its block time.
+    if (pending.deleteAt !== undefined && at < pending.deleteAt) {
       this.counters.superseded += 1;
       return;
     }
     const queued = pending.members;
     let superseded = false;
     if (members instanceof Map) {
-      for (const [member, value] of members) superseded = mergeMember(queued, member, value as ToriiValue, version) || superseded;
+      for (const [member, value] of members) superseded = mergeMember(queued, member, value as ToriiValue, version, at) || superseded;
     } else {
       for (const member in members) {
-        if (Object.hasOwn(members, member)) superseded = mergeMember(queued, member, (members as Record<string, unknown>)[member] as ToriiValue, version) || superseded;
+        if (Object.hasOwn(members, member)) superseded = mergeMember(queued, member, (members as Record<string, unknown>)[member] as ToriiValue, version, at) || superseded;
       }
     }
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
     if (superseded) this.counters.superseded += 1;
   }
 
-  private pendingModel(item: PendingEntity, model: ModelTag, version: Version): PendingModel | undefined {
-    if (item.entityDeleteAt !== undefined && version < item.entityDeleteAt) {
+  /** The pending record of a model; `undefined` (superseded) when a pending entity delete is newer than block time `at`. */
+  private pendingModel(item: PendingEntity, model: ModelTag, at: Version): PendingModel | undefined {
+    if (item.entityDeleteAt !== undefined && at < item.entityDeleteAt) {
       this.counters.superseded += 1;
       return undefined;
     }

@@ -1,8 +1,8 @@
 import { isZeroEntityId, normalizeEntityIdCached, type EntityId } from "./entity-id";
-import { SyncError } from "./errors";
+import { asSyncError, SyncError } from "./errors";
 import type { PendingEntity, UpdateQueue } from "./queue";
 import type { LedgerScope, ModelTag, ToriiValue, UpdateOrigin } from "./types";
-import { MAX_VERSION_MAJOR, packVersion, type VersionPolicy } from "./version";
+import { MAX_VERSION_MAJOR, NO_VERSION, packVersion, type VersionPolicy } from "./version";
 import { FORBIDDEN_KEYS } from "./writer/convert";
 import { checkShape, isToriiValueShape } from "../torii/validate";
 import { checkTag, readTimestamp } from "../torii/normalize";
@@ -53,7 +53,7 @@ export function ingestRaw(raw: unknown, scope: LedgerScope, origin: UpdateOrigin
     executedAt = typeof entity.executed_at === "number" && Number.isInteger(entity.executed_at) && entity.executed_at >= 0 && entity.executed_at <= MAX_VERSION_MAJOR ? entity.executed_at : readTimestamp(entity.executed_at, "executed_at");
     if (typeof entity.updated_at !== "number" || !Number.isInteger(entity.updated_at) || entity.updated_at < 0) readTimestamp(entity.updated_at, "updated_at");
   } catch (error) {
-    deps.reject(error as SyncError);
+    deps.reject(asSyncError(error, "the entity's id or timestamps"));
     return REJECTED;
   }
   if (!modelsOk) {
@@ -88,10 +88,16 @@ export function ingestRaw(raw: unknown, scope: LedgerScope, origin: UpdateOrigin
           continue;
         }
         const members = body as Record<string, ToriiValue>;
-        const own = deps.policy.hasOwnVersion(tag) ? deps.policy.ownVersionOf(tag, (name) => (Object.hasOwn(members, name) ? members[name] : undefined)) : undefined;
-        queue.mergeWrite(target, tag, own === undefined ? entityVersion : packVersion(own, 0), body as Record<string, unknown>);
-      } catch (error) {
-        if (!(error instanceof SyncError)) throw error;
+        // A model versioned by its own member compares writes by it (NO_VERSION when this update lacks it); deletes and
+        // floors still compare by block time, which every change carries.
+        let version = entityVersion;
+        if (deps.policy.hasOwnVersion(tag)) {
+          const own = deps.policy.ownVersionOf(tag, (name) => (Object.hasOwn(members, name) ? members[name] : undefined));
+          version = own === undefined ? NO_VERSION : packVersion(own, 0);
+        }
+        queue.mergeWrite(target, tag, version, entityVersion, body as Record<string, unknown>);
+      } catch (thrown) {
+        const error = asSyncError(thrown, tag);
         deps.reject(new SyncError(error.code, `Entity ${entityId}: ${error.message}`, { entityId, model: tag, cause: error }));
       }
     }

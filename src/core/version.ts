@@ -90,15 +90,20 @@ export function createVersionPolicy(options: VersionPolicyOptions = {}): Version
 function readVersionPath(member: (name: string) => ToriiValue | undefined, path: readonly string[]): number | undefined {
   const [head, ...rest] = path;
   if (head === undefined) return undefined;
-  let current: ToriiValue | undefined = member(head);
+  // Values are only checked at their top level on arrival: anything below may be malformed (null, a string, …).
+  let current: unknown = member(head);
   for (const step of rest) {
-    if (current === undefined || current.type !== "struct") return undefined;
+    if (!isToriiObject(current) || current.type !== "struct") return undefined;
     const children = current.value;
     if (children === null || typeof children !== "object" || !Object.hasOwn(children, step)) return undefined;
-    current = (children as Record<string, ToriiValue>)[step];
+    current = (children as Record<string, unknown>)[step];
   }
-  if (current === undefined) return undefined;
+  if (!isToriiObject(current)) return undefined;
   const raw = current.value;
   const value = typeof raw === "number" ? raw : typeof raw === "string" && /^(0x[0-9a-f]+|\d+)$/i.test(raw) ? Number(raw) : NaN;
   return Number.isSafeInteger(value) && value >= 0 && value <= MAX_VERSION_MAJOR ? value : undefined;
+}
+
+function isToriiObject(value: unknown): value is { readonly type: unknown; readonly value: unknown } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

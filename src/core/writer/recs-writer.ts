@@ -1,6 +1,6 @@
 import { getComponentValue, hasComponent, removeComponent, setComponent, type Entity, type Schema, type Type as RecsType } from "@dojoengine/recs";
 import type { EntityId } from "../entity-id";
-import { SyncError } from "../errors";
+import { asSyncError, SyncError } from "../errors";
 import type { ModelTag, ToriiValue } from "../types";
 import { bindComponents, type ComponentBinding, type ComponentsInput } from "./bindings";
 import { convertValue } from "./convert";
@@ -14,7 +14,8 @@ export interface ConvertedMembers {
 
 export interface PendingConversion {
   readonly values: Map<string, unknown>;
-  readonly versions: Map<string, number>;
+  /** Per converted member, its version and block time (see MemberClock). */
+  readonly versions: Map<string, { readonly version: number; readonly at: number }>;
   readonly errors: readonly SyncError[];
 }
 
@@ -67,8 +68,8 @@ export class RecsWriter {
       }
       try {
         values.set(member, convertValue(schema[member] as RecsType | Schema, ty, `${binding.model}.${member}`));
-      } catch (error) {
-        if (!(error instanceof SyncError)) throw error;
+      } catch (thrown) {
+        const error = asSyncError(thrown, `${binding.model}.${member}`);
         errors.push(new SyncError(error.code, error.message, { entityId, model: binding.model, member, cause: error }));
       }
     }
@@ -76,18 +77,18 @@ export class RecsWriter {
   }
 
   /** Convert queued members, keeping the version of each member that converted. */
-  convertPending(binding: ComponentBinding, entityId: EntityId, members: ReadonlyMap<string, { readonly value: ToriiValue; readonly version: number }>): PendingConversion {
+  convertPending(binding: ComponentBinding, entityId: EntityId, members: ReadonlyMap<string, { readonly value: ToriiValue; readonly version: number; readonly at: number }>): PendingConversion {
     const values = new Map<string, unknown>();
-    const versions = new Map<string, number>();
+    const versions = new Map<string, { readonly version: number; readonly at: number }>();
     let errors: SyncError[] | undefined;
     const schema = binding.component.schema;
-    for (const [member, { value, version }] of members) {
+    for (const [member, pending] of members) {
       if (!Object.hasOwn(schema, member)) continue;
       try {
-        values.set(member, convertValue(schema[member] as RecsType | Schema, value, `${binding.model}.${member}`));
-        versions.set(member, version);
-      } catch (error) {
-        if (!(error instanceof SyncError)) throw error;
+        values.set(member, convertValue(schema[member] as RecsType | Schema, pending.value, `${binding.model}.${member}`));
+        versions.set(member, pending);
+      } catch (thrown) {
+        const error = asSyncError(thrown, `${binding.model}.${member}`);
         (errors ??= []).push(new SyncError(error.code, error.message, { entityId, model: binding.model, member, cause: error }));
       }
     }
