@@ -61,7 +61,11 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
         }
         if (pending.members.size === 0) continue;
         const converted = writer.convertPending(binding, entityId, pending.members);
-        for (const error of converted.errors) onRejected(error);
+        if (converted.errors.length > 0) {
+          // A member that cannot be converted keeps the whole write out: never a torn component, the previous value stays.
+          for (const error of converted.errors) onRejected(error);
+          continue;
+        }
         const versions = converted.versions;
         if (versions.size === 0) continue;
         const admitted = ledger.admitWrite(entityId, model, versions, writer.isComplete(binding, versions));

@@ -7,6 +7,8 @@ export type SyncErrorCode =
   | "SYNC_UNKNOWN_MODEL"
   | "SYNC_BAD_VALUE"
   | "SYNC_VALUE_OUT_OF_RANGE"
+  /** A warning, never thrown: a valid integer wider than a Number field holds exactly was stored as the nearest double. */
+  | "SYNC_PRECISION_LOSS"
   | "SYNC_SUBSCRIBE_TIMEOUT"
   | "SYNC_PAGE_TIMEOUT"
   | "SYNC_REPEATED_CURSOR"

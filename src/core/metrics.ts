@@ -15,6 +15,10 @@ export interface SyncMetrics {
   /** Inputs rejected as malformed or unknown, all codes together. */
   rejected: number;
   rejectedByCode: Partial<Record<SyncErrorCode, number>>;
+  /** Valid values stored with a loss, by code (`SYNC_PRECISION_LOSS`: a u64 past 2^53 in a Number field). */
+  warningsByCode: Partial<Record<SyncErrorCode, number>>;
+  /** Model changes Torii sent for models no component binds (the app syncs a subset on purpose), per model tag. */
+  unboundModels: Record<string, number>;
   queueDepth: number;
   queueHighWater: number;
   overflows: number;
@@ -55,6 +59,8 @@ export function emptyMetrics(): SyncMetrics {
     compacted: 0,
     rejected: 0,
     rejectedByCode: {},
+    warningsByCode: {},
+    unboundModels: {},
     queueDepth: 0,
     queueHighWater: 0,
     overflows: 0,

@@ -27,6 +27,7 @@ import type { EntityId } from "./entity-id";
 import { createVersionPolicy, NO_VERSION, packVersion, versionMajor } from "./version";
 import type { ComponentsInput } from "./writer/bindings";
 import { RecsWriter } from "./writer/recs-writer";
+import type { EnumVariantOrder } from "./writer/convert";
 
 export interface SyncPipelineOptions extends Omit<ToriiSourceOptions, "timers"> {
   /** The Torii client (or anything with its methods). Either this or `source`. */
@@ -39,6 +40,12 @@ export interface SyncPipelineOptions extends Omit<ToriiSourceOptions, "timers"> 
   readonly components: ComponentsInput;
   /** Per model, the dotted path of the component's own version member. @default {} */
   readonly versionPaths?: Readonly<Record<string, string>>;
+  /**
+   * Variant names in declaration order, per enum type name as Torii sends it (`{ Direction: ["None", "Left", …] }`):
+   * an enum stored in a `Number` field (the older codegen's convention) is written as its index. Neither Torii client
+   * sends the index; without the order the variant's name is written. @default {}
+   */
+  readonly enumVariants?: EnumVariantOrder;
   readonly queue?: Partial<UpdateQueueConfig>;
   /** Liveness and replay budget. @default SYNC_GUARD_DEFAULTS */
   readonly guard?: Partial<SyncGuardConfig>;
@@ -109,7 +116,15 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const config: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard, ...(options.replayPageLimit === undefined ? {} : { replayPageLimit: options.replayPageLimit }) };
   const log: TaggedLogger = createLogger(options.logging);
   const source = options.source ?? createSourceFromClient(options, timers);
-  const writer = new RecsWriter(options.components);
+  const writer = new RecsWriter(options.components, {
+    ...(options.enumVariants === undefined ? {} : { enumVariants: options.enumVariants }),
+    notes: {
+      precisionLoss(where, raw) {
+        base.warningsByCode.SYNC_PRECISION_LOSS = (base.warningsByCode.SYNC_PRECISION_LOSS ?? 0) + 1;
+        log.once("warn", `SYNC_PRECISION_LOSS:${where.replace(/\[\d+\]/g, "[]")}`, `SYNC_PRECISION_LOSS: ${where} = ${raw} is wider than a Number field holds exactly; stored as the nearest double (declare the field BigInt to keep it exact).`);
+      },
+    },
+  });
   const policy = createVersionPolicy(options.versionPaths === undefined ? {} : { versionPaths: options.versionPaths });
   const ownVersioned = (model: string): boolean => policy.hasOwnVersion(model);
   const ledgers: Record<LedgerScope, EntityLedger> = { entities: new EntityLedger(ownVersioned), events: new EntityLedger(ownVersioned) };
@@ -168,6 +183,12 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   };
 
   const reject = (error: SyncError): void => {
+    if (error.code === "SYNC_UNKNOWN_MODEL" && error.model !== undefined) {
+      // Not an error: apps bind the models they need and Torii sends them all. Counted per model, said once.
+      base.unboundModels[error.model] = (base.unboundModels[error.model] ?? 0) + 1;
+      log.once("info", `unbound:${error.model}`, `Torii sends model "${error.model}", which no component binds: its updates are ignored (bind its component to sync it).`);
+      return;
+    }
     base.rejected += 1;
     base.rejectedByCode[error.code] = (base.rejectedByCode[error.code] ?? 0) + 1;
     log.once("warn", `${error.code}:${error.model ?? ""}`, `${error.code}: ${error.message}`);
@@ -420,6 +441,8 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const metrics = (): SyncMetrics => ({
     ...base,
     rejectedByCode: { ...base.rejectedByCode },
+    warningsByCode: { ...base.warningsByCode },
+    unboundModels: { ...base.unboundModels },
     evidence: { ...base.evidence },
     replayDurationsMs: [...base.replayDurationsMs],
     applied: counters.applied,

@@ -28,13 +28,17 @@ describe("logging", () => {
     const { world, components } = createTestWorld();
     const pipeline = createSyncPipeline({ client, world, components, logging: logger });
     await pipeline.start();
-    for (let i = 0; i < 50; i += 1) client.emit(rawEntity(i + 1, 100, { "test-Nope": { x: ty.u32(1) } }));
+    const badArmy = { army_id: ty.u32(1), owner: ty.address(1n), x: ty.raw("u32", "wrong"), y: ty.u32(0), troops: ty.u128(1n) };
+    for (let i = 0; i < 50; i += 1) client.emit(rawEntity(i + 1, 100, { "test-Army": badArmy, "test-Nope": { x: ty.u32(1) } }));
     await vi.advanceTimersByTimeAsync(100);
     pipeline.cancel();
     expect(logger.lines.length).toBeGreaterThan(0);
     expect(logger.lines.every((line) => line.startsWith("[sync-guard] "))).toBe(true);
-    expect(logger.lines.filter((line) => line.includes("SYNC_UNKNOWN_MODEL"))).toHaveLength(1);
-    expect(pipeline.metrics().rejectedByCode.SYNC_UNKNOWN_MODEL).toBe(50);
+    expect(logger.lines.filter((line) => line.includes("SYNC_BAD_VALUE"))).toHaveLength(1);
+    expect(pipeline.metrics().rejectedByCode.SYNC_BAD_VALUE).toBe(50);
+    // A model the app does not bind: said once, as information, and counted per model.
+    expect(logger.lines.filter((line) => line.includes('"test-Nope"'))).toHaveLength(1);
+    expect(pipeline.metrics().unboundModels["test-Nope"]).toBe(50);
   });
 
   it("should say nothing when logging is false", async () => {

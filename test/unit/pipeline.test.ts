@@ -204,13 +204,15 @@ describe("createSyncPipeline streaming", () => {
       SYNC_FORBIDDEN_KEY: 2,
       SYNC_BAD_VALUE: 1,
       SYNC_VALUE_OUT_OF_RANGE: 1,
-      SYNC_UNKNOWN_MODEL: 1,
     });
-    expect(p.metrics().rejected).toBe(15);
+    expect(p.metrics().rejected).toBe(14);
+    // A model no component binds is not an error: counted apart, per model.
+    expect(p.metrics().unboundModels).toEqual({ "test-Unknown": 1 });
     expect(Object.prototype).not.toHaveProperty("x");
-    // Entities 55 and 56 lost only their bad member: held until complete, not written half.
+    // Entities 55 and 56 each carried a member that cannot be converted: the whole write is kept out, never half.
     expect(getComponentValue(components.Army, entityOf(55))).toBeUndefined();
-    expect(p.metrics().heldIncomplete).toBe(2);
+    expect(getComponentValue(components.Army, entityOf(56))).toBeUndefined();
+    expect(p.metrics().heldIncomplete).toBe(0);
   });
 });
 

@@ -1,12 +1,32 @@
 import { Type as RecsType, type Schema } from "@dojoengine/recs";
 import { SyncError } from "../errors";
 import type { ToriiValue } from "../types";
-import { describeValue, isIntegerType, isSmallInteger, parseInteger } from "./integers";
+import { integerToNumber, parseInteger } from "./integers";
+import { assertToriiValue, convertGeneric, isOption, isUnit, mismatch, readArray, readEnum, readOption } from "./torii-values";
 
-type SchemaType = RecsType | Schema;
+export { FORBIDDEN_KEYS } from "./torii-values";
 
-/** Ranges of the integer types the client decodes to JS numbers, for the fast path. */
-const SMALL_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
+/** A component field's type: a RECS type, or a nested schema (a struct; an array of schemas for a tuple). */
+export type SchemaType = RecsType | Schema;
+
+export interface ConversionNotes {
+  /** A valid integer was wider than a Number field can hold exactly: stored as the nearest double. */
+  precisionLoss(where: string, raw: string): void;
+}
+
+/**
+ * The variant names of Cairo enums in declaration order, by the enum's type name as Torii sends it (`Direction`, not
+ * the module path). Needed only for enums in `Number` fields: neither Torii client hands over the variant index.
+ * From a TypeScript enum made by Dojo's bindgen: `{ Direction: Object.keys(Direction).filter((k) => Number.isNaN(Number(k))) }`.
+ */
+export type EnumVariantOrder = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * Ranges of the integer types the client decodes to JS numbers, for the fast path. A literal object is the fastest
+ * lookup here (a Map or a null-prototype object measured 1.5× slower); an inherited name such as "constructor" finds no
+ * numeric range and falls through to the checked path.
+ */
+const SMALL_BOUNDS: Readonly<Record<string, readonly [number, number] | undefined>> = {
   u8: [0, 255],
   u16: [0, 65_535],
   u32: [0, 4_294_967_295],
@@ -16,145 +36,192 @@ const SMALL_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
   i32: [-2_147_483_648, 2_147_483_647],
 };
 
-/** Names that could reach an object's prototype if used as keys. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+/** The non-optional type of each RECS type (indexed by the enum's number), and which are optional. */
+const BASE_TYPE: readonly RecsType[] = (() => {
+  const base: RecsType[] = [];
+  for (const value of Object.values(RecsType)) if (typeof value === "number") base[value] = value;
+  base[RecsType.OptionalNumber] = RecsType.Number;
+  base[RecsType.OptionalBigInt] = RecsType.BigInt;
+  base[RecsType.OptionalString] = RecsType.String;
+  base[RecsType.OptionalNumberArray] = RecsType.NumberArray;
+  base[RecsType.OptionalBigIntArray] = RecsType.BigIntArray;
+  base[RecsType.OptionalStringArray] = RecsType.StringArray;
+  base[RecsType.OptionalEntity] = RecsType.Entity;
+  base[RecsType.OptionalEntityArray] = RecsType.EntityArray;
+  base[RecsType.OptionalT] = RecsType.T;
+  return base;
+})();
 
-const OPTIONAL_TO_BASE: ReadonlyMap<RecsType, RecsType> = new Map([
-  [RecsType.OptionalNumber, RecsType.Number],
-  [RecsType.OptionalBigInt, RecsType.BigInt],
-  [RecsType.OptionalString, RecsType.String],
-  [RecsType.OptionalNumberArray, RecsType.NumberArray],
-  [RecsType.OptionalBigIntArray, RecsType.BigIntArray],
-  [RecsType.OptionalStringArray, RecsType.StringArray],
-  [RecsType.OptionalEntity, RecsType.Entity],
-  [RecsType.OptionalEntityArray, RecsType.EntityArray],
-  [RecsType.OptionalT, RecsType.T],
-]);
-
-const ARRAY_TO_ELEMENT: ReadonlyMap<RecsType, RecsType> = new Map([
-  [RecsType.NumberArray, RecsType.Number],
-  [RecsType.BigIntArray, RecsType.BigInt],
-  [RecsType.StringArray, RecsType.String],
-  [RecsType.EntityArray, RecsType.Entity],
-]);
 
 /**
- * Convert one Torii value to what a RECS component of `schemaType` stores: numbers for `Number`, bigints for `BigInt`
- * (u64 and wider, felts, u256), enum option names for `String`, `{ option, value }` with its payload for `T`, `null`
- * for Option `None`, nested objects for nested schemas. Throws a SyncError with a code on any mismatch.
+ * Convert one Torii value to what a RECS component field of `schemaType` stores, following Dojo's codegen conventions
+ * (the full table is in docs/values.md). A valid Cairo value never fails: integers wider than a `Number` field become
+ * the nearest double (reported through `notes.precisionLoss`, per conversion; `notesOncePerField` dedupes); enums become their variant name in `String` fields
+ * and their index in `Number` fields (the name when `enumVariants` does not know the enum); `Option` None is
+ * `undefined` in optional fields and `null` elsewhere (an `undefined` non-optional field would hide the component);
+ * shapes a field's type cannot hold natively (a struct, bool or array in a `String` field) are stored as lossless JSON
+ * text. Throws a SyncError only for malformed values: SYNC_BAD_PAYLOAD (not a Torii value), SYNC_BAD_VALUE (a shape
+ * the field cannot take, or not an integer), SYNC_VALUE_OUT_OF_RANGE (outside its Cairo type), SYNC_FORBIDDEN_KEY.
  */
-export function convertValue(schemaType: SchemaType, ty: ToriiValue, where: string): unknown {
+export function convertValue(schemaType: SchemaType, ty: ToriiValue, where: string, notes?: ConversionNotes, enumVariants?: EnumVariantOrder): unknown {
   // Only the top level of a stream value was checked on arrival: everything below is checked here, as it is read.
-  if (ty === null || typeof ty !== "object" || typeof ty.type !== "string" || typeof ty.type_name !== "string") {
-    throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: expected a Torii value { type, type_name, value }, got ${describeValue(ty)}.`);
+  assertToriiValue(ty, where);
+  if (typeof schemaType === "object") return convertNested(schemaType, ty, where, notes, enumVariants);
+  const base = BASE_TYPE[schemaType];
+  if (base === undefined) throw new SyncError("SYNC_BAD_VALUE", `${where}: the component schema uses an unsupported RECS type ${String(schemaType)}.`);
+  if (ty.type === "enum" && isOption(ty)) {
+    const payload = readOption(ty, where);
+    // RECS hides a component whose non-optional field is undefined: there, None is null.
+    if (payload === undefined) return base === schemaType ? null : undefined;
+    return convertValue(base, payload, where, notes, enumVariants);
   }
-  if (typeof schemaType === "object") return convertStruct(schemaType, ty, where);
-  if (ty.type === "enum" && ty.type_name.startsWith("Option")) {
-    const { option, payload } = readEnum(ty, where);
-    if (option === "None") return null;
-    return convertValue(OPTIONAL_TO_BASE.get(schemaType) ?? schemaType, payload, `${where}.Some`);
-  }
-  const base = OPTIONAL_TO_BASE.get(schemaType) ?? schemaType;
   switch (base) {
-    case RecsType.Boolean:
-      if (typeof ty.value !== "boolean") throw mismatch(where, "a bool", ty);
-      return ty.value;
     case RecsType.Number: {
-      if (ty.type === "enum") throw mismatch(where, "a number (the schema says Number but Torii sent an enum)", ty);
-      // The common case without a BigInt round trip: the client sends u8–u32 as plain numbers.
-      if (typeof ty.value === "number") {
+      // The common case without any parsing: the client sends u8–u32 as plain numbers.
+      const value = ty.value;
+      if (typeof value === "number") {
         const small = SMALL_BOUNDS[ty.type_name];
-        if (small !== undefined && Number.isInteger(ty.value) && ty.value >= small[0] && ty.value <= small[1]) return ty.value;
+        if (small !== undefined && Number.isInteger(value) && value >= small[0] && value <= small[1]) return value;
       }
-      const parsed = parseInteger(ty.value, ty.type_name, where);
-      if (parsed > BigInt(Number.MAX_SAFE_INTEGER) || parsed < BigInt(Number.MIN_SAFE_INTEGER)) {
-        throw new SyncError("SYNC_VALUE_OUT_OF_RANGE", `${where}: ${parsed} is too large for a Number field; declare it BigInt.`);
-      }
-      return Number(parsed);
+      return toNumber(ty, where, notes, enumVariants);
     }
     case RecsType.BigInt:
+      if (ty.type === "enum") {
+        const index = enumIndex(ty, where, enumVariants);
+        return typeof index === "number" ? BigInt(index) : index;
+      }
       return parseInteger(ty.value, ty.type_name, where);
     case RecsType.String:
     case RecsType.Entity:
+      // Options were unwrapped above: an enum here is stored as its variant name.
       if (ty.type === "enum") return readEnum(ty, where).option;
-      if (typeof ty.value === "string") return ty.value;
-      if (typeof ty.value === "number" && Number.isFinite(ty.value)) return String(ty.value);
-      throw mismatch(where, "a string", ty);
+      return toText(ty, where);
+    case RecsType.Boolean:
+      if (typeof ty.value !== "boolean") throw mismatch(where, "a bool", ty);
+      return ty.value;
     case RecsType.T:
       return convertGeneric(ty, where, 0);
-    default: {
-      const element = ARRAY_TO_ELEMENT.get(base);
-      if (element === undefined) throw new SyncError("SYNC_BAD_VALUE", `${where}: the component schema uses an unsupported RECS type ${String(base)}.`);
-      return readArray(ty, where).map((item, index) => convertValue(element, item, `${where}[${index}]`));
-    }
+    case RecsType.NumberArray:
+      return convertArray(RecsType.Number, ty, where, notes, enumVariants);
+    case RecsType.BigIntArray:
+      return convertArray(RecsType.BigInt, ty, where, notes, enumVariants);
+    case RecsType.StringArray:
+      return convertArray(RecsType.String, ty, where, notes, enumVariants);
+    case RecsType.EntityArray:
+      return convertArray(RecsType.Entity, ty, where, notes, enumVariants);
+    default:
+      throw new SyncError("SYNC_BAD_VALUE", `${where}: the component schema uses an unsupported RECS type ${String(schemaType)}.`);
   }
 }
 
-function convertStruct(schema: Schema, ty: ToriiValue, where: string): Record<string, unknown> {
-  if (ty.type !== "struct" || ty.value === null || typeof ty.value !== "object") throw mismatch(where, "a struct", ty);
-  const children = ty.value as Record<string, ToriiValue>;
-  const result: Record<string, unknown> = {};
-  for (const field of Object.keys(schema)) {
-    if (!Object.hasOwn(children, field)) throw new SyncError("SYNC_BAD_VALUE", `${where}: the struct lacks member "${field}".`);
-    const fieldType = schema[field] as SchemaType;
-    result[field] = convertValue(fieldType, children[field] as ToriiValue, `${where}.${field}`);
+/**
+ * Wrap notes so each field reports its precision loss once (array elements count as their field): the lead's metrics
+ * and logs want "this field loses precision", not one line per entity.
+ */
+export function notesOncePerField(report: (where: string, raw: string) => void): ConversionNotes {
+  const seen = new Set<string>();
+  return {
+    precisionLoss(where, raw) {
+      const field = where.replace(/\[\d+\]/g, "[]");
+      if (seen.has(field)) return;
+      seen.add(field);
+      report(field, raw);
+    },
+  };
+}
+
+/** A `Number` field past the u8–u32 fast path: integers (the nearest double past 2^53), or an enum's variant index. */
+function toNumber(ty: ToriiValue, where: string, notes: ConversionNotes | undefined, enumVariants: EnumVariantOrder | undefined): number | string {
+  const value = ty.value;
+  if (ty.type === "enum") return enumIndex(ty, where, enumVariants);
+  if (ty.type !== "primitive") throw mismatch(where, "an integer", ty);
+  const converted = integerToNumber(value, ty.type_name, where);
+  if (!Number.isSafeInteger(converted)) notes?.precisionLoss(where, String(value));
+  return converted;
+}
+
+/**
+ * An enum in a `Number` field (the older generator's enum-as-index convention): its variant index. Torii's clients send
+ * only the variant name, so the index needs the declaration order; without it the name is stored, as
+ * @dojoengine/state's `convertValues` does, so the component stays visible and nothing is lost.
+ */
+function enumIndex(ty: ToriiValue, where: string, enumVariants: EnumVariantOrder | undefined): number | string {
+  const { option } = readEnum(ty, where);
+  const order = enumVariants !== undefined && Object.hasOwn(enumVariants, ty.type_name) ? enumVariants[ty.type_name] : undefined;
+  const index = order === undefined ? -1 : order.indexOf(option);
+  return index >= 0 ? index : option;
+}
+
+/** A `String` field: text as sent, an enum's variant name, and lossless JSON text for every other shape. */
+function toText(ty: ToriiValue, where: string): string {
+  const value = ty.value;
+  switch (ty.type) {
+    case "primitive":
+      if (typeof value === "string") return value;
+      if (typeof value === "number" && Number.isFinite(value)) return String(value);
+      if (typeof value === "boolean") return value ? "true" : "false";
+      throw mismatch(where, "a string", ty);
+    case "bytearray":
+      if (typeof value !== "string") throw mismatch(where, "a string", ty);
+      return value;
+    case "enum":
+      if (isOption(ty)) {
+        const payload = readOption(ty, where);
+        return payload === undefined ? "null" : toText(payload, where);
+      }
+      return readEnum(ty, where).option;
+    default:
+      return losslessText(ty, where);
+  }
+}
+
+/** JSON of the value's generic form (see `convertGeneric`), with bigints as decimal strings. */
+function losslessText(ty: ToriiValue, where: string): string {
+  return JSON.stringify(convertGeneric(ty, where, 0), (_key, inner: unknown) => (typeof inner === "bigint" ? inner.toString() : inner));
+}
+
+/** `NumberArray`, `BigIntArray`, `StringArray`, `EntityArray`: each element as its field kind would store it. */
+function convertArray(element: RecsType, ty: ToriiValue, where: string, notes: ConversionNotes | undefined, enumVariants: EnumVariantOrder | undefined): unknown[] {
+  const items = readArray(ty, where);
+  const result: unknown[] = new Array(items.length);
+  for (let index = 0; index < items.length; index += 1) {
+    result[index] = convertValue(element, items[index] as ToriiValue, `${where}[${index}]`, notes, enumVariants);
   }
   return result;
 }
 
-/** For `Type.T`: the shape follows the value, since the schema says nothing. */
-function convertGeneric(ty: ToriiValue, where: string, depth: number): unknown {
-  if (depth > 32) throw new SyncError("SYNC_BAD_VALUE", `${where}: value nested deeper than 32 levels.`);
-  if (ty === null || typeof ty !== "object" || typeof ty.type !== "string" || typeof ty.type_name !== "string") {
-    throw new SyncError("SYNC_BAD_PAYLOAD", `${where}: expected a Torii value { type, type_name, value }, got ${describeValue(ty)}.`);
+/** A nested schema: a struct (object schema), a tuple (array schema), or an enum as bindgen's `{ type, value }` definition. */
+function convertNested(schema: Schema, ty: ToriiValue, where: string, notes: ConversionNotes | undefined, enumVariants: EnumVariantOrder | undefined): unknown {
+  const value = ty.value;
+  if (ty.type === "struct" && value !== null && typeof value === "object" && !Array.isArray(schema) && !Array.isArray(value)) {
+    const children = value as Record<string, ToriiValue>;
+    const result: Record<string, unknown> = {};
+    for (const field in schema) {
+      if (!Object.hasOwn(children, field)) throw new SyncError("SYNC_BAD_VALUE", `${where}: the struct lacks member "${field}".`);
+      result[field] = convertValue(schema[field] as SchemaType, children[field] as ToriiValue, `${where}.${field}`, notes, enumVariants);
+    }
+    return result;
   }
-  switch (ty.type) {
-    case "primitive":
-      if (typeof ty.value === "boolean" || ty.value === null) return ty.value;
-      if (isIntegerType(ty.type_name)) {
-        const parsed = parseInteger(ty.value, ty.type_name, where);
-        return isSmallInteger(ty.type_name) ? Number(parsed) : parsed;
-      }
-      return ty.value;
-    case "bytearray":
-      if (typeof ty.value !== "string") throw mismatch(where, "a string", ty);
-      return ty.value;
-    case "enum": {
+  if (ty.type === "enum") {
+    if (isOption(ty)) {
+      const payload = readOption(ty, where);
+      return payload === undefined ? null : convertValue(schema, payload, where, notes, enumVariants);
+    }
+    if (Object.hasOwn(schema, "type")) {
+      // dojo-bindgen's recs plugin describes an enum inside a struct as `{ type: RecsType.String, value: RecsType.String }`.
       const { option, payload } = readEnum(ty, where);
-      if (ty.type_name.startsWith("Option")) return option === "None" ? null : convertGeneric(payload, `${where}.Some`, depth + 1);
-      return { option, value: convertGeneric(payload, `${where}.${option}`, depth + 1) };
+      const valueType = schema.value;
+      if (valueType === undefined || isUnit(payload)) return { type: option };
+      return { type: option, value: convertValue(valueType, payload, `${where}.${option}`, notes, enumVariants) };
     }
-    case "struct": {
-      if (ty.value === null || typeof ty.value !== "object") throw mismatch(where, "a struct", ty);
-      const result: Record<string, unknown> = {};
-      if (Array.isArray(ty.value)) throw mismatch(where, "a struct", ty);
-      for (const [name, child] of Object.entries(ty.value as Record<string, ToriiValue>)) {
-        if (FORBIDDEN_KEYS.has(name)) throw new SyncError("SYNC_FORBIDDEN_KEY", `${where}: member name "${name}" is not allowed.`);
-        result[name] = convertGeneric(child, `${where}.${name}`, depth + 1);
-      }
-      return result;
-    }
-    default:
-      return readArray(ty, where).map((item, index) => convertGeneric(item, `${where}[${index}]`, depth + 1));
   }
-}
-
-function readEnum(ty: ToriiValue, where: string): { option: string; payload: ToriiValue } {
-  const raw = ty.value as { option?: unknown; value?: unknown } | null;
-  if (ty.type !== "enum" || raw === null || typeof raw !== "object" || typeof raw.option !== "string") throw mismatch(where, "an enum", ty);
-  return { option: raw.option, payload: raw.value as ToriiValue };
-}
-
-function readArray(ty: ToriiValue, where: string): ToriiValue[] {
-  if ((ty.type === "array" || ty.type === "tuple") && Array.isArray(ty.value)) return ty.value as ToriiValue[];
-  if (ty.type === "fixed_size_array") {
-    const raw = ty.value as { array?: unknown } | unknown[] | null;
-    if (Array.isArray(raw)) return raw as ToriiValue[];
-    if (raw !== null && typeof raw === "object" && Array.isArray(raw.array)) return raw.array as ToriiValue[];
+  if (Array.isArray(schema)) {
+    const items = readArray(ty, where);
+    const elements = schema as readonly SchemaType[];
+    // `[A, B]` is a tuple (the older generator); `[S]` an array of S, as @dojoengine/state reads it.
+    const elementOf = (index: number): SchemaType => (elements.length === items.length ? elements[index] : elements[0]) as SchemaType;
+    if (elements.length !== items.length && elements.length !== 1) throw mismatch(where, `a tuple of ${elements.length}`, ty);
+    return items.map((item, index) => convertValue(elementOf(index), item, `${where}[${index}]`, notes, enumVariants));
   }
-  throw mismatch(where, "an array", ty);
-}
-
-function mismatch(where: string, expected: string, ty: ToriiValue): SyncError {
-  return new SyncError("SYNC_BAD_VALUE", `${where}: expected ${expected}, got ${ty.type} ${ty.type_name} ${describeValue(ty.value)}.`);
+  throw mismatch(where, "a struct", ty);
 }

@@ -3,7 +3,7 @@ import type { EntityId } from "../entity-id";
 import { asSyncError, SyncError } from "../errors";
 import type { ModelTag, ToriiValue } from "../types";
 import { bindComponents, type ComponentBinding, type ComponentsInput } from "./bindings";
-import { convertValue } from "./convert";
+import { convertValue, type ConversionNotes, type EnumVariantOrder } from "./convert";
 
 export interface ConvertedMembers {
   readonly values: Map<string, unknown>;
@@ -20,6 +20,13 @@ export interface PendingConversion {
 }
 
 const NO_ERRORS: readonly SyncError[] = [];
+
+export interface RecsWriterOptions {
+  /** Told of valid values stored with a loss (a u64 past 2^53 in a Number field). */
+  readonly notes?: ConversionNotes;
+  /** Variant order per enum type name, for enums stored in Number fields (see `enumVariants` on the pipeline). */
+  readonly enumVariants?: EnumVariantOrder;
+}
 
 export interface WriterCounters {
   writes: number;
@@ -38,8 +45,13 @@ export class RecsWriter {
   private readonly bindings: Map<ModelTag, ComponentBinding>;
   private readonly held = new Map<ModelTag, Map<EntityId, Map<string, unknown>>>();
 
-  constructor(components: ComponentsInput) {
+  private readonly notes: ConversionNotes | undefined;
+  private readonly enumVariants: EnumVariantOrder | undefined;
+
+  constructor(components: ComponentsInput, options: RecsWriterOptions = {}) {
     this.bindings = bindComponents(components);
+    this.notes = options.notes;
+    this.enumVariants = options.enumVariants;
   }
 
   binding(model: ModelTag): ComponentBinding | undefined {
@@ -67,7 +79,7 @@ export class RecsWriter {
         continue;
       }
       try {
-        values.set(member, convertValue(schema[member] as RecsType | Schema, ty, `${binding.model}.${member}`));
+        values.set(member, convertValue(schema[member] as RecsType | Schema, ty, `${binding.model}.${member}`, this.notes, this.enumVariants));
       } catch (thrown) {
         const error = asSyncError(thrown, `${binding.model}.${member}`);
         errors.push(new SyncError(error.code, error.message, { entityId, model: binding.model, member, cause: error }));
@@ -85,7 +97,7 @@ export class RecsWriter {
     for (const [member, pending] of members) {
       if (!Object.hasOwn(schema, member)) continue;
       try {
-        values.set(member, convertValue(schema[member] as RecsType | Schema, pending.value, `${binding.model}.${member}`));
+        values.set(member, convertValue(schema[member] as RecsType | Schema, pending.value, `${binding.model}.${member}`, this.notes, this.enumVariants));
         versions.set(member, pending);
       } catch (thrown) {
         const error = asSyncError(thrown, `${binding.model}.${member}`);
