@@ -25,7 +25,7 @@ export interface EpisodeHost {
   ingestSnapshot(raw: unknown, scope: LedgerScope): string | undefined;
   flush(): Promise<void>;
   /** Remove what the finished full snapshot lacks. */
-  reconcile(seen: ReadonlyMap<LedgerScope, ReadonlySet<string>>): void;
+  reconcile(seen: ReadonlyMap<LedgerScope, ReadonlySet<string>>): Promise<void>;
   /** Move the buffer behind the snapshot and drain; the stream feeds the queue directly afterwards. */
   releaseBuffer(): Promise<void>;
   /** A watermark the ledger must reach before the replay counts as done (from the probe), if any. */
@@ -92,7 +92,8 @@ export async function runEpisode(host: EpisodeHost, reason: string, forced: bool
           }
         }
       }
-      host.reconcile(new Map([...progress].map(([scope, state]) => [scope, state.seen])));
+      await host.reconcile(new Map([...progress].map(([scope, state]) => [scope, state.seen])));
+      assertLive(host);
       await host.releaseBuffer();
       assertLive(host);
       if (watermark !== undefined && host.seenExecutedAt() < watermark) {

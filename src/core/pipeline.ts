@@ -18,7 +18,8 @@ import { ingestRaw, type RawIngestResult } from "./raw-ingest";
 import { EntityLedger, type LedgerStats } from "./ledger";
 import { emptyMetrics, type SyncMetrics } from "./metrics";
 import { UpdateQueue, type UpdateQueueConfig } from "./queue";
-import { isSuspicious, planRemovals, RECONCILE_DEFAULTS, type ReconcileLimits, type Removal } from "./reconcile";
+import { confirmRemovals, isSuspicious, planRemovals, RECONCILE_DEFAULTS, type ReconcileLimits, type Removal } from "./reconcile";
+import { rereadScope } from "./scope-rows";
 import type { StreamHandle, SyncSource } from "./source-types";
 import type { SyncState } from "./state";
 import { SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
@@ -144,6 +145,7 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
     for (const listener of metricsListeners) listener();
   };
   const reconcileLimits = { ...RECONCILE_DEFAULTS, ...options.reconcile };
+  const isBound = (model: string): boolean => writer.binding(model) !== undefined;
 
   let guard: GuardState = INITIAL_GUARD_STATE;
   let view: SyncState = publicState(guard);
@@ -343,17 +345,27 @@ export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
       return result.entityId;
     },
     flush: () => queue.flush(),
-    reconcile(seen) {
+    async reconcile(seen) {
       const missing = missingModels;
       missingModels = [];
       for (const [scope, ids] of seen) {
         const ledger = ledgers[scope];
-        const removals = planRemovals(ledger, ids, scope === "entities" ? missing : [], (model) => writer.binding(model) !== undefined);
+        let removals: readonly Removal[] = planRemovals(ledger, ids, scope === "entities" ? missing : [], isBound);
         if (removals.length === 0) continue;
         if (isSuspicious(removals, ledger.liveEntityCount(), reconcileLimits)) {
-          base.reconcileSkipped += 1;
-          log.warn(`reconciliation would remove ${removals.length} components the snapshot lacks; that is too many to trust, skipped`);
-          continue;
+          const confirmed = await confirmRemovals(removals, {
+            countScope: scope === "entities" && sqlWatermark !== undefined ? async () => (await sqlWatermark()).count : undefined,
+            rereadScope: () => rereadScope(source, scope, host.pageLimit, isBound),
+            liveModelCount: () => ledger.liveModelCount(),
+          });
+          if (cancelled) return;
+          if (confirmed === undefined) {
+            base.reconcileSkipped += 1;
+            log.warn(`reconciliation would remove ${removals.length} components the snapshot lacks; too many to trust on its word and nothing confirmed it: skipped`);
+            continue;
+          }
+          log.info(`reconciliation removes ${confirmed.removals.length} components the snapshot lacks, confirmed by the ${confirmed.by}`);
+          removals = confirmed.removals;
         }
         for (const { entityId, model, version } of removals) {
           const binding = writer.binding(model);

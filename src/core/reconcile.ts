@@ -12,8 +12,10 @@ export interface Removal {
 
 export interface ReconcileLimits {
   /**
-   * Largest share of the tracked entities one reconciliation may remove. Above it the snapshot is suspect (a Torii
-   * answering empty pages without an error), so nothing is removed and a warning is logged.
+   * Largest share of the tracked entities one reconciliation may remove on one snapshot's word. Above it the snapshot is
+   * suspect (a Torii answering empty pages without an error), so the removal waits for a confirmation: the SQL row count
+   * of the scope (with `toriiUrl`), or a second snapshot that lacks the same components. An empty snapshot never
+   * confirms anything.
    * @default 0.5
    */
   readonly maxRemovalRatio: number;
@@ -43,4 +45,31 @@ export function isSuspicious(removals: readonly Removal[], trackedEntities: numb
   if (removals.length < limits.minRemovalsChecked) return false;
   const entities = new Set(removals.map((removal) => removal.entityId)).size;
   return entities > trackedEntities * limits.maxRemovalRatio;
+}
+
+/** How a suspicious removal plan can be confirmed. */
+export interface RemovalConfirmation {
+  /** The scope's SQL row count (entity × bound model), when the client has `toriiUrl`. */
+  readonly countScope: (() => Promise<number>) | undefined;
+  /** A second full read of the scope: each entity's bound models; `undefined` if it failed. */
+  rereadScope(): Promise<ReadonlyMap<EntityId, ReadonlySet<ModelTag>> | undefined>;
+  /** Live entity × model records the client holds now (the snapshot already admitted). */
+  liveModelCount(): number;
+}
+
+/**
+ * The removals an independent look agrees with, or `undefined` when none could be had. The SQL count agrees when the
+ * server holds no more than what the client keeps after the removals (give or take what moved meanwhile); a second
+ * snapshot agrees per component, and an empty one agrees with nothing.
+ */
+export async function confirmRemovals(removals: readonly Removal[], confirm: RemovalConfirmation): Promise<{ readonly removals: readonly Removal[]; readonly by: "sql count" | "second snapshot" } | undefined> {
+  if (confirm.countScope !== undefined) {
+    const kept = confirm.liveModelCount() - removals.length;
+    const server = await confirm.countScope().catch(() => undefined);
+    if (server === undefined) return undefined;
+    return server <= kept + Math.max(5, Math.ceil(kept * 0.01)) ? { removals, by: "sql count" } : undefined;
+  }
+  const rows = await confirm.rereadScope();
+  if (rows === undefined || rows.size === 0) return undefined;
+  return { removals: removals.filter(({ entityId, model }) => rows.get(entityId)?.has(model) !== true), by: "second snapshot" };
 }

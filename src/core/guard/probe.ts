@@ -1,8 +1,8 @@
-import { isZeroEntityId, normalizeEntityIdCached, type EntityId } from "../entity-id";
+import type { EntityId } from "../entity-id";
 import type { EntityLedger } from "../ledger";
 import type { SyncSource } from "../source-types";
 import type { ModelTag } from "../types";
-import { MAX_VERSION_MAJOR } from "../version";
+import { readScopeRow } from "../scope-rows";
 import type { ProbeVerdict } from "./liveness";
 
 /** The SQL watermark of the synced scope: newest `internal_executed_at` (seconds) and rows, over the bound models. */
@@ -77,7 +77,7 @@ export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
     }
     const page = await deps.source.fetchPage(scope, cursor, deps.pageSize, "replay");
     for (const raw of page.items) {
-      const row = readRow(raw, deps.isBound);
+      const row = readScopeRow(raw, deps.isBound);
       if (row === undefined) continue;
       const seen = deps.ledger.seenOf(row.entityId);
       if (seen === undefined) return ahead(`entity ${row.entityId} is on the server but the client never received it`);
@@ -115,21 +115,4 @@ export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
       }
     },
   };
-}
-
-/** The id and entity-wide `executed_at` of a page row that holds a bound model; `undefined` for anything else. */
-function readRow(raw: unknown, isBound: (model: ModelTag) => boolean): { entityId: EntityId; executedAt: number } | undefined {
-  if (raw === null || typeof raw !== "object") return undefined;
-  const row = raw as { hashed_keys?: unknown; models?: unknown; executed_at?: unknown };
-  if (isZeroEntityId(row.hashed_keys) || row.models === null || typeof row.models !== "object") return undefined;
-  let bound = false;
-  for (const tag in row.models) if (Object.hasOwn(row.models, tag) && isBound(tag)) bound = true;
-  if (!bound) return undefined;
-  const executedAt = typeof row.executed_at === "string" && /^\d{1,16}$/.test(row.executed_at) ? Number(row.executed_at) : row.executed_at;
-  if (typeof executedAt !== "number" || !Number.isInteger(executedAt) || executedAt < 0 || executedAt > MAX_VERSION_MAJOR) return undefined;
-  try {
-    return { entityId: normalizeEntityIdCached(row.hashed_keys), executedAt };
-  } catch {
-    return undefined;
-  }
 }
