@@ -2,6 +2,7 @@ import { systemTimers, type Timers } from "../core/clock";
 import { SyncError, toSyncError } from "../core/errors";
 import type { LedgerScope, UpdateOrigin } from "../core/types";
 import type { ToriiClientLike, ToriiPageLike, ToriiQuery } from "./client-types";
+import { createLegacyRefetcher, legacyNotice } from "./legacy-refetch";
 import { subscribeWithTimeout, type StreamHandle } from "./subscription";
 
 export interface ToriiSourceOptions {
@@ -64,10 +65,17 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
     }
   }
 
-  const query = (cursor: string | undefined, limit: number): ToriiQuery => ({
+  // Newest executed_at that passed through this source: the version of a removal a legacy client reports.
+  let newestSeen = 0;
+  const noteSeen = (entity: unknown): void => {
+    const executedAt = (entity as { executed_at?: unknown } | null)?.executed_at;
+    if (typeof executedAt === "number" && executedAt > newestSeen) newestSeen = executedAt;
+  };
+
+  const query = (cursor: string | undefined, limit: number, clause: unknown = options.clause): ToriiQuery => ({
     world_addresses: [...(options.worldAddresses ?? [])],
     pagination: { limit, cursor, direction: "Forward", order_by: [] },
-    clause: options.clause,
+    clause,
     // true makes Torii send 0x0 for every id.
     no_hashed_keys: false,
     models: [...(options.models ?? [])],
@@ -91,14 +99,40 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
       }
       const next = page.next_cursor;
       void origin;
+      for (const item of page.items) noteSeen(item);
       return { items: page.items, nextCursor: typeof next === "string" && next.length > 0 ? next : undefined };
     },
     async subscribe(scope, sink) {
       if (closed) return refuse();
       let live = true;
+      const refetch = (ids: readonly string[]): Promise<readonly unknown[]> => {
+        if (closed) return refuse();
+        const ask = (): Promise<ToriiPageLike> =>
+          scope === "entities"
+            ? client.getEntities(query(undefined, ids.length, { HashedKeys: ids }))
+            : (client.getEventMessages as NonNullable<ToriiClientLike["getEventMessages"]>)(query(undefined, ids.length, { HashedKeys: ids }));
+        return withTimeout(ask, pageTimeoutMs, timers, `Reading entities a legacy callback reported (${scope})`, inFlight).then((page) => page.items);
+      };
+      const legacy = createLegacyRefetcher({
+        fetchByIds: refetch,
+        deliver: (entity) => {
+          if (!live) return;
+          noteSeen(entity);
+          sink(entity);
+        },
+        newestSeen: () => newestSeen,
+        timers,
+      });
       const callback = (...args: unknown[]): void => {
         if (!live) return;
-        sink(entityFromCallback(args));
+        const notice = legacyNotice(args);
+        if (notice !== undefined) {
+          legacy.note(notice);
+          return;
+        }
+        const entity = entityFromCallback(args);
+        noteSeen(entity);
+        sink(entity);
       };
       const worldAddresses = options.worldAddresses === undefined ? undefined : [...options.worldAddresses];
       const subscribe = () =>
@@ -115,6 +149,7 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
           if (!live) return;
           live = false;
           open -= 1;
+          legacy.cancel();
         },
         inFlight,
       );
@@ -123,15 +158,14 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
 }
 
 /**
- * Clients call back in three shapes: `(entity)`, the legacy `(hashedKeys, entity)` and the grpc client's
- * `(entity, subscriptionId)`.
+ * Clients call back in three shapes: `(entity)`, the grpc client's `(entity, subscriptionId)`, and the legacy
+ * `(hashedKeys, entity)` (read again for its versions when it carries none: see legacy-refetch.ts).
  */
 export function entityFromCallback(args: readonly unknown[]): unknown {
   const [first, second] = args;
   if (typeof first === "string" && second !== null && typeof second === "object") {
     const body = second as Record<string, unknown>;
-    const models = Object.hasOwn(body, "models") ? body.models : body;
-    return { executed_at: 0, updated_at: 0, ...(Object.hasOwn(body, "models") ? body : {}), hashed_keys: first, models };
+    return { ...body, hashed_keys: first, models: Object.hasOwn(body, "models") ? body.models : body };
   }
   return first;
 }

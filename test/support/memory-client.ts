@@ -21,6 +21,12 @@ export class MemoryToriiClient implements ToriiClientLike {
     await this.beforePage?.(pageIndex);
     const start = query.pagination.cursor === undefined ? 0 : Number(query.pagination.cursor);
     const limit = query.pagination.limit ?? this.rows.length;
+    const wanted = (query.clause as { HashedKeys?: string[] } | undefined)?.HashedKeys;
+    if (wanted !== undefined) {
+      // A HashedKeys clause: the listed entities only, whatever their id's padding.
+      const ids = new Set(wanted.map((id) => BigInt(id)));
+      return { items: this.rows.filter((row) => ids.has(BigInt((row as { hashed_keys: string }).hashed_keys))), next_cursor: undefined };
+    }
     const items = this.rows.slice(start, start + limit);
     let next = start + limit < this.rows.length ? String(start + limit) : undefined;
     if (this.cursorOverride !== undefined) next = this.cursorOverride(pageIndex, next);

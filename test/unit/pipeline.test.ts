@@ -157,6 +157,24 @@ describe("createSyncPipeline streaming", () => {
     expect(getComponentValue(components.Army, entityOf(3))?.x).toBe(9);
   });
 
+  it("should read an entity again when a legacy (hashedKeys, models) callback carries no timestamp, and apply its real version", async () => {
+    const p = await streaming();
+    client.rows = [rawEntity(1, 150, { "test-Army": army(5) })];
+    client.emit(paddedId(1).replace(/^0x0+/, "0x"), { "test-Army": army(5) });
+    await settle();
+    expect(getComponentValue(components.Army, entityOf(1))?.x).toBe(5);
+    // The version that landed is Torii's (150), not 0 and not the local clock: an older stream update is stale.
+    client.emit(rawEntity(1, 140, { "test-Army": army(4) }));
+    await settle();
+    expect(getComponentValue(components.Army, entityOf(1))?.x).toBe(5);
+    // A legacy notice for an entity the server no longer lists removes it.
+    client.rows = [];
+    client.emit(paddedId(1), {});
+    await settle();
+    expect(getComponentValue(components.Army, entityOf(1))).toBeUndefined();
+    expect(p.metrics().rejected).toBe(0);
+  });
+
   it("should treat the all-zero entity as a gap: never applied, and a replay starts at once", async () => {
     const p = await streaming();
     expect(client.subscribeCalls).toBe(1);
