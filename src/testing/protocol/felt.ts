@@ -3,6 +3,30 @@ import { poseidonHashMany } from "@scure/starknet";
 /** The Stark field prime: a felt252 must be strictly below it (the wasm client silently reduces larger values). */
 export const FELT_PRIME = 2n ** 251n + 17n * 2n ** 192n + 1n;
 
+const PRIME_BYTES = toBytesSlow(FELT_PRIME, 32);
+
+function toBytesSlow(value: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let rest = value;
+  for (let i = size - 1; i >= 0; i -= 1) {
+    out[i] = Number(rest & 0xffn);
+    rest >>= 8n;
+  }
+  return out;
+}
+
+/** True when big-endian `bytes` (at most 32) hold a value below the field prime; compares bytes, no bigint. */
+export function isFeltBytes(bytes: Uint8Array): boolean {
+  if (bytes.length > 32) return false;
+  const offset = 32 - bytes.length;
+  for (let i = 0; i < 32; i += 1) {
+    const byte = i < offset ? 0 : (bytes[i - offset] ?? 0);
+    const limit = PRIME_BYTES[i] ?? 0;
+    if (byte !== limit) return byte < limit;
+  }
+  return false;
+}
+
 /** `0x` + 64 lowercase hex digits: the form Torii's SQL and `getEntityIdFromKeys` use. */
 export function padHex(value: bigint, digits = 64): string {
   return `0x${value.toString(16).padStart(digits, "0")}`;
@@ -13,22 +37,28 @@ export function minimalHex(value: bigint): string {
   return `0x${value.toString(16)}`;
 }
 
-/** Big-endian bytes of an unsigned value, left-padded to `size`. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Big-endian bytes of an unsigned value, left-padded to `size` (only the low `size` bytes of a larger value). */
 export function toBytes(value: bigint, size: number): Uint8Array {
+  if (value < 0n) return toBytesSlow(value, size);
   const out = new Uint8Array(size);
-  let rest = value;
-  for (let i = size - 1; i >= 0; i -= 1) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
+  // Through hex text: one bigint conversion instead of one bigint operation per byte.
+  const hex = value.toString(16);
+  let end = hex.length;
+  for (let i = size - 1; i >= 0 && end > 0; i -= 1) {
+    out[i] = Number.parseInt(hex.slice(Math.max(0, end - 2), end), 16);
+    end -= 2;
   }
   return out;
 }
 
 /** Reads big-endian bytes as an unsigned value (an empty array is 0). */
 export function fromBytes(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  return value;
+  if (bytes.length === 0) return 0n;
+  let hex = "0x";
+  for (const byte of bytes) hex += BYTE_HEX[byte] ?? "00";
+  return BigInt(hex);
 }
 
 /** Two's complement encoding for signed 128-bit values, as the wire carries i128. */

@@ -3,8 +3,9 @@ import type { Clause, SubscribeContractsResponse } from "@dojoengine/grpc";
 import { Methods } from "../protocol/codecs";
 import { encodeDataFrame } from "../protocol/grpc-web";
 import { fromBytes, toBytes } from "../protocol/felt";
-import { encodeEntity, encodeSubscribeResponse } from "../protocol/stream-messages";
+import { encodeEntity, encodeSubscribeFrame } from "../protocol/stream-messages";
 import { matchesClause, modelsSelectedByClause } from "../query/clause";
+import type { MatchTarget } from "../query/clause";
 import type { EntityKind } from "../store/world-store";
 import type { WorldChange, WorldHead } from "../world/changes";
 import { createRng } from "../world/rng";
@@ -37,7 +38,10 @@ export class StreamHub {
   /** How many subscribers were disconnected for holding too many messages. */
   evictions = 0;
 
+  private readonly worldAddress: bigint;
+
   constructor(private readonly options: StreamHubOptions) {
+    this.worldAddress = BigInt(options.world.worldAddress);
     this.unsubscribe = options.world.subscribe({
       onChange: (change) => this.fanOut(change),
       onHead: (head) => this.tick(head),
@@ -61,7 +65,7 @@ export class StreamHub {
     this.subscribers.set(id, subscriber);
     if (this.globalStall !== undefined) subscriber.stall(this.globalStall);
     // The client's subscribe promise settles only when this first message (just the id) arrives.
-    subscriber.sendNow(encodeSubscribeResponse(undefined, id));
+    subscriber.sendNow(encodeSubscribeFrame(undefined, id));
     return subscriber;
   }
 
@@ -138,25 +142,31 @@ export class StreamHub {
     if (reason === "evicted") this.evictions += 1;
   }
 
+  /** Encodes the change once per model selection (usually once in all) and queues a frame for each matching subscriber. */
   private fanOut(change: WorldChange): void {
     if (this.subscribers.size === 0) return;
-    const world = BigInt(this.options.world.worldAddress);
-    const touched = change.operation === "deleteEntity" ? Object.keys(change.modelsForMatching()) : change.entity.models.map((m) => m.name);
-    const target = { id: BigInt(change.entityId), keys: change.keys, modelTags: touched, values: change.modelsForMatching };
-    const encoded = new Map<string, Uint8Array>();
+    const world = this.worldAddress;
+    let target: MatchTarget | undefined;
+    let whole: Uint8Array | undefined;
+    let selections: Map<string, Uint8Array> | undefined;
     for (const subscriber of this.subscribers.values()) {
       if (subscriber.kind !== change.kind) continue;
       if (subscriber.worldAddresses.length > 0 && !subscriber.worldAddresses.includes(world)) continue;
-      if (!matchesClause(subscriber.clause, target)) continue;
-      const selected = modelsSelectedByClause(subscriber.clause);
-      const cacheKey = selected.join(",");
-      let bytes = encoded.get(cacheKey);
-      if (bytes === undefined) {
-        const entity = selected.length === 0 ? change.entity : { ...change.entity, models: change.entity.models.filter((m) => selected.includes(m.name)) };
-        bytes = encodeEntity(entity);
-        encoded.set(cacheKey, bytes);
+      if (subscriber.clause !== undefined) {
+        target ??= matchTargetOf(change);
+        if (!matchesClause(subscriber.clause, target)) continue;
       }
-      subscriber.push(encodeSubscribeResponse(bytes, subscriber.subscriptionId));
+      const selected = modelsSelectedByClause(subscriber.clause);
+      let bytes: Uint8Array;
+      if (selected.length === 0) {
+        bytes = whole ??= encodeEntity(change.entity);
+      } else {
+        selections ??= new Map();
+        const key = selected.join(",");
+        bytes = selections.get(key) ?? encodeEntity({ ...change.entity, models: change.entity.models.filter((m) => selected.includes(m.name)) });
+        selections.set(key, bytes);
+      }
+      subscriber.push(encodeSubscribeFrame(bytes, subscriber.subscriptionId));
     }
   }
 
@@ -165,11 +175,17 @@ export class StreamHub {
   }
 
   private writeContract(stream: ContractStream, head: WorldHead): void {
-    const world = BigInt(this.options.world.worldAddress);
+    const world = this.worldAddress;
     if (stream.addresses.length > 0 && !stream.addresses.includes(world)) return;
     const message: SubscribeContractsResponse = { contract: worldContract(world, head) };
     stream.response.write(encodeDataFrame(Methods.SubscribeContracts.output.toBinary(message)));
   }
+}
+
+/** What a stream clause is matched against: the models the change touches, and (lazily) the entity's full state. */
+function matchTargetOf(change: WorldChange): MatchTarget {
+  const touched = change.operation === "deleteEntity" ? Object.keys(change.modelsForMatching()) : change.entity.models.map((m) => m.name);
+  return { id: BigInt(change.entityId), keys: change.keys, modelTags: touched, values: change.modelsForMatching };
 }
 
 /** The world contract as Torii's `contracts` table reports it: the indexer head and its block timestamp. */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Clause } from "@dojoengine/grpc";
-import { encodeDataFrame, encodeTrailerFrame, GrpcStatus } from "../protocol/grpc-web";
+import { encodeTrailerFrame, GrpcStatus } from "../protocol/grpc-web";
 import type { EntityKind } from "../store/world-store";
 import type { Rng } from "../world/rng";
 import type { ChaosConfig, StallMode } from "./chaos-config";
@@ -19,6 +19,9 @@ export interface SubscriberInfo {
 
 export type SubscriberCloseReason = "client" | "evicted" | "broken" | "server";
 
+/** Frames written in one turn of the event loop go out as one socket write; a burst past this size goes out at once. */
+const OUTBOX_FLUSH_BYTES = 256 * 1024;
+
 interface Delayed {
   readonly due: number;
   readonly frame: Buffer;
@@ -28,6 +31,8 @@ interface Delayed {
  * One open SubscribeEntities/SubscribeEventMessages stream and its delivery queue. Chaos (drop, duplicate, delay,
  * reorder, stall) is applied per subscriber; anything not yet written counts as pending, and pending above
  * `maxPendingMessages` disconnects the subscriber, the way real Torii drops a subscriber whose buffer fills.
+ * Written frames are gathered in an outbox and handed to the socket once per microtask turn, as one HTTP chunk:
+ * they count as delivered (handed to the socket), like frames sitting in a kernel buffer.
  */
 export class Subscriber {
   clause: Clause | undefined;
@@ -35,6 +40,13 @@ export class Subscriber {
   private readonly held: Buffer[] = [];
   private readonly window: Buffer[] = [];
   private readonly delayed: Delayed[] = [];
+  private outbox: Buffer[] = [];
+  private outboxBytes = 0;
+  private flushQueued = false;
+  private readonly flushOutbox = (): void => {
+    this.flushQueued = false;
+    this.flush();
+  };
   private delayTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private stallMode: StallMode | undefined;
@@ -79,20 +91,19 @@ export class Subscriber {
     };
   }
 
-  /** Writes a message immediately, outside chaos: the stream's first message (only the subscription id). */
-  sendNow(message: Uint8Array): void {
-    if (!this.closed) this.response.write(encodeDataFrame(message));
+  /** Writes a gRPC-web frame now, outside chaos: the stream's first message (only the subscription id). */
+  sendNow(frame: Buffer): void {
+    if (!this.closed) this.toOutbox(frame);
   }
 
-  /** Queues one update through the chaos pipeline. */
-  push(message: Uint8Array): void {
+  /** Queues one update (a whole gRPC-web frame) through the chaos pipeline. */
+  push(frame: Buffer): void {
     if (this.closed) return;
     const config = this.config();
     if (this.rng.chance(config.dropProbability)) {
       this.dropped += 1;
       return;
     }
-    const frame = encodeDataFrame(message);
     this.enqueue(frame, config);
     if (this.rng.chance(config.duplicateProbability)) {
       this.duplicated += 1;
@@ -120,8 +131,12 @@ export class Subscriber {
     this.held.length = 0;
     this.window.length = 0;
     this.delayed.length = 0;
+    // A cut cable loses what was not flushed yet; a clean end sends it before the trailer.
+    const unsent = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
     if (reason === "broken") this.response.socket?.destroy();
-    else if (reason !== "client" && !this.response.writableEnded) this.response.end(encodeTrailerFrame(GrpcStatus.OK));
+    else if (reason !== "client" && !this.response.writableEnded) this.response.end(Buffer.concat([...unsent, encodeTrailerFrame(GrpcStatus.OK)]));
     this.onClose(this, reason);
   }
 
@@ -187,6 +202,25 @@ export class Subscriber {
   private write(frame: Buffer): void {
     if (this.closed) return;
     this.delivered += 1;
-    this.response.write(frame);
+    this.toOutbox(frame);
+  }
+
+  private toOutbox(frame: Buffer): void {
+    this.outbox.push(frame);
+    this.outboxBytes += frame.length;
+    if (this.outboxBytes >= OUTBOX_FLUSH_BYTES) {
+      this.flush();
+    } else if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flushOutbox);
+    }
+  }
+
+  private flush(): void {
+    if (this.outbox.length === 0 || this.closed) return;
+    const chunk = this.outbox.length === 1 ? (this.outbox[0] as Buffer) : Buffer.concat(this.outbox, this.outboxBytes);
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (!this.response.writableEnded) this.response.write(chunk);
   }
 }

@@ -1,234 +1,183 @@
-import Database from "better-sqlite3";
-import type { Database as SqliteDatabase, Statement } from "better-sqlite3";
+import type { Database as SqliteDatabase } from "better-sqlite3";
 import { modelTag } from "../schema/types";
 import type { ModelDef, ModelValues, Value } from "../schema/types";
-import { columnsOf, flattenValue, unflattenValue } from "./columns";
-import type { SqlScalar } from "./columns";
+import { SqliteTables } from "./sqlite-tables";
+import type { EntityKind, EntityRow } from "./sqlite-tables";
 
-/** Which family of tables a row lives in: world entities or event messages. */
-export type EntityKind = "entity" | "event";
+export type { EntityKind, EntityRow } from "./sqlite-tables";
+export { fromSqlDatetime, toSqlDatetime } from "./sqlite-tables";
 
-/** One row of `entities` / `event_messages`, with timestamps as unix seconds. */
-export interface EntityRow {
-  readonly id: string;
-  /** Torii's encoding: each key as padded hex followed by `/`. */
-  readonly keys: string;
-  readonly eventId: string;
-  readonly executedAt: number;
-  readonly createdAt: number;
-  readonly updatedAt: number;
+/** A model as stored: its values and the entity row of the write that last set it (its `internal_*` columns). */
+interface StoredModel {
+  readonly values: ModelValues;
+  readonly row: EntityRow;
 }
 
-const TABLES: Record<EntityKind, { readonly entities: string; readonly join: string; readonly fk: string }> = {
-  entity: { entities: "entities", join: "entity_model", fk: "internal_entity_id" },
-  event: { entities: "event_messages", join: "event_model", fk: "internal_event_message_id" },
-};
-
-const INTERNAL_COLUMNS = ["internal_id", "internal_entity_id", "internal_event_message_id", "internal_event_id", "internal_executed_at", "internal_created_at", "internal_updated_at"];
-
-/** Torii stores timestamps as SQLite DATETIME text ('YYYY-MM-DD HH:MM:SS', UTC), which sorts like the number. */
-export function toSqlDatetime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
-}
-
-export function fromSqlDatetime(text: string): number {
-  return Math.floor(Date.parse(`${text.replace(" ", "T")}Z`) / 1000);
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
-}
-
-interface ModelTable {
-  readonly def: ModelDef;
-  readonly upsert: Statement;
-  readonly select: Statement;
-  readonly remove: Statement;
-  readonly columns: readonly string[];
-}
-
-interface KindStatements {
-  readonly get: Statement;
-  readonly upsert: Statement;
-  readonly remove: Statement;
-  readonly page: Record<"asc" | "desc", Statement>;
-  readonly link: Statement;
-  readonly unlink: Statement;
-  readonly unlinkAll: Statement;
-  readonly models: Statement;
-  readonly count: Statement;
-}
-
-interface RawEntityRow {
-  id: string;
-  keys: string;
-  event_id: string;
-  executed_at: string;
-  created_at: string;
-  updated_at: string;
-}
-
-function toEntityRow(raw: RawEntityRow): EntityRow {
-  return {
-    id: raw.id,
-    keys: raw.keys,
-    eventId: raw.event_id,
-    executedAt: fromSqlDatetime(raw.executed_at),
-    createdAt: fromSqlDatetime(raw.created_at),
-    updatedAt: fromSqlDatetime(raw.updated_at),
-  };
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    const record = value as Record<string, unknown>;
+    for (const key in record) deepFreeze(record[key]);
+  }
+  return value;
 }
 
 /**
- * The world's state in an in-memory SQLite database shaped like Torii's: `entities` and `event_messages`
- * (id, keys, event_id, executed_at, created_at, updated_at), `entity_model` / `event_model`, `models`, and one table
- * per model named by its tag (`"blitz-Army"`) with `internal_*` columns and one column per flattened member.
+ * The world's state: kept in memory for the write path (a write reads and replaces a few map entries), and mirrored
+ * into SQLite shaped like Torii's for SQL and pages. The mirror is written lazily, once per read of the database and in
+ * one transaction, so a burst of writes to the same entities costs one row write per entity, not one per update.
+ * Values handed out are frozen: they are the stored state itself.
  */
 export class WorldStore {
-  readonly db: SqliteDatabase;
-  private readonly tables = new Map<string, ModelTable>();
-  private readonly kinds: Record<EntityKind, KindStatements>;
+  private readonly sqlite: SqliteTables;
+  private readonly rows: Record<EntityKind, Map<string, EntityRow>> = { entity: new Map(), event: new Map() };
+  /** Per model tag, the stored model of each entity id (a tag belongs to one kind). */
+  private readonly byTag = new Map<string, Map<string, StoredModel>>();
+  private readonly links: Record<EntityKind, Map<string, Set<string>>> = { entity: new Map(), event: new Map() };
+  private readonly kindOfTag = new Map<string, EntityKind>();
+  /** Ids whose row or model changed since the last flush, per kind and per model tag, in order of last change. */
+  private readonly dirtyRows: Record<EntityKind, Set<string>> = { entity: new Set(), event: new Set() };
+  private readonly dirtyModels = new Map<string, Set<string>>();
+  private dirty = false;
 
   constructor(models: readonly ModelDef[]) {
-    this.db = new Database(":memory:");
-    this.db.pragma("journal_mode = MEMORY");
-    for (const kind of ["entity", "event"] as const) {
-      const t = TABLES[kind];
-      this.db.exec(`CREATE TABLE ${t.entities} (id TEXT NOT NULL PRIMARY KEY, keys TEXT NOT NULL, event_id TEXT NOT NULL,
-        executed_at DATETIME NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL)`);
-      this.db.exec(`CREATE TABLE ${t.join} (entity_id TEXT NOT NULL, model_id TEXT NOT NULL, PRIMARY KEY (entity_id, model_id))`);
-    }
-    this.db.exec(`CREATE TABLE models (id TEXT NOT NULL PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL)`);
-    const addModel = this.db.prepare("INSERT INTO models (id, namespace, name, kind) VALUES (?, ?, ?, ?)");
+    this.sqlite = new SqliteTables(models);
     for (const def of models) {
       const tag = modelTag(def);
-      addModel.run(tag, def.namespace, def.name, def.kind ?? "model");
-      this.tables.set(tag, this.createModelTable(def));
+      this.byTag.set(tag, new Map());
+      this.dirtyModels.set(tag, new Set());
+      this.kindOfTag.set(tag, def.kind === "event" ? "event" : "entity");
     }
-    this.kinds = { entity: this.prepareKind("entity"), event: this.prepareKind("event") };
   }
 
-  private createModelTable(def: ModelDef): ModelTable {
-    const table = quote(modelTag(def));
-    const memberColumns = columnsOf(def.members);
-    const ddl = [
-      "internal_id TEXT NOT NULL PRIMARY KEY",
-      "internal_entity_id TEXT",
-      "internal_event_message_id TEXT",
-      "internal_event_id TEXT NOT NULL",
-      "internal_executed_at DATETIME NOT NULL",
-      "internal_created_at DATETIME NOT NULL",
-      "internal_updated_at DATETIME NOT NULL",
-      ...memberColumns.map((c) => `${quote(c.name)} ${c.sqlType}`),
-    ];
-    this.db.exec(`CREATE TABLE ${table} (${ddl.join(", ")})`);
-    const columns = [...INTERNAL_COLUMNS, ...memberColumns.map((c) => c.name)];
-    const placeholders = columns.map(() => "?").join(", ");
-    return {
-      def,
-      columns,
-      upsert: this.db.prepare(`INSERT OR REPLACE INTO ${table} (${columns.map(quote).join(", ")}) VALUES (${placeholders})`),
-      select: this.db.prepare(`SELECT * FROM ${table} WHERE internal_id = ?`),
-      remove: this.db.prepare(`DELETE FROM ${table} WHERE internal_id = ?`),
-    };
-  }
-
-  private prepareKind(kind: EntityKind): KindStatements {
-    const t = TABLES[kind];
-    const columns = "id, keys, event_id, executed_at, created_at, updated_at";
-    return {
-      get: this.db.prepare(`SELECT ${columns} FROM ${t.entities} WHERE id = ?`),
-      upsert: this.db.prepare(`INSERT OR REPLACE INTO ${t.entities} (${columns}) VALUES (?, ?, ?, ?, ?, ?)`),
-      remove: this.db.prepare(`DELETE FROM ${t.entities} WHERE id = ?`),
-      page: {
-        asc: this.db.prepare(`SELECT ${columns} FROM ${t.entities} WHERE id > ? ORDER BY id ASC LIMIT ?`),
-        desc: this.db.prepare(`SELECT ${columns} FROM ${t.entities} WHERE id < ? ORDER BY id DESC LIMIT ?`),
-      },
-      link: this.db.prepare(`INSERT OR IGNORE INTO ${t.join} (entity_id, model_id) VALUES (?, ?)`),
-      unlink: this.db.prepare(`DELETE FROM ${t.join} WHERE entity_id = ? AND model_id = ?`),
-      unlinkAll: this.db.prepare(`DELETE FROM ${t.join} WHERE entity_id = ?`),
-      models: this.db.prepare(`SELECT model_id FROM ${t.join} WHERE entity_id = ? ORDER BY model_id`),
-      count: this.db.prepare(`SELECT COUNT(*) AS n FROM ${t.entities}`),
-    };
+  /** The SQLite database, brought up to date first. */
+  get db(): SqliteDatabase {
+    this.flush();
+    return this.sqlite.db;
   }
 
   hasModel(tag: string): boolean {
-    return this.tables.has(tag);
+    return this.byTag.has(tag);
   }
 
   getEntity(kind: EntityKind, id: string): EntityRow | undefined {
-    const raw = this.kinds[kind].get.get(id) as RawEntityRow | undefined;
-    return raw === undefined ? undefined : toEntityRow(raw);
+    return this.rows[kind].get(id);
   }
 
   putEntity(kind: EntityKind, row: EntityRow): void {
-    this.kinds[kind].upsert.run(row.id, row.keys, row.eventId, toSqlDatetime(row.executedAt), toSqlDatetime(row.createdAt), toSqlDatetime(row.updatedAt));
+    this.rows[kind].set(row.id, row);
+    this.markRow(kind, row.id);
   }
 
   /** Removes the entity row, its model links and every model row it had. */
   removeEntity(kind: EntityKind, id: string): void {
-    for (const tag of this.modelsOf(kind, id)) this.tables.get(tag)?.remove.run(id);
-    this.kinds[kind].unlinkAll.run(id);
-    this.kinds[kind].remove.run(id);
+    for (const tag of this.modelsOf(kind, id)) this.removeModel(kind, tag, id);
+    this.rows[kind].delete(id);
+    this.markRow(kind, id);
   }
 
+  /** The entity's model tags, sorted (as Torii's `entity_model` reads back). */
   modelsOf(kind: EntityKind, id: string): string[] {
-    return (this.kinds[kind].models.all(id) as { model_id: string }[]).map((r) => r.model_id);
+    const tags = this.links[kind].get(id);
+    return tags === undefined ? [] : [...tags].sort();
   }
 
-  readModel(tag: string, id: string): Record<string, Value> | undefined {
-    const table = this.tables.get(tag);
-    const row = table?.select.get(id) as Record<string, unknown> | undefined;
-    if (table === undefined || row === undefined) return undefined;
-    const out: Record<string, Value> = {};
-    for (const m of table.def.members) out[m.name] = unflattenValue(m.type, row, m.name);
-    return out;
+  hasModelOn(kind: EntityKind, id: string, tag: string): boolean {
+    return this.links[kind].get(id)?.has(tag) === true;
   }
 
-  /** Writes a complete model row (callers merge partial updates first) and links it to the entity. */
-  writeModel(kind: EntityKind, tag: string, entity: EntityRow, values: ModelValues): void {
-    const table = this.tables.get(tag);
+  readModel(tag: string, id: string): ModelValues | undefined {
+    return this.byTag.get(tag)?.get(id)?.values;
+  }
+
+  /**
+   * Stores a complete model (callers merge partial updates first) and links it to the entity. Takes ownership of
+   * `values`: they are frozen and kept as they are.
+   */
+  writeModel(kind: EntityKind, tag: string, entity: EntityRow, values: Record<string, Value>): void {
+    const table = this.byTag.get(tag);
     if (table === undefined) throw new Error(`no table for model ${tag}`);
-    const flat: Record<string, SqlScalar> = {
-      internal_id: entity.id,
-      internal_entity_id: kind === "entity" ? entity.id : null,
-      internal_event_message_id: kind === "event" ? entity.id : null,
-      internal_event_id: entity.eventId,
-      internal_executed_at: toSqlDatetime(entity.executedAt),
-      internal_created_at: toSqlDatetime(entity.createdAt),
-      internal_updated_at: toSqlDatetime(entity.updatedAt),
-    };
-    for (const m of table.def.members) {
-      const value = values[m.name];
-      if (value !== undefined) flattenValue(m.type, value, m.name, flat);
+    table.set(entity.id, { values: deepFreeze(values), row: entity });
+    let tags = this.links[kind].get(entity.id);
+    if (tags === undefined) {
+      tags = new Set();
+      this.links[kind].set(entity.id, tags);
     }
-    table.upsert.run(...table.columns.map((c) => flat[c] ?? null));
-    this.kinds[kind].link.run(entity.id, tag);
+    tags.add(tag);
+    this.markModel(tag, entity.id);
   }
 
   removeModel(kind: EntityKind, tag: string, id: string): void {
-    this.tables.get(tag)?.remove.run(id);
-    this.kinds[kind].unlink.run(id, tag);
+    this.byTag.get(tag)?.delete(id);
+    const tags = this.links[kind].get(id);
+    tags?.delete(tag);
+    if (tags?.size === 0) this.links[kind].delete(id);
+    this.markModel(tag, id);
   }
 
   /** Up to `limit` rows strictly after `afterId` in id order (before it when descending): keyset pagination. */
   page(kind: EntityKind, afterId: string | undefined, descending: boolean, limit: number): EntityRow[] {
-    const statement = this.kinds[kind].page[descending ? "desc" : "asc"];
-    // "0x" sorts before every padded id and "0y" after every one, so they work as open bounds.
-    const bound = afterId ?? (descending ? "0y" : "0x");
-    return (statement.all(bound, limit) as RawEntityRow[]).map(toEntityRow);
+    this.flush();
+    return this.sqlite.page(kind, afterId, descending, limit);
   }
 
   count(kind: EntityKind): number {
-    return (this.kinds[kind].count.get() as { n: number }).n;
+    return this.rows[kind].size;
   }
 
-  /** Runs several writes as one SQLite transaction (much faster for bursts). */
+  /** Live rows of one model. */
+  countModel(tag: string): number {
+    return this.byTag.get(tag)?.size ?? 0;
+  }
+
+  /** Runs several writes as a group. The SQLite mirror is written at the next read either way; kept for callers' clarity. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return work();
+  }
+
+  /** Writes every change since the last flush to SQLite, in one transaction. */
+  flush(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.sqlite.db.transaction(() => {
+      for (const kind of ["entity", "event"] as const) {
+        for (const id of this.dirtyRows[kind]) {
+          const row = this.rows[kind].get(id);
+          if (row === undefined) this.sqlite.removeEntity(kind, id);
+          else this.sqlite.putEntity(kind, row);
+        }
+        this.dirtyRows[kind].clear();
+      }
+      for (const [tag, ids] of this.dirtyModels) {
+        const kind = this.kindOfTag.get(tag) ?? "entity";
+        const table = this.byTag.get(tag);
+        for (const id of ids) {
+          const stored = table?.get(id);
+          if (stored === undefined) this.sqlite.removeModel(kind, tag, id);
+          else this.sqlite.writeModel(kind, tag, stored.row, stored.values);
+        }
+        ids.clear();
+      }
+    })();
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    this.sqlite.close();
+  }
+
+  // Re-adding moves an id to the end, so the mirror is written in the order of the last writes (SQLite rowid order).
+  private markRow(kind: EntityKind, id: string): void {
+    const ids = this.dirtyRows[kind];
+    ids.delete(id);
+    ids.add(id);
+    this.dirty = true;
+  }
+
+  private markModel(tag: string, id: string): void {
+    const ids = this.dirtyModels.get(tag);
+    if (ids === undefined) return;
+    ids.delete(id);
+    ids.add(id);
+    this.dirty = true;
   }
 }

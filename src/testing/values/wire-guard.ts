@@ -1,6 +1,6 @@
 import type { Entity, Member, Primitive, Ty } from "@dojoengine/grpc";
 import { FakeToriiError } from "../errors";
-import { FELT_PRIME, fromBytes } from "../protocol/felt";
+import { isFeltBytes } from "../protocol/felt";
 
 /*
  * The wasm client panics (and takes the Node process with it) on some malformed entities inside a stream:
@@ -58,7 +58,7 @@ function checkPrimitive(primitive: Primitive | undefined, path: string, problems
     case "class_hash":
     case "contract_address": {
       const bytes = (p as Record<string, unknown>)[p.oneofKind];
-      if (!(bytes instanceof Uint8Array) || bytes.length > 32 || fromBytes(bytes) >= FELT_PRIME) {
+      if (!(bytes instanceof Uint8Array) || !isFeltBytes(bytes)) {
         problems.push(`${path}: ${p.oneofKind} must be at most 32 bytes and below the field prime`);
       }
       return;
@@ -120,7 +120,7 @@ function checkMembers(members: readonly Member[], path: string, problems: string
 /** Lists what is wrong with an entity before it is encoded; empty when it is safe for the wasm client. */
 export function findWireProblems(entity: Entity): string[] {
   const problems: string[] = [];
-  if (entity.hashed_keys.length > 32 || fromBytes(entity.hashed_keys) >= FELT_PRIME) {
+  if (!isFeltBytes(entity.hashed_keys)) {
     problems.push("hashed_keys must be at most 32 bytes and below the field prime");
   }
   if (entity.world_address.length > 32) problems.push("world_address must be at most 32 bytes");

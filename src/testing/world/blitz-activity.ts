@@ -1,13 +1,8 @@
 import { padHex } from "../protocol/felt";
 import type { StructValue } from "../schema/types";
+import type { ActivityWorld, WorldActivity } from "./activity";
 import type { Rng } from "./rng";
-import type { MembersInput, WorldSimulator } from "./simulator";
-
-/** What a world does at genesis and on every block. */
-export interface WorldActivity {
-  genesis(world: WorldSimulator, rng: Rng): void;
-  block(world: WorldSimulator, rng: Rng): void;
-}
+import type { MembersInput } from "./world-types";
 
 export interface BlitzPopulation {
   /** Realms at genesis (each carries blitz-Structure and blitz-Production on one entity). @default 12 */
@@ -67,7 +62,7 @@ export function blitzActivity(population: Partial<BlitzPopulation> = {}): WorldA
   let nextExplorerId = FIRST_EXPLORER_ID + p.armies;
   const clamp = (v: number): number => Math.max(0, Math.min(p.mapSize - 1, v));
 
-  const randomArmy = (world: WorldSimulator, rng: Rng): { id: string; values: StructValue } | undefined => {
+  const randomArmy = (world: ActivityWorld, rng: Rng): { id: string; values: StructValue } | undefined => {
     const ids = world.idsWith(ARMY);
     if (ids.length === 0) return undefined;
     const id = rng.pick(ids);
@@ -75,7 +70,7 @@ export function blitzActivity(population: Partial<BlitzPopulation> = {}): WorldA
     return values === undefined ? undefined : { id, values };
   };
 
-  const actions: readonly [number, (world: WorldSimulator, rng: Rng) => void][] = [
+  const actions: readonly [number, (world: ActivityWorld, rng: Rng) => void][] = [
     [5, function moveArmy(world, rng) {
       const army = randomArmy(world, rng);
       if (army === undefined) return;

@@ -8,11 +8,17 @@ import { toProtoStruct } from "../values/to-proto";
 
 /** Read-side views of stored entities: on the wire (protobuf) and as the wasm client decodes them. */
 export class EntityViews {
+  private readonly worldAddressBytes: Uint8Array;
+  /** Entity ids as wire bytes: every write to an entity sends the same 32 bytes. Bounded; shared, never mutated. */
+  private readonly idBytes = new Map<string, Uint8Array>();
+
   constructor(
     private readonly store: WorldStore,
     private readonly byTag: ReadonlyMap<string, ModelDef>,
     private readonly worldAddress: string,
-  ) {}
+  ) {
+    this.worldAddressBytes = toBytes(BigInt(worldAddress), 32);
+  }
 
   /** Every model of one entity, as canonical values. */
   readAll(kind: EntityKind, id: string): Record<string, ModelValues> {
@@ -25,13 +31,19 @@ export class EntityViews {
   }
 
   protoEntity(row: EntityRow, models: ProtoEntity["models"]): ProtoEntity {
+    let hashedKeys = this.idBytes.get(row.id);
+    if (hashedKeys === undefined) {
+      if (this.idBytes.size >= 100_000) this.idBytes.clear();
+      hashedKeys = toBytes(BigInt(row.id), 32);
+      this.idBytes.set(row.id, hashedKeys);
+    }
     return {
-      hashed_keys: toBytes(BigInt(row.id), 32),
+      hashed_keys: hashedKeys,
       models,
       created_at: BigInt(row.createdAt),
       updated_at: BigInt(row.updatedAt),
       executed_at: BigInt(row.executedAt),
-      world_address: toBytes(BigInt(this.worldAddress), 32),
+      world_address: this.worldAddressBytes,
     };
   }
 
