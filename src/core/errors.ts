@@ -16,7 +16,8 @@ export type SyncErrorCode =
   | "SYNC_QUEUE_OVERFLOW"
   | "SYNC_CANCELLED"
   | "SYNC_REPLAY_BUDGET_SPENT"
-  | "SYNC_PROBE_FAILED";
+  | "SYNC_PROBE_FAILED"
+  | "SYNC_CLIENT_NOT_READY";
 
 export interface SyncErrorDetails {
   /** The entity the error is about, when there is one. */

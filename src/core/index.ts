@@ -1,8 +1,8 @@
 // The engine entry "torii-sync-guard/core": no React in here or below.
 export { createSyncPipeline, DEFAULT_REPLAY_PAGE_LIMIT } from "./pipeline";
 export type { PipelineInspection, SyncPipeline, SyncPipelineOptions } from "./pipeline";
-export { syncEntitiesDebounced } from "./sync-entities";
-export type { SyncEntitiesHandle, SyncGuardOptions } from "./sync-entities";
+export { getSyncEntities, syncEntitiesDebounced } from "./sync-entities";
+export type { SyncEntitiesHandle, SyncGuardOptions, SyncSubscription, SyncTarget } from "./sync-entities";
 export { SYNC_GUARD_DEFAULTS } from "./sync-guard-config";
 export type { SyncGuardConfig } from "./sync-guard-config";
 export { reduceGuard, INITIAL_GUARD_STATE, publicState } from "./guard/reducer";

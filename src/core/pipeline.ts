@@ -50,8 +50,6 @@ export interface SyncPipelineOptions extends Omit<ToriiSourceOptions, "timers"> 
   readonly queue?: Partial<UpdateQueueConfig>;
   /** Liveness and replay budget. @default SYNC_GUARD_DEFAULTS */
   readonly guard?: Partial<SyncGuardConfig>;
-  /** Entities per snapshot page; overrides `guard.replayPageLimit`. @default 40_000 */
-  readonly replayPageLimit?: number;
   /** Delay between replay attempts. @default BACKOFF_DEFAULTS */
   readonly backoff?: Partial<BackoffConfig>;
   /** Safety limits of reconciliation. @default RECONCILE_DEFAULTS */
@@ -114,7 +112,7 @@ export const DEFAULT_REPLAY_PAGE_LIMIT = SYNC_GUARD_DEFAULTS.replayPageLimit;
 
 export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const timers = options.timers ?? systemTimers;
-  const config: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard, ...(options.replayPageLimit === undefined ? {} : { replayPageLimit: options.replayPageLimit }) };
+  const config: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard };
   const log: TaggedLogger = createLogger(options.logging);
   const source = options.source ?? createSourceFromClient(options, timers);
   const writer = new RecsWriter(options.components, {
@@ -573,6 +571,10 @@ function createWatermarkReader(
 
 function createSourceFromClient(options: SyncPipelineOptions, timers: Timers): SyncSource {
   if (options.client === undefined) throw new SyncError("SYNC_TORII_ERROR", "createSyncPipeline needs a `client` (a ToriiClient) or a `source`.");
+  if (typeof (options.client as { then?: unknown }).then === "function") {
+    // `new ToriiClient(…)` returns a Promise although its types say otherwise: a common slip that fails much later.
+    throw new SyncError("SYNC_CLIENT_NOT_READY", "The Torii client passed is a Promise: `new ToriiClient(config)` resolves to the client, so `await` it first.");
+  }
   const { clause, worldAddresses, scopes, models, subscribeTimeoutMs, pageTimeoutMs } = options;
   const sourceOptions: ToriiSourceOptions = {
     timers,

@@ -45,7 +45,7 @@ function mapRows(map: MapSnapshot): Map<string, Row> {
 
 describe("map data from the ECS, end to end with the real client", () => {
   it("should equal the server's world after armies move and owners change under reorder chaos, a quiet stream and a replay", async () => {
-    const { fake, pipeline, components } = await rigs.start(41, () => ({ replayPageLimit: 30 }));
+    const { fake, pipeline, components } = await rigs.start(41, () => ({ guard: { replayPageLimit: 30 } }));
     const projection = blitzMapProjection(components);
     projection.start();
     await pipeline.start();

@@ -8,7 +8,7 @@ const rigs = realClientRigs();
 afterEach(() => rigs.teardown());
 
 async function boot(seed: number, extra: Partial<SyncPipelineOptions> = {}) {
-  const rig = await rigs.start(seed, () => ({ replayPageLimit: 25, ...extra }));
+  const rig = await rigs.start(seed, () => ({ guard: { replayPageLimit: 25 }, ...extra }));
   await rig.pipeline.start();
   return rig;
 }
@@ -112,7 +112,7 @@ describe("the pipeline with the real Torii client against the fake server", () =
 
 describe("event messages with the real client", () => {
   it("should sync entities and event messages side by side, each in its own ledger scope", async () => {
-    const rig = await rigs.start(17, () => ({ scopes: ["entities", "events"], replayPageLimit: 25 }));
+    const rig = await rigs.start(17, () => ({ scopes: ["entities", "events"], guard: { replayPageLimit: 25 } }));
     await rig.pipeline.start();
     for (let burst = 0; burst < 10; burst += 1) {
       rig.fake.world.step(5);

@@ -28,7 +28,7 @@ let components: TestComponents;
 function start(options: { pageLimit?: number } = {}): SyncPipeline {
   const setup = createTestWorld();
   components = setup.components;
-  pipeline = createSyncPipeline({ client, world: setup.world, components, replayPageLimit: options.pageLimit ?? 40_000 });
+  pipeline = createSyncPipeline({ client, world: setup.world, components, guard: { replayPageLimit: options.pageLimit ?? 40_000 } });
   void pipeline.start();
   return pipeline;
 }

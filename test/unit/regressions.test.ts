@@ -84,7 +84,7 @@ describe("regressions", () => {
       }, 10);
       throw 'status: Unavailable, message: "boom"';
     };
-    const p = start({ replayPageLimit: 1, backoff: { baseMs: 50, maxMs: 50, jitter: 0 } });
+    const p = start({ guard: { replayPageLimit: 1 }, backoff: { baseMs: 50, maxMs: 50, jitter: 0 } });
     await vi.advanceTimersByTimeAsync(2_000);
     expect(p.getState().status).toBe("streaming");
     expect(getComponentValue(components.Army, E(1))?.x).toBe(99);

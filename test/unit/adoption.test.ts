@@ -1,0 +1,84 @@
+import { getComponentValue, type Entity } from "@dojoengine/recs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { SyncError } from "../../src/core/errors";
+import { noPageEnvironment } from "../../src/core/guard/environment";
+import { createSyncPipeline } from "../../src/core/pipeline";
+import { getSyncEntities, syncEntitiesDebounced } from "../../src/core/sync-entities";
+import type { SyncLogger } from "../../src/telemetry/logger";
+import { MemoryToriiClient } from "../support/memory-client";
+import { paddedId, rawEntity, ty } from "../support/ty";
+import { createTestWorld } from "../support/world";
+
+const army = (x: number) => ({ army_id: ty.u32(1), owner: ty.address(1n), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10n) });
+const settle = () => vi.advanceTimersByTimeAsync(200);
+let client: MemoryToriiClient;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  client = new MemoryToriiClient();
+  client.rows = [rawEntity(1, 100, { "test-Army": army(3) })];
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("adopting the SDK", () => {
+  it("should fail at once, with a SyncError that says to await it, when handed the client's Promise", () => {
+    const { world, components } = createTestWorld();
+    const pending = Promise.resolve(client);
+    let thrown: unknown;
+    try {
+      createSyncPipeline({ client: pending as never, world, components });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SyncError);
+    expect(thrown).toMatchObject({ code: "SYNC_CLIENT_NOT_READY" });
+    expect((thrown as Error).message).toMatch(/await/);
+  });
+
+  it("should hand back ready, getState, subscribe, metrics, forceReplay and cancel from syncEntitiesDebounced", async () => {
+    const { world, components } = createTestWorld();
+    const handle = syncEntitiesDebounced(client, { world, components }, undefined, { environment: noPageEnvironment, guard: { replayPageLimit: 10 } });
+    const statuses: string[] = [];
+    const off = handle.subscribe((state, previous) => {
+      if (state.status !== previous.status) statuses.push(state.status);
+    });
+    await settle();
+    await handle.ready;
+    // It starts at once (already replaying when the call returns): the listener sees the boot end.
+    expect(statuses).toEqual(["streaming"]);
+    expect(handle.metrics()).toMatchObject({ replays: 1, applied: 1 });
+    off();
+    handle.cancel();
+    expect(client.subscriberCount).toBe(0);
+  });
+
+  it("should take logging in one place per call: the options bag, or the older positional boolean", async () => {
+    const lines: string[] = [];
+    const logger: SyncLogger = { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+    const first = createTestWorld();
+    const a = syncEntitiesDebounced(client, first, undefined, { logging: logger, environment: noPageEnvironment });
+    await settle();
+    expect(lines.length).toBeGreaterThan(0);
+    a.cancel();
+    const spy = vi.spyOn(console, "info").mockImplementation(() => undefined);
+    const second = createTestWorld();
+    const b = syncEntitiesDebounced(client, second, undefined, true, { environment: noPageEnvironment });
+    await settle();
+    expect(spy).toHaveBeenCalled();
+    b.cancel();
+    spy.mockRestore();
+  });
+
+  it("should take @dojoengine/state's getSyncEntities call as it is, resolving once RECS is consistent", async () => {
+    const { components } = createTestWorld();
+    const started = getSyncEntities(client, Object.values(components), undefined, [], ["test-Army"], 100, false, { environment: noPageEnvironment });
+    await settle();
+    const subscription = await started;
+    expect(getComponentValue(components.Army, paddedId(1) as Entity)?.x).toBe(3);
+    expect(subscription.sync.getState().status).toBe("streaming");
+    subscription.cancel();
+    expect(client.subscriberCount).toBe(0);
+  });
+});
