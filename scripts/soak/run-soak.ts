@@ -31,6 +31,11 @@ export interface SoakReport {
   readonly userRetries: number;
   /** Longest time from leaving `streaming` to being back, ms. */
   readonly longestRecoveryMs: number;
+  /** Silent stalls (hold and drop) started, and how long each took to be detected (the status leaving streaming), ms. */
+  readonly stalls: number;
+  readonly stallDetectionMs: readonly number[];
+  /** Times the replay budget was spent (the status reached error). */
+  readonly budgetSpent: number;
   readonly finalStatus: SyncStatus;
   readonly compared: number;
   /** Entity × models where RECS and the server differ at the end: must be 0. */
@@ -38,8 +43,15 @@ export interface SoakReport {
   readonly mismatches: readonly string[];
 }
 
-type ChaosAct = "reorder" | "duplicates" | "stall" | "break" | "pageFailures" | "slowPages" | "calm";
-const ACTS: readonly ChaosAct[] = ["reorder", "duplicates", "stall", "break", "pageFailures", "slowPages", "calm"];
+type ChaosAct = "reorder" | "duplicates" | "stall" | "holdStall" | "break" | "pageFailures" | "slowPages" | "calm";
+const ACTS: readonly ChaosAct[] = ["reorder", "duplicates", "stall", "holdStall", "break", "pageFailures", "slowPages", "calm"];
+
+/** A silent stall in progress: when it began, and whether the guard has noticed yet. */
+interface StallWatch {
+  startedAt: number | undefined;
+  readonly detections: number[];
+  count: number;
+}
 
 /**
  * The real wasm client and the pipeline against the fake Torii, with a seeded chaos schedule: reorder, duplicates,
@@ -62,6 +74,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let userRetries = 0;
   let longestRecoveryMs = 0;
   let leftStreamingAt: number | undefined;
+  let budgetSpent = 0;
+  const stall: StallWatch = { startedAt: undefined, detections: [], count: 0 };
   const timers: Array<ReturnType<typeof setTimeout>> = [];
   let cancelPipeline: () => void = () => undefined;
   try {
@@ -72,9 +86,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       world: createWorld(),
       components,
       worldAddresses: [fake.worldAddress],
+      // The README's adoption: the URL the client was built with, nothing else about SQL.
       toriiUrl: fake.url,
       // Scaled down from the 30 s / 5 s defaults so a one-minute soak sees several stalls caught.
-      guard: { heartbeatTimeoutMs: 2_000, heartbeatCheckIntervalMs: 500, maxReplayAttempts: 3, replayPageLimit: 40, },
+      guard: { heartbeatTimeoutMs: 2_000, heartbeatCheckIntervalMs: 500, maxReplayAttempts: 3, replayPageLimit: 40 },
       backoff: { baseMs: 200, maxMs: 2_000 },
       subscribeTimeoutMs: 5_000,
       onStateChange: (state, previous) => {
@@ -84,6 +99,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         }
         // Nothing replays by itself in error: the player presses "Try again" on the HardReloadPrompt, 2 s later.
         if (state.status === "error" && previous.status !== "error") {
+          budgetSpent += 1;
           timers.push(
             setTimeout(() => {
               userRetries += 1;
@@ -94,6 +110,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (previous.status === "streaming" && state.status !== "streaming") {
           disruptions += 1;
           leftStreamingAt = now;
+          if (stall.startedAt !== undefined) {
+            stall.detections.push(now - stall.startedAt);
+            stall.startedAt = undefined;
+          }
         }
         if (state.status === "streaming" && leftStreamingAt !== undefined) {
           longestRecoveryMs = Math.max(longestRecoveryMs, now - leftStreamingAt);
@@ -121,7 +141,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       } else if (now >= nextAct) {
         const act = rng.pick(ACTS);
         chaosEvents[act] = (chaosEvents[act] ?? 0) + 1;
-        applyChaos(fake, act, timers);
+        applyChaos(fake, act, timers, stall);
         nextAct = now + 2_000 + rng.int(0, 3_000);
       }
       if (now >= nextProgress) {
@@ -158,6 +178,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       disruptions,
       userRetries,
       longestRecoveryMs,
+      stalls: stall.count,
+      stallDetectionMs: stall.detections,
+      budgetSpent,
       finalStatus: pipeline.getState().status,
       compared: diff.compared,
       difference: diff.mismatches.length,
@@ -174,9 +197,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 }
 
-function applyChaos(fake: FakeTorii, act: ChaosAct, timers: Array<ReturnType<typeof setTimeout>>): void {
+function applyChaos(fake: FakeTorii, act: ChaosAct, timers: Array<ReturnType<typeof setTimeout>>, stall: StallWatch): void {
   const later = (ms: number, undo: () => void): void => {
     timers.push(setTimeout(undo, ms));
+  };
+  const silence = (mode: "hold" | "drop"): void => {
+    // Open but silent while the world goes on changing arbitrary entities: only the liveness probe can tell.
+    fake.chaos.stall({ mode });
+    stall.count += 1;
+    stall.startedAt = Date.now();
+    later(4_000, () => {
+      fake.chaos.resume();
+      stall.startedAt = undefined;
+    });
   };
   switch (act) {
     case "reorder":
@@ -188,9 +221,12 @@ function applyChaos(fake: FakeTorii, act: ChaosAct, timers: Array<ReturnType<typ
       later(2_000, () => fake.chaos.set({ duplicateProbability: 0 }));
       return;
     case "stall":
-      // Open but silent: messages are lost; only the liveness probe can tell.
-      fake.chaos.stall({ mode: "drop" });
-      later(3_000, () => fake.chaos.resume());
+      // Messages are lost.
+      silence("drop");
+      return;
+    case "holdStall":
+      // Messages are held, then delivered late on resume (stale by then).
+      silence("hold");
       return;
     case "break":
       fake.chaos.breakConnections();
@@ -224,7 +260,10 @@ export function formatSoakReport(report: SoakReport): string {
     `| gap signals | ${report.gaps} |`,
     `| disruptions (left streaming) | ${report.disruptions} |`,
     `| longest time to recover | ${report.longestRecoveryMs} ms |`,
-    `| budget spent, player pressed "Try again" | ${report.userRetries} |`,
+    `| silent stalls (hold and drop) | ${report.stalls}, ${report.stallDetectionMs.length} detected while silent |`,
+    `| time from stall to detection, p50 / max | ${percentile(report.stallDetectionMs, 0.5)} ms / ${Math.max(0, ...report.stallDetectionMs)} ms |`,
+    `| budget spent | ${report.budgetSpent} |`,
+    `| player pressed "Try again" | ${report.userRetries} |`,
     `| chaos | ${Object.entries(report.chaosEvents).map(([k, v]) => `${k} ${v}`).join(", ")} |`,
     `| evidence acted on | ${Object.entries(report.evidence).map(([k, v]) => `${k} ${v}`).join(", ") || "none"} |`,
     `| final status | ${report.finalStatus} |`,
@@ -233,4 +272,10 @@ export function formatSoakReport(report: SoakReport): string {
   ];
   if (report.mismatches.length > 0) lines.push("", "First differences:", ...report.mismatches.map((m) => `- ${m}`));
   return lines.join("\n");
+}
+
+function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 }

@@ -14,5 +14,8 @@ describe("chaos soak (the real Torii client against the fake Torii)", () => {
     expect(report.disruptions).toBeGreaterThan(3);
     expect(report.compared).toBeGreaterThan(50);
     expect(report.updatesSent).toBeGreaterThan(100);
+    // Silent stalls happened and were caught while the stream was still silent (SQL watermark through toriiUrl).
+    expect(report.stalls).toBeGreaterThan(0);
+    expect(report.stallDetectionMs.length).toBeGreaterThan(0);
   });
 });
