@@ -2,7 +2,7 @@ import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
 import { useSyncContext } from "../components/sync-context";
 import { withSqlFields } from "../map/merge-sql";
 import type { MapBounds, MapSnapshot, MapTile } from "../map/projection";
-import { shallowEqual } from "../map/shallow-equal";
+import { shallowEqual } from "../core/util/shallow-equal";
 
 interface MapView {
   /** The current snapshot, with SQL fields merged when the provider has an SQL source; same object while nothing changed. */

@@ -2,7 +2,7 @@ import { getComponentEntities, getComponentValue, type ComponentValue, type Enti
 import type { MapItem, MapLayer, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
 import { SyncError } from "../core/errors";
 import { createLogger } from "../telemetry/logger";
-import { shallowEqual } from "./shallow-equal";
+import { shallowEqual } from "../core/util/shallow-equal";
 import { TileTable } from "./tile-table";
 import { toSnapshot, type UndoLog, type Version } from "./versions";
 

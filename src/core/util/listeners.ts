@@ -1,0 +1,43 @@
+/** A set of listeners: add returns the removal, emit calls each (a throwing listener does not silence the others). */
+export interface Listeners<A extends unknown[]> {
+  add(listener: (...args: A) => void): () => void;
+  emit(...args: A): void;
+  clear(): void;
+  readonly size: number;
+}
+
+/** The one listener set of the house: pipelines, projections and sources all notify through it. */
+export function createListeners<A extends unknown[]>(onError: (error: unknown) => void = reportLater): Listeners<A> {
+  const listeners = new Set<(...args: A) => void>();
+  return {
+    add(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    emit(...args) {
+      // A copy: a listener may unsubscribe (or subscribe another) while being called.
+      for (const listener of [...listeners]) {
+        try {
+          listener(...args);
+        } catch (error) {
+          onError(error);
+        }
+      }
+    },
+    clear() {
+      listeners.clear();
+    },
+    get size() {
+      return listeners.size;
+    },
+  };
+}
+
+/** A listener's throw is the app's bug: surface it without breaking the SDK's own loop. */
+function reportLater(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
