@@ -36,7 +36,7 @@ export default tseslint.config(
   },
   {
     // Config files and Storybook's CSF need a default export.
-    files: ["*.config.ts", "*.config.js", "eslint.config.js", ".storybook/**", "**/*.stories.tsx"],
+    files: ["*.config.ts", "*.config.js", "eslint.config.js", ".storybook/**", "**/*.stories.tsx", "examples/**/vite.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
 );

@@ -79,6 +79,19 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          // The demo (examples/demo) in real Chromium through Playwright: servers and browser started by the tests.
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          // Timing-driven (guard timings, chaos): last, with the machine to itself.
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
         plugins: [react()],
         test: {
           name: "browser",
