@@ -6,7 +6,7 @@ export const config = defineConfig([
   {
     // The SDK: browser and Node, ESM and CJS.
     // The testing kit's browser-safe part (Blitz components, map layers) ships with the SDK build: a Vite app imports it.
-    entry: { index: "src/index.ts", "core/index": "src/core/index.ts", "testing/browser": "src/testing/browser.ts" },
+    entry: { index: "src/index.ts", "core/index": "src/sync/index.ts", "testing/browser": "src/testing/browser.ts" },
     format: ["esm", "cjs"],
     dts: true,
     platform: "neutral",

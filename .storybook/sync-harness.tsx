@@ -1,18 +1,17 @@
 import type { Decorator, Loader, StoryContext } from "@storybook/react-vite";
 import { fn, type Mock } from "storybook/test";
-import { SyncContext, type SyncContextValue } from "../src/components/sync-context";
+import { SyncContext, type SyncContextValue } from "../src/hooks/sync-context";
 import { SyncError } from "../src/core/errors";
-import type { SyncPipeline } from "../src/core/pipeline";
+import type { SyncPipeline } from "../src/sync/create-sync-pipeline";
 import { INITIAL_SYNC_STATE } from "../src/core/state";
-import { createSyncStore, type SyncStore, type SyncStoreState } from "../src/store/sync-store";
-import { storeBackedPipeline } from "../test/support/store-pipeline";
+import { createFixtureStore, storeBackedPipeline, type FixtureState, type FixtureStore } from "./store-pipeline";
 
 /**
- * A real store from `createSyncStore` behind `SyncContext`, and a fake pipeline whose `forceReplay` and the provider's
- * `reload` are spies a play function can assert on. The store is what the components read; play functions move it.
+ * A pipeline-shaped store behind `SyncContext`, and a fake pipeline whose `forceReplay` and the provider's `reload` are
+ * spies a play function can assert on. The store is what the components read; play functions move it.
  */
 export interface SyncHarness {
-  readonly store: SyncStore;
+  readonly store: FixtureStore;
   readonly pipeline: SyncPipeline;
   readonly forceReplay: Mock<() => Promise<void>>;
   readonly reload: Mock<() => void>;
@@ -20,19 +19,19 @@ export interface SyncHarness {
 }
 
 /** What a forced replay does to the store in a story: nothing by default. */
-export type ReplayScript = (store: SyncStore) => Promise<void>;
+export type ReplayScript = (store: FixtureStore) => Promise<void>;
 
-export function createSyncHarness(initial: Partial<SyncStoreState>, replay: ReplayScript = async () => undefined): SyncHarness {
-  const store = createSyncStore(initial);
+export function createSyncHarness(initial: FixtureState, replay: ReplayScript = async () => undefined): SyncHarness {
+  const store = createFixtureStore(initial);
   const forceReplay = fn(() => replay(store)).mockName("pipeline.forceReplay");
   const reload = fn().mockName("reload");
   const pipeline = storeBackedPipeline(store, forceReplay);
 
-  return { store, pipeline, forceReplay, reload, value: { store, pipeline, reload, map: undefined } };
+  return { store, pipeline, forceReplay, reload, value: { store: store.pipelineStore, pipeline, reload, map: undefined } };
 }
 
 /** A loader giving each render of a story its own harness (`context.loaded.harness`). */
-export function syncHarness(initial: Partial<SyncStoreState>, replay?: ReplayScript): Loader {
+export function syncHarness(initial: FixtureState, replay?: ReplayScript): Loader {
   return () => ({ harness: createSyncHarness(initial, replay) });
 }
 
@@ -51,9 +50,9 @@ export const withSyncHarness: Decorator = (Story, context) => (
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const LAGGING: Partial<SyncStoreState> = { status: "lagging", connection: "open", lagMs: 42_000, reason: "probe: server ahead" };
+export const LAGGING: FixtureState = { status: "lagging", connection: "open", lagMs: 42_000, reason: "probe: server ahead" };
 
-export const REPLAYING: Partial<SyncStoreState> = {
+export const REPLAYING: FixtureState = {
   status: "replaying",
   connection: "open",
   replayAttempts: 1,
@@ -61,7 +60,7 @@ export const REPLAYING: Partial<SyncStoreState> = {
   reason: "gap signal",
 };
 
-export const STREAMING: Partial<SyncStoreState> = {
+export const STREAMING: FixtureState = {
   ...INITIAL_SYNC_STATE,
   status: "streaming",
   connection: "open",
@@ -82,7 +81,7 @@ export const STREAMING: Partial<SyncStoreState> = {
   },
 };
 
-export const ERROR: Partial<SyncStoreState> = {
+export const ERROR: FixtureState = {
   status: "error",
   connection: "closed",
   replayAttempts: 3,

@@ -1,12 +1,15 @@
 // The React entry "torii-sync-guard": provider, hooks, components, and the engine's public API.
-export * from "./core/index";
+export * from "./sync/index";
+export { createSqlMapSource, defineMapProjection } from "./map/index";
+export type { SqlMapQuery, SqlMapSource, SqlMapSourceOptions, SqlMapStatus, SqlRow } from "./map/index";
+export type { MapBounds, MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapSnapshot, MapTile } from "./map/index";
 export { SyncProvider } from "./components/SyncProvider";
 export type { SyncProviderOptions, SyncProviderProps } from "./components/SyncProvider";
 export { useSyncMetrics, useSyncState } from "./hooks/useSyncState";
 export { useSyncActions, useSyncPipeline } from "./hooks/useSyncActions";
 export type { SyncActions } from "./hooks/useSyncActions";
-export { connectSyncStore, createSyncStore, EMPTY_METRICS_SUMMARY, summarizeMetrics } from "./store/index";
-export type { SyncMetricsSummary, SyncStore, SyncStoreState } from "./store/index";
+export type { SyncStoreState } from "./store/index";
+export { useSqlMapStatus } from "./hooks/useSqlMapStatus";
 export { useMapArea, useMapData, useMapTile } from "./hooks/useMapData";
 export { ResyncBanner, RESYNC_BANNER_MESSAGES } from "./components/ResyncBanner";
 export type { ResyncBannerMessages, ResyncBannerProps, ResyncBannerView } from "./components/ResyncBanner";

@@ -1,4 +1,4 @@
-import { systemTimers, type Timers } from "../../src/core/index";
+import { systemTimers, type Timers } from "../../src/core/clock";
 
 export interface CountingTimers extends Timers {
   /** Yields of the drain to the event loop since the last reset (deferred callbacks, or zero-delay timers). */

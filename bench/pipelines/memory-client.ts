@@ -1,4 +1,4 @@
-import type { ToriiClientLike, ToriiPageLike, ToriiSubscriptionLike } from "../../src/core/index";
+import type { ToriiClientLike, ToriiPageLike, ToriiSubscriptionLike } from "../../src/sync/index";
 
 type Callback = (...args: unknown[]) => void;
 

@@ -1,5 +1,5 @@
 import { createWorld } from "@dojoengine/recs";
-import { createSyncPipeline, type SyncMetrics, type SyncPipeline } from "../../src/core/index";
+import { createSyncPipeline, type SyncMetrics, type SyncPipeline } from "../../src/sync/index";
 import { heapUsedAfterGc } from "../measure/heap";
 import { countStale, countWrites } from "../measure/recs-probe";
 import { nextMacrotask, now, startClocks } from "../measure/timing";
@@ -82,7 +82,7 @@ export async function runOurs(workload: Workload, options: OursOptions = {}): Pr
 const DRAIN_TIMEOUT_MS = 30_000;
 
 /**
- * Resolve once the queue is empty. Listens to `subscribeMetrics`, which fires after drained slices, and checks every
+ * Resolve once the queue is empty. Listens to the pipeline's store, which is set after drained slices, and checks every
  * millisecond as well: the pipeline skips that notification when two slices land within the same Date.now()
  * millisecond, so the listener alone can miss the last slice (then waiting would end only at the next state change).
  * A 1 ms timer costs the event loop nothing while the drain sleeps between slices, unlike polling with setImmediate.
@@ -104,7 +104,7 @@ function drained(pipeline: SyncPipeline): Promise<void> {
       if (pipeline.metrics().queueDepth === 0) finish();
       else if (now() > deadline) finish(new Error(`the queue still held ${pipeline.metrics().queueDepth} entities after ${DRAIN_TIMEOUT_MS} ms`));
     };
-    const unsubscribe = pipeline.subscribeMetrics(check);
+    const unsubscribe = pipeline.store.subscribe(check);
     const tick = (): void => {
       check();
       if (!done) timer = setTimeout(tick, 1);

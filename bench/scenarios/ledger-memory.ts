@@ -1,4 +1,6 @@
-import { EntityLedger, packVersion, type EntityId, type Version } from "../../src/core/index";
+import type { EntityId } from "../../src/core/entity-id";
+import { EntityLedger } from "../../src/core/ledger";
+import { packVersion, type Version } from "../../src/core/version";
 import { collectGarbage, heapUsedAfterGc } from "../measure/heap";
 import type { Column, ScenarioReport } from "../report/types";
 import { entityIds } from "../workload/entities";

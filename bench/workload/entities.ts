@@ -1,4 +1,4 @@
-import type { ToriiValue } from "../../src/core/index";
+import type { ToriiValue } from "../../src/sync/index";
 import type { ModelSpec } from "./models";
 
 /** An entity exactly as the wasm client's `onEntityUpdated` callback hands it over. */

@@ -1,5 +1,5 @@
 import { defineComponent, Type as RecsType, type Component, type Metadata, type Schema, type World } from "@dojoengine/recs";
-import type { ToriiValue } from "../../src/core/index";
+import type { ToriiValue } from "../../src/sync/index";
 
 /**
  * One member of a bench model: how the wasm Torii client encodes a value (see TORII_FACTS.md, "Value encodings") and

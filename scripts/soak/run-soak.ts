@@ -1,5 +1,5 @@
 import { createWorld } from "@dojoengine/recs";
-import { createSyncPipeline } from "../../src/core/pipeline";
+import { createSyncPipeline } from "../../src/sync/create-sync-pipeline";
 import type { SyncStatus } from "../../src/core/state";
 import type { ToriiClientLike } from "../../src/torii/client-types";
 import { connectToriiClient, createRng, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "../../src/testing/index";

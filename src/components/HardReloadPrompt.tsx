@@ -13,8 +13,8 @@ import {
 import type { SyncError } from "../core/errors";
 import { useSyncActions } from "../hooks/useSyncActions";
 import { useSyncState } from "../hooks/useSyncState";
-import { composeEventHandlers, useComposedRefs } from "./ui-compose";
-import { cycleTab, useFocusTrap } from "./ui-focus-trap";
+import { composeEventHandlers, useComposedRefs } from "./primitives/compose";
+import { cycleTab, useFocusTrap } from "./primitives/focus-trap";
 import {
   PROMPT_ACTIONS_STYLE,
   PROMPT_DETAILS_STYLE,
@@ -25,7 +25,7 @@ import {
   PROMPT_TEXT_STYLE,
   PROMPT_TITLE_STYLE,
   withDefaultStyle,
-} from "./ui-styles";
+} from "./primitives/styles";
 
 /** Every string the prompt can show; pass any subset through `messages` to translate or reword. */
 export interface HardReloadPromptMessages {

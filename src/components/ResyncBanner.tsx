@@ -8,8 +8,8 @@ import {
 import type { ReplayProgress, SyncStatus } from "../core/state";
 import { useSyncActions } from "../hooks/useSyncActions";
 import { useSyncState } from "../hooks/useSyncState";
-import { BANNER_BUTTON_STYLE, BANNER_STYLE, withDefaultStyle } from "./ui-styles";
-import { useHysteresis } from "./ui-use-hysteresis";
+import { BANNER_BUTTON_STYLE, BANNER_STYLE, withDefaultStyle } from "./primitives/styles";
+import { useHysteresis } from "./primitives/use-hysteresis";
 
 /** Every string the banner can show; pass any subset through `messages` to translate or reword. */
 export interface ResyncBannerMessages {

@@ -9,8 +9,8 @@ import {
 import type { ConnectionState, SyncStatus } from "../core/state";
 import { useSyncActions } from "../hooks/useSyncActions";
 import { useSyncState } from "../hooks/useSyncState";
-import type { SyncMetricsSummary } from "../store/sync-store";
-import { DEBUG_BUTTON_STYLE, DEBUG_LIST_STYLE, DEBUG_PANEL_STYLE, DEBUG_TERM_STYLE, DEBUG_VALUE_STYLE, withDefaultStyle } from "./ui-styles";
+import type { SyncMetrics } from "../core/metrics";
+import { DEBUG_BUTTON_STYLE, DEBUG_LIST_STYLE, DEBUG_PANEL_STYLE, DEBUG_TERM_STYLE, DEBUG_VALUE_STYLE, withDefaultStyle } from "./primitives/styles";
 
 /** Every string the panel shows; pass any subset through `labels` to translate or reword. */
 export interface SyncDebugPanelLabels {
@@ -114,7 +114,7 @@ export const SyncDebugPanel: ForwardRefExoticComponent<SyncDebugPanelProps & Ref
   const { forceReplay } = useSyncActions();
   const [pending, setPending] = useState(false);
   const l = labels === undefined ? SYNC_DEBUG_PANEL_LABELS : { ...SYNC_DEBUG_PANEL_LABELS, ...labels };
-  const m: SyncMetricsSummary = state.metrics;
+  const m: SyncMetrics = state.metrics;
 
   const rows: Row[] = [
     { key: "status", term: l.status, value: l.statusNames[state.status] },

@@ -1,12 +1,13 @@
 import type { World } from "@dojoengine/recs";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../core/pipeline";
+import type { SyncPipeline } from "../core/pipeline";
+import { createSyncPipeline, type SyncPipelineOptions } from "../sync/create-sync-pipeline";
 import type { ComponentsInput } from "../core/writer/bindings";
 import type { MapProjection } from "../map/projection";
 import type { SqlMapSource } from "../map/sql-source";
-import type { ToriiClientLike } from "../torii/client-types";
-import { connectSqlMapStatus, connectSyncStore, createSyncStore } from "../store/sync-store";
-import { SyncContext, type SyncContextValue } from "./sync-context";
+import type { ToriiClientLike } from "../sync/index";
+import { createIdleStore } from "../store/sync-view";
+import { SyncContext, type SyncContextValue } from "../hooks/sync-context";
 
 export type SyncProviderOptions = Omit<SyncPipelineOptions, "client" | "world" | "components" | "clause" | "toriiUrl">;
 
@@ -41,8 +42,10 @@ export interface SyncProviderProps {
  */
 export function SyncProvider(props: SyncProviderProps): ReactNode {
   const { client, world, clause, toriiUrl, pipeline: ownedByApp, map, sqlMap, children } = props;
-  const [store] = useState(() => createSyncStore());
+  // Before the pipeline exists (the first render, SSR) the UI reads an idle store; then the pipeline's own.
+  const [idle] = useState(() => createIdleStore());
   const [pipeline, setPipeline] = useState<SyncPipeline | undefined>(undefined);
+  const store = pipeline?.store ?? idle;
   // The "latest ref" idiom: effects read the newest props without depending on their identity.
   const latest = useRef(props);
   latest.current = props;
@@ -50,10 +53,9 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
 
   useEffect(() => {
     if (ownedByApp !== undefined) {
-      const disconnect = connectSyncStore(store, ownedByApp);
       setPipeline(ownedByApp);
       void ownedByApp.start();
-      return disconnect;
+      return () => setPipeline((shown) => (shown === ownedByApp ? undefined : shown));
     }
     const current = latest.current;
     if (client === undefined || world === undefined || current.components === undefined) return undefined;
@@ -67,16 +69,14 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
       ...(toriiUrl === undefined ? {} : { toriiUrl }),
       onStateChange: (state, previous) => latest.current.options?.onStateChange?.(state, previous),
     });
-    const disconnect = connectSyncStore(store, created);
     setPipeline(created);
     void created.start();
     return () => {
-      disconnect();
       created.cancel();
       setPipeline((shown) => (shown === created ? undefined : shown));
     };
     // clauseKey stands for clause: the pipeline restarts when its content changes, not its identity.
-  }, [ownedByApp, client, world, clauseKey, toriiUrl, store]);
+  }, [ownedByApp, client, world, clauseKey, toriiUrl]);
 
   useEffect(() => {
     if (map === undefined) return undefined;
@@ -86,13 +86,9 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
 
   useEffect(() => {
     if (sqlMap === undefined || pipeline === undefined) return undefined;
-    const disconnect = connectSqlMapStatus(store, sqlMap);
     sqlMap.start(pipeline);
-    return () => {
-      sqlMap.stop();
-      disconnect();
-    };
-  }, [sqlMap, store, pipeline]);
+    return () => sqlMap.stop();
+  }, [sqlMap, pipeline]);
 
   const value = useMemo<SyncContextValue>(
     () => ({

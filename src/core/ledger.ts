@@ -1,80 +1,9 @@
 import type { EntityId } from "./entity-id";
 import type { ModelTag } from "./types";
+import { clockOf, deleteModelRecord, findModel, NOTHING_SURVIVES, REFUSED, type DeleteDecision, type EntityDeleteDecision, type EntityRecord, type LedgerStats, type MemberClock } from "./ledger-records";
 import { NO_VERSION, packVersion, type Version } from "./version";
 
-/**
- * What the ledger knows of one entity × model. `v` is the floor every member of the model is at least as new as (the
- * last complete write, or the delete that left the tombstone), in the model's own unit. `members` holds only the
- * members written after it by partial updates, so a model written whole costs few fields. `at` is the block time
- * (packed seconds) of the newest change admitted: deletes and floors are in seconds, so they compete with writes in
- * seconds, whatever unit the writes are versioned in among themselves.
- */
-interface ModelRecord {
-  readonly tag: ModelTag;
-  v: Version;
-  at: Version;
-  deleted: boolean;
-  members: Map<string, Version> | undefined;
-}
-
-/**
- * A member's version in its model's unit, and the block time (packed seconds) of the update that carried it. For a
- * model versioned by `executed_at` the two are the same number; for one versioned by its own `last_updated_at` (a
- * tick or a counter), `version` is that tick, or `NO_VERSION` when the update did not carry it.
- */
-export interface MemberClock {
-  readonly version: Version;
-  readonly at: Version;
-}
-
-function clockOf(value: Version | MemberClock): MemberClock {
-  return typeof value === "number" ? { version: value, at: value } : value;
-}
-
-interface EntityRecord {
-  /** Version of the last whole-entity delete: nothing older lands on any model of the entity. */
-  floor: Version;
-  /**
-   * Newest entity-wide `executed_at` (seconds) of any message about the entity, applied or not: what a probe compares a
-   * page row's `executed_at` with (like with like: both are the entity's, not a model's).
-   */
-  seen: number;
-  /** A short array, not a Map: an entity carries a handful of models, and a Map per entity costs ~200 bytes. */
-  models: ModelRecord[];
-}
-
-function findModel(entity: EntityRecord, model: ModelTag): ModelRecord | undefined {
-  const models = entity.models;
-  for (let i = 0; i < models.length; i += 1) if ((models[i] as ModelRecord).tag === model) return models[i];
-  return undefined;
-}
-
-export interface DeleteDecision {
-  /** Whether the delete lands at all. */
-  readonly applied: boolean;
-  /** Members written after the delete: the component goes, these stay pending as a partial recreate. */
-  readonly survivors: readonly string[];
-}
-
-export interface EntityDeleteDecision {
-  /** Whether the delete is as new as the entity's floor (and so lands at all). */
-  readonly applied: boolean;
-  /**
-   * Models the delete does not wipe: `"all"` when the whole model was written after it, or the members written after
-   * it. Models not listed are gone.
-   */
-  readonly kept: ReadonlyMap<ModelTag, readonly string[] | "all">;
-}
-
-const REFUSED: DeleteDecision = { applied: false, survivors: [] };
-const NOTHING_SURVIVES: DeleteDecision = { applied: true, survivors: [] };
-
-export interface LedgerStats {
-  readonly entities: number;
-  readonly models: number;
-  readonly tombstones: number;
-  readonly memberVersions: number;
-}
+export type { DeleteDecision, EntityDeleteDecision, LedgerStats, MemberClock } from "./ledger-records";
 
 /**
  * Versions per entity × model (and per member for partial updates) plus tombstones: it answers "apply or drop?" and
@@ -101,7 +30,7 @@ export class EntityLedger {
       entity.models.push({ tag: model, v: version, at: version, deleted: true, members: undefined });
       return NOTHING_SURVIVES;
     }
-    return this.deleteRecord(record, version);
+    return deleteModelRecord(record, version, this.ownVersioned(record.tag));
   }
 
   /**
@@ -170,7 +99,7 @@ export class EntityLedger {
     entity.floor = version;
     const kept = new Map<ModelTag, readonly string[] | "all">();
     for (const record of entity.models) {
-      const decision = this.deleteRecord(record, version);
+      const decision = deleteModelRecord(record, version, this.ownVersioned(record.tag));
       if (!decision.applied) kept.set(record.tag, "all");
       else if (decision.survivors.length > 0) kept.set(record.tag, decision.survivors);
     }
@@ -291,33 +220,6 @@ export class EntityLedger {
 
   clear(): void {
     this.entities.clear();
-  }
-
-  /** Delete one model at block time `version`; see admitModelDelete. */
-  private deleteRecord(record: ModelRecord, version: Version): DeleteDecision {
-    if (this.ownVersioned(record.tag)) {
-      // Member versions are in the model's own unit, not comparable with a block time: the delete wins whole if it
-      // is as new as the newest write, and loses whole otherwise.
-      if (version < record.at) return REFUSED;
-      record.members = undefined;
-      record.at = version;
-      record.deleted = true;
-      return NOTHING_SURVIVES;
-    }
-    // Every member is at least as new as the floor: a delete older than the floor is older than everything.
-    if (version < record.v) return REFUSED;
-    const survivors: string[] = [];
-    if (record.members !== undefined) {
-      for (const [member, memberVersion] of record.members) {
-        if (memberVersion > version) survivors.push(member);
-        else record.members.delete(member);
-      }
-      if (record.members.size === 0) record.members = undefined;
-    }
-    record.v = version;
-    record.at = Math.max(record.at, version);
-    record.deleted = survivors.length === 0;
-    return survivors.length === 0 ? NOTHING_SURVIVES : { applied: true, survivors };
   }
 
   private entityFor(entityId: EntityId): EntityRecord {

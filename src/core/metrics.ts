@@ -1,3 +1,4 @@
+import { DROP_REASONS, type DropCounts } from "./drops";
 import type { SyncErrorCode } from "./errors";
 import type { Evidence } from "./guard/reducer";
 import type { ConnectionState, SyncStatus } from "./state";
@@ -8,11 +9,13 @@ export interface SyncMetrics {
   received: number;
   /** Entity × model changes that landed in RECS (or were held until complete). */
   applied: number;
-  /** Entity × model changes dropped because something newer was already applied. */
+  /** Everything received and not applied, by why (see DropReason): the one account of drops. */
+  droppedByReason: DropCounts;
+  /** Changes dropped because something newer was applied or pending: `stale` + `superseded`. */
   droppedStale: number;
   /** Updates merged into an item already queued for the same entity. */
   compacted: number;
-  /** Inputs rejected as malformed or unknown, all codes together. */
+  /** Inputs rejected as malformed, all codes together. */
   rejected: number;
   rejectedByCode: Partial<Record<SyncErrorCode, number>>;
   /** Valid values stored with a loss, by code (`SYNC_PRECISION_LOSS`: a u64 past 2^53 in a Number field). */
@@ -51,19 +54,40 @@ export interface SyncMetrics {
   heldIncomplete: number;
 }
 
-export function emptyMetrics(): SyncMetrics {
+/** What the pipeline counts as it goes; `snapshotMetrics` copies it, with the gauges, into a SyncMetrics. */
+export interface PipelineCounters {
+  received: number;
+  streamMessages: number;
+  seenExecutedAt: number;
+  applied: number;
+  lastAppliedVersion: number;
+  lastExecutedAt: number;
+  deletes: number;
+  gaps: number;
+  replays: number;
+  lastReplayMs: number | undefined;
+  readonly replayDurationsMs: number[];
+  probes: number;
+  readonly evidence: Partial<Record<Evidence, number>>;
+  reconciled: number;
+  reconcileSkipped: number;
+  tombstonesPruned: number;
+  indexerHead: { readonly block: number; readonly timestamp: number } | undefined;
+  rejected: number;
+  readonly rejectedByCode: Partial<Record<SyncErrorCode, number>>;
+  readonly warningsByCode: Partial<Record<SyncErrorCode, number>>;
+  readonly unboundModels: Record<string, number>;
+}
+
+export function createCounters(): PipelineCounters {
   return {
     received: 0,
+    streamMessages: 0,
+    seenExecutedAt: 0,
     applied: 0,
-    droppedStale: 0,
-    compacted: 0,
-    rejected: 0,
-    rejectedByCode: {},
-    warningsByCode: {},
-    unboundModels: {},
-    queueDepth: 0,
-    queueHighWater: 0,
-    overflows: 0,
+    lastAppliedVersion: -1,
+    lastExecutedAt: 0,
+    deletes: 0,
     gaps: 0,
     replays: 0,
     lastReplayMs: undefined,
@@ -73,11 +97,70 @@ export function emptyMetrics(): SyncMetrics {
     reconciled: 0,
     reconcileSkipped: 0,
     tombstonesPruned: 0,
-    lastExecutedAt: 0,
     indexerHead: undefined,
-    status: "idle",
-    connection: "closed",
-    lastAppliedVersion: -1,
-    heldIncomplete: 0,
+    rejected: 0,
+    rejectedByCode: {},
+    warningsByCode: {},
+    unboundModels: {},
   };
+}
+
+/** The gauges read at the moment of a snapshot. */
+export interface MetricsGauges {
+  readonly drops: Readonly<DropCounts>;
+  readonly compacted: number;
+  readonly queueDepth: number;
+  readonly queueHighWater: number;
+  readonly overflows: number;
+  readonly heldIncomplete: number;
+  readonly status: SyncStatus;
+  readonly connection: ConnectionState;
+}
+
+/** A fresh SyncMetrics: nothing in it is shared with the pipeline, so a sink may keep it. */
+export function snapshotMetrics(counters: PipelineCounters, gauges: MetricsGauges): SyncMetrics {
+  const droppedByReason = { ...gauges.drops };
+  return {
+    received: counters.received,
+    applied: counters.applied,
+    droppedByReason,
+    droppedStale: droppedByReason.stale + droppedByReason.superseded,
+    compacted: gauges.compacted,
+    rejected: counters.rejected,
+    rejectedByCode: { ...counters.rejectedByCode },
+    warningsByCode: { ...counters.warningsByCode },
+    unboundModels: { ...counters.unboundModels },
+    queueDepth: gauges.queueDepth,
+    queueHighWater: gauges.queueHighWater,
+    overflows: gauges.overflows,
+    gaps: counters.gaps,
+    replays: counters.replays,
+    lastReplayMs: counters.lastReplayMs,
+    replayDurationsMs: [...counters.replayDurationsMs],
+    probes: counters.probes,
+    evidence: { ...counters.evidence },
+    reconciled: counters.reconciled,
+    reconcileSkipped: counters.reconcileSkipped,
+    tombstonesPruned: counters.tombstonesPruned,
+    lastExecutedAt: counters.seenExecutedAt,
+    indexerHead: counters.indexerHead,
+    status: gauges.status,
+    connection: gauges.connection,
+    lastAppliedVersion: counters.lastAppliedVersion,
+    heldIncomplete: gauges.heldIncomplete,
+  };
+}
+
+/** The metrics of a pipeline that has seen nothing yet. */
+export function emptyMetrics(): SyncMetrics {
+  const drops = Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as DropCounts;
+  return snapshotMetrics(createCounters(), { drops, compacted: 0, queueDepth: 0, queueHighWater: 0, overflows: 0, heldIncomplete: 0, status: "idle", connection: "closed" });
+}
+
+/** A replay completed in `ms`: counted, and its duration kept (the last 20). */
+export function recordReplay(counters: PipelineCounters, ms: number): void {
+  counters.replays += 1;
+  counters.lastReplayMs = ms;
+  counters.replayDurationsMs.push(ms);
+  if (counters.replayDurationsMs.length > 20) counters.replayDurationsMs.shift();
 }

@@ -1,42 +1,12 @@
 import type { Timers } from "./clock";
 import { systemTimers } from "./clock";
 import type { EntityId } from "./entity-id";
-import type { LedgerScope, ModelTag, ToriiValue, UpdateOrigin } from "./types";
-import { NO_VERSION, type Version } from "./version";
+import type { DropRecorder } from "./drops";
+import type { LedgerScope, ModelTag, ToriiValue } from "./types";
+import { mergeMember, type PendingEntity, type PendingModel, type VersionedChange } from "./pending";
+import type { Version } from "./version";
 
-/**
- * A member value waiting to be applied, with the version of the update that carried it (in the model's unit) and that
- * update's block time (packed seconds; see MemberClock). Mutated in place by merges.
- */
-export interface PendingMember {
-  value: ToriiValue;
-  version: Version;
-  at: Version;
-}
-
-/** Everything pending for one model: the newest delete, then member writes no older than it. */
-export interface PendingModel {
-  deleteAt: Version | undefined;
-  readonly members: Map<string, PendingMember>;
-}
-
-/** Everything pending for one entity: one item per entity, however many updates arrived. */
-export interface PendingEntity {
-  readonly key: string;
-  readonly entityId: EntityId;
-  readonly scope: LedgerScope;
-  origin: UpdateOrigin;
-  /** Newest `executed_at` seen for the entity, in seconds: feeds `lastAppliedAt`. */
-  executedAt: number;
-  entityDeleteAt: Version | undefined;
-  readonly models: Map<ModelTag, PendingModel>;
-}
-
-/** One versioned change as the pipeline enqueues it. */
-export type VersionedChange =
-  | { readonly kind: "write"; readonly model: ModelTag; readonly version: Version; readonly at?: Version; readonly members: ReadonlyMap<string, ToriiValue> }
-  | { readonly kind: "deleteModel"; readonly model: ModelTag; readonly version: Version }
-  | { readonly kind: "deleteEntity"; readonly version: Version };
+export type { PendingEntity, PendingMember, PendingModel, VersionedChange } from "./pending";
 
 export interface UpdateQueueConfig {
   /**
@@ -53,32 +23,11 @@ export interface UpdateQueueConfig {
 
 const DRAIN_CHUNK = 256;
 
-/**
- * Newest wins, in place; returns whether the incoming value was older than the queued one. Two writes compare in the
- * model's unit when both carry it, else by block time (a write without its own version ties on it).
- */
-function mergeMember(queued: Map<string, PendingMember>, member: string, value: ToriiValue, version: Version, at: Version): boolean {
-  const existing = queued.get(member);
-  if (existing === undefined) {
-    queued.set(member, { value, version, at });
-    return false;
-  }
-  if (version !== NO_VERSION && existing.version !== NO_VERSION ? version < existing.version : at < existing.at) return true;
-  existing.value = value;
-  existing.version = version;
-  existing.at = at;
-  return false;
-}
-
 export const QUEUE_DEFAULTS: UpdateQueueConfig = { highWaterMark: 100_000, debounceMs: 50, sliceBudgetMs: 8 };
 
 export interface QueueCounters {
   /** Changes merged into an item already pending. */
   compacted: number;
-  /** Changes dropped on enqueue because a newer one for the same member was pending. */
-  superseded: number;
-  /** Items dropped by overflow. */
-  overflowDropped: number;
   overflows: number;
   highWater: number;
 }
@@ -90,6 +39,8 @@ export interface UpdateQueueOptions {
   readonly apply: (items: PendingEntity[]) => void;
   /** The backlog was dropped: the caller must resync. */
   readonly onOverflow?: (dropped: number) => void;
+  /** Where changes older than one already pending (`superseded`) and an overflowed backlog (`overflow`) are counted. */
+  readonly drops: DropRecorder;
 }
 
 /**
@@ -98,7 +49,8 @@ export interface UpdateQueueOptions {
  */
 export class UpdateQueue {
   readonly config: UpdateQueueConfig;
-  readonly counters: QueueCounters = { compacted: 0, superseded: 0, overflowDropped: 0, overflows: 0, highWater: 0 };
+  readonly counters: QueueCounters = { compacted: 0, overflows: 0, highWater: 0 };
+  private readonly drops: DropRecorder;
   private readonly timers: Timers;
   private readonly apply: (items: PendingEntity[]) => void;
   private readonly onOverflow: ((dropped: number) => void) | undefined;
@@ -113,6 +65,7 @@ export class UpdateQueue {
     this.timers = options.timers ?? systemTimers;
     this.apply = options.apply;
     this.onOverflow = options.onOverflow;
+    this.drops = options.drops;
   }
 
   get size(): number {
@@ -120,8 +73,8 @@ export class UpdateQueue {
   }
 
   /** Merge changes for one entity into its pending item. Returns false once the queue is closed. */
-  enqueue(entityId: EntityId, scope: LedgerScope, origin: UpdateOrigin, executedAt: number, changes: readonly VersionedChange[]): boolean {
-    const item = this.itemFor(entityId, scope, origin, executedAt);
+  enqueue(entityId: EntityId, scope: LedgerScope, executedAt: number, changes: readonly VersionedChange[]): boolean {
+    const item = this.itemFor(entityId, scope, executedAt);
     if (item === undefined) return false;
     for (const change of changes) this.merge(item, change);
     this.schedule();
@@ -132,19 +85,18 @@ export class UpdateQueue {
    * The pending item of an entity, created if needed (past the high-water mark the backlog goes first). For callers
    * that merge into it directly (`mergeWrite`, `mergeModelDelete`, `mergeEntityDelete`), then call `schedule()`.
    */
-  itemFor(entityId: EntityId, scope: LedgerScope, origin: UpdateOrigin, executedAt: number): PendingEntity | undefined {
+  itemFor(entityId: EntityId, scope: LedgerScope, executedAt: number): PendingEntity | undefined {
     if (this.closed) return undefined;
     const key = scope === "entities" ? entityId : `events:${entityId}`;
     let item = this.pending.get(key);
     if (item === undefined) {
       // Past the mark the backlog goes and a resync is asked for; the update that tipped it over is still kept.
       if (this.pending.size >= this.config.highWaterMark) this.overflow();
-      item = { key, entityId, scope, origin, executedAt, entityDeleteAt: undefined, models: new Map() };
+      item = { key, entityId, scope, executedAt, entityDeleteAt: undefined, models: new Map() };
       this.pending.set(key, item);
       if (this.pending.size > this.counters.highWater) this.counters.highWater = this.pending.size;
     } else {
       this.counters.compacted += 1;
-      item.origin = origin;
       if (executedAt > item.executedAt) item.executedAt = executedAt;
     }
     return item;
@@ -165,7 +117,7 @@ export class UpdateQueue {
       }
       for (const { version, at, members } of byClock.values()) changes.push({ kind: "write", model, version, at, members });
     }
-    return this.enqueue(item.entityId, item.scope, item.origin, item.executedAt, changes);
+    return this.enqueue(item.entityId, item.scope, item.executedAt, changes);
   }
 
   /** Hold items without draining (the boot buffer); `resume()` releases them. */
@@ -215,7 +167,7 @@ export class UpdateQueue {
   private overflow(): void {
     const dropped = this.clear();
     this.counters.overflows += 1;
-    this.counters.overflowDropped += dropped;
+    this.drops.drop("overflow", dropped);
     this.onOverflow?.(dropped);
   }
 
@@ -226,7 +178,10 @@ export class UpdateQueue {
   }
 
   mergeEntityDelete(item: PendingEntity, version: Version): void {
-    if (item.entityDeleteAt !== undefined && version < item.entityDeleteAt) return;
+    if (item.entityDeleteAt !== undefined && version < item.entityDeleteAt) {
+      this.drops.drop("superseded");
+      return;
+    }
     item.entityDeleteAt = version;
     // Ties go to the later arrival: pending changes no newer than the delete would be wiped by it anyway.
     for (const [model, pending] of item.models) {
@@ -240,7 +195,7 @@ export class UpdateQueue {
     const pending = this.pendingModel(item, model, version);
     if (pending === undefined) return;
     if (pending.deleteAt !== undefined && version < pending.deleteAt) {
-      this.counters.superseded += 1;
+      this.drops.drop("superseded");
       return;
     }
     pending.deleteAt = version;
@@ -256,7 +211,7 @@ export class UpdateQueue {
     if (pending === undefined) return;
     // Deletes are block times: a write competes with them by its block time.
     if (pending.deleteAt !== undefined && at < pending.deleteAt) {
-      this.counters.superseded += 1;
+      this.drops.drop("superseded");
       return;
     }
     const queued = pending.members;
@@ -269,13 +224,13 @@ export class UpdateQueue {
       }
     }
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
-    if (superseded) this.counters.superseded += 1;
+    if (superseded) this.drops.drop("superseded");
   }
 
   /** The pending record of a model; `undefined` (superseded) when a pending entity delete is newer than block time `at`. */
   private pendingModel(item: PendingEntity, model: ModelTag, at: Version): PendingModel | undefined {
     if (item.entityDeleteAt !== undefined && at < item.entityDeleteAt) {
-      this.counters.superseded += 1;
+      this.drops.drop("superseded");
       return undefined;
     }
     let pending = item.models.get(model);

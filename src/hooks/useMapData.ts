@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
-import { useSyncContext } from "../components/sync-context";
+import { useSyncContext } from "./sync-context";
 import { withSqlFields } from "../map/merge-sql";
 import type { MapBounds, MapSnapshot, MapTile } from "../map/projection";
 import { shallowEqual } from "../core/util/shallow-equal";

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { useSyncContext } from "../components/sync-context";
+import { useSyncContext } from "./sync-context";
 import type { SyncPipeline } from "../core/pipeline";
 
 export interface SyncActions {

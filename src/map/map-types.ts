@@ -1,6 +1,6 @@
 import type { Component, ComponentValue, Entity, Metadata, Schema } from "@dojoengine/recs";
 import type { SyncError } from "../core/errors";
-import type { SyncLogger } from "../telemetry/logger";
+import type { SyncLogger } from "../core/log";
 
 export interface MapPosition {
   readonly x: number;

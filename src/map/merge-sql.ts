@@ -1,6 +1,6 @@
 import type { EntityId } from "../core/entity-id";
-import type { MapItem, MapSnapshot, MapTile } from "./projection";
-import type { SqlMapSource } from "./sql-source";
+import type { MapItem, MapSnapshot, MapTile } from "./map-types";
+import type { SqlMapSource } from "./sql-types";
 
 const mergedItems = new WeakMap<MapItem, { readonly values: object | undefined; readonly merged: MapItem }>();
 const mergedTiles = new WeakMap<MapTile, { readonly items: readonly MapItem[]; readonly merged: MapTile }>();

@@ -1,21 +1,20 @@
 import { getComponentEntities, getComponentValue, type ComponentValue, type Entity, type Schema } from "@dojoengine/recs";
-import type { MapItem, MapLayer, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
 import { SyncError } from "../core/errors";
-import { createLogger } from "../telemetry/logger";
+import { createLogger } from "../core/log";
+import { createListeners } from "../core/util/listeners";
 import { shallowEqual } from "../core/util/shallow-equal";
+import { createLayerReader, type ReadableLayer } from "./layer-read";
+import type { MapItem, MapLayer, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
 import { TileTable } from "./tile-table";
 import { toSnapshot, type UndoLog, type Version } from "./versions";
+import { createScratch, warm, WARM_CHUNK, WARM_FROM, type WarmScratch } from "./warm";
 
 export type { MapBounds, MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapSnapshot, MapTile } from "./map-types";
 
 /** What the projection needs of one layer, looked up once. */
-interface LayerState {
-  readonly name: string;
+interface LayerState extends ReadableLayer {
   readonly index: number;
-  readonly definition: MapLayer<Schema, unknown>;
   readonly byEntity: Map<Entity, MapItem>;
-  /** Entities whose last value the layer could not read: a rebuild that finds them so again says nothing new. */
-  readonly unreadable: Set<Entity>;
   /** RECS updates received since the last commit, read at once (RECS hands over the caller's value object, which the caller may reuse), applied by the commit. */
   pendingEntities: Entity[];
   pendingItems: Array<MapItem | undefined>;
@@ -46,10 +45,10 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
   let log: UndoLog | undefined;
   let version = 0;
   let snapshot = toSnapshot(head, tiles, items, layerIndex, { ...counts }, version);
-  const logger = createLogger(options.logging);
-  let rejected = 0;
+  const reader = createLayerReader(options.onError, createLogger(options.logging));
+  const { read } = reader;
   let subscriptions: Array<{ unsubscribe(): void }> = [];
-  const listeners = new Set<() => void>();
+  const listeners = createListeners<[]>();
 
   let queued = false;
   let scratch: WarmScratch | undefined;
@@ -62,16 +61,8 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     log = undefined;
     version += 1;
     snapshot = toSnapshot(head, tiles, items, layerIndex, { ...counts }, version);
-    for (const listener of [...listeners]) {
-      try {
-        listener();
-      } catch (thrown) {
-        // Every listener hears of the batch; the one that threw is reported as any uncaught error would be.
-        queueMicrotask(() => {
-          throw thrown;
-        });
-      }
-    }
+    // Every listener hears of the batch; one that throws is reported as any uncaught error would be.
+    listeners.emit();
   };
 
   /** The log of the batch in progress: opened on its first change, so the snapshot handed out never sees a write. */
@@ -112,40 +103,6 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
       if (to - from >= WARM_FROM) warm(state, entities, afters, from, to, tiles, (scratch ??= createScratch()));
       for (let index = from; index < to; index += 1) place(state, entities[index] as Entity, afters[index]);
     }
-  };
-
-  /**
-   * The item a RECS value puts on the layer, or `undefined` for none. A value the layer cannot read is counted and
-   * reported, unless this is a rebuild and the entity was unreadable before it (`wasUnreadable`).
-   */
-  const read = (state: LayerState, entity: Entity, value: ComponentValue<Schema, unknown> | undefined, wasUnreadable?: ReadonlySet<Entity>): MapItem | undefined => {
-    let problem: string;
-    let cause: unknown;
-    try {
-      const position = value === undefined ? undefined : state.definition.position(value, entity);
-      if (position === undefined) return readable(state, entity, undefined);
-      const { x, y } = position;
-      if (typeof x === "number" && typeof y === "number") {
-        if (Number.isNaN(x) || Number.isNaN(y)) return readable(state, entity, undefined);
-        return readable(state, entity, { entity, layer: state.name, x, y, fields: state.definition.fields(value as ComponentValue<Schema, unknown>, entity) });
-      }
-      problem = `its position is not two numbers (x: ${typeof x}, y: ${typeof y})`;
-    } catch (thrown) {
-      problem = `the layer threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
-      cause = thrown;
-    }
-    state.unreadable.add(entity);
-    if (wasUnreadable?.has(entity) === true) return undefined;
-    rejected += 1;
-    const error = new SyncError("SYNC_BAD_VALUE", `Map layer "${state.name}" could not place entity ${entity}: ${problem}. It stays off the layer until its next change.`, { entityId: entity, cause });
-    logger.once("warn", `map:${state.name}:${cause === undefined ? "position" : "threw"}`, error.message);
-    try {
-      options.onError?.(error);
-    } catch (thrown) {
-      // Thrown into RECS's update stream, it would reach whoever wrote the value, not the map.
-      logger.once("error", "map:onError", "onError threw; the map went on.", thrown);
-    }
-    return undefined;
   };
 
   /**
@@ -226,15 +183,13 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
       subscriptions = [];
     },
     get rejected() {
-      return rejected;
+      return reader.rejected;
     },
     getSnapshot: () => snapshot,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
   };
 }
+
 /** A layer's list on a tile after one edit, exactly sized; `undefined` when it ends up empty. */
 function edited(existing: readonly MapItem[] | undefined, removed: MapItem | undefined, added: MapItem | undefined): readonly MapItem[] | undefined {
   const length = existing?.length ?? 0;
@@ -250,65 +205,6 @@ function edited(existing: readonly MapItem[] | undefined, removed: MapItem | und
 
 /** The most slots an undo log reserves before it fills. */
 const LOG_CAPACITY_CAP = 1 << 16;
-
-/** Smaller batches are applied without warming: the passes would cost more than the few misses they save. */
-const WARM_FROM = 64;
-
-/**
- * Touch, in passes, what applying a chunk of a batch will read: the items before, then their old tiles' slots, the
- * tiles, their layers and lists, and the same for the new positions. Each pass is a short loop of independent loads,
- * so the CPU waits for many cache misses at once; applied one change at a time, each miss would wait for the previous.
- */
-function warm(state: LayerState, entities: readonly Entity[], afters: ReadonlyArray<MapItem | undefined>, from: number, to: number, tiles: TileTable<MapTile>, scratch: WarmScratch): void {
-  const n = to - from;
-  const { byEntity, name } = state;
-  const { xs, ys, slots, befores, found } = scratch;
-  for (let i = 0; i < n; i += 1) befores[i] = byEntity.get(entities[from + i] as Entity);
-  for (let i = 0; i < n; i += 1) {
-    const before = befores[i];
-    xs[i] = before === undefined ? Number.NaN : before.x;
-    ys[i] = before === undefined ? Number.NaN : before.y;
-    const after = afters[from + i];
-    xs[n + i] = after === undefined ? Number.NaN : after.x;
-    ys[n + i] = after === undefined ? Number.NaN : after.y;
-  }
-  for (let i = 0; i < 2 * n; i += 1) slots[i] = Number.isNaN(xs[i] as number) || Number.isNaN(ys[i] as number) ? -1 : tiles.find(xs[i] as number, ys[i] as number);
-  for (let i = 0; i < 2 * n; i += 1) found[i] = (slots[i] as number) < 0 ? undefined : tiles.valueAt(slots[i] as number);
-  for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as MapTile | undefined)?.layers;
-  for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as MapTile["layers"] | undefined)?.[name];
-  for (let i = 0; i < 2 * n; i += 1) found[i] = (found[i] as readonly MapItem[] | undefined)?.[0];
-  // Let go of what was touched: the scratch lives as long as the projection.
-  befores.fill(undefined, 0, n);
-  found.fill(undefined, 0, 2 * n);
-}
-
-/** Changes warmed and applied together: a chunk's touched memory (about 1 KB per change) stays within the CPU's caches. */
-const WARM_CHUNK = 1024;
-
-/** The warming pass's arrays, made once per projection. */
-interface WarmScratch {
-  readonly xs: Float64Array;
-  readonly ys: Float64Array;
-  readonly slots: Int32Array;
-  readonly befores: Array<MapItem | undefined>;
-  readonly found: unknown[];
-}
-
-function createScratch(): WarmScratch {
-  return {
-    xs: new Float64Array(2 * WARM_CHUNK),
-    ys: new Float64Array(2 * WARM_CHUNK),
-    slots: new Int32Array(2 * WARM_CHUNK),
-    befores: new Array<MapItem | undefined>(WARM_CHUNK).fill(undefined),
-    found: new Array<unknown>(2 * WARM_CHUNK).fill(undefined),
-  };
-}
-
-/** A value the layer could read (`item`, or `undefined` when off the map): the entity is no longer unreadable. */
-function readable(state: LayerState, entity: Entity, item: MapItem | undefined): MapItem | undefined {
-  if (state.unreadable.size > 0) state.unreadable.delete(entity);
-  return item;
-}
 
 /** Same place, same fields (a layer's `fields` builds a new object per read, so compared one level deep). */
 function sameItem(before: MapItem, after: MapItem): boolean {

@@ -1,79 +1,15 @@
-import { systemTimers, type Timers } from "../core/clock";
-import { normalizeEntityIdCached, type EntityId } from "../core/entity-id";
-import { SyncError, toSyncError } from "../core/errors";
-import { backoffDelay, type BackoffConfig } from "../core/guard/backoff";
+import { systemTimers } from "../core/clock";
+import type { EntityId } from "../core/entity-id";
+import { toSyncError, type SyncError } from "../core/errors";
 import type { SyncPipeline } from "../core/pipeline";
-import { parseSqlTimestamp } from "../torii/probes";
+import { createListeners } from "../core/util/listeners";
+import { createSleeper, retry } from "../core/util/retry";
+import { shallowEqual } from "../core/util/shallow-equal";
+import { createSqlClient, readRows, sqlForIds, unreadableRowError } from "./sql-client";
+import { createStaleRows } from "./sql-staleness";
+import type { SqlMapQuery, SqlMapSource, SqlMapSourceOptions, SqlMapStatus, SqlRow } from "./sql-types";
 
-export interface SqlMapQuery {
-  /** SQL answering one row per entity, with the heavy fields the ECS does not hold. */
-  readonly sql: string;
-  /** Column holding the entity id. @default "id" */
-  readonly idColumn?: string;
-  /** Column holding the row's version: `executed_at` as Torii stores it (text or unix seconds). @default "executed_at" */
-  readonly versionColumn?: string;
-  /**
-   * The same query narrowed to some entities, for targeted refreshes.
-   * @default `SELECT * FROM (sql) WHERE idColumn IN ('…', …)`
-   */
-  readonly forIds?: (ids: readonly string[]) => string;
-}
-
-export interface SqlMapSourceOptions {
-  /** Torii's base URL; queries are POSTed to `{url}/sql`. */
-  readonly url: string;
-  /** Named queries; a query named like a map layer lends its fields to that layer's items. */
-  readonly queries: Readonly<Record<string, SqlMapQuery>>;
-  /** Full refresh cadence. @default 20_000 */
-  readonly refreshMs?: number;
-  /** Attempts per refresh and the delay between them. @default { attempts: 3, backoff: BACKOFF_DEFAULTS } */
-  readonly retry?: { readonly attempts?: number; readonly backoff?: Partial<BackoffConfig> };
-  /** The pipeline whose ledger tells when a row is stale, and whose sync and replays start refreshes. */
-  readonly pipeline?: SyncPipeline;
-  /** Wait this long to batch entities whose rows went stale into one targeted refresh. @default 250 */
-  readonly staleBatchMs?: number;
-  readonly fetch?: typeof globalThis.fetch;
-  readonly timers?: Timers;
-  readonly random?: () => number;
-}
-
-export interface SqlRow {
-  readonly id: EntityId;
-  readonly values: Readonly<Record<string, unknown>>;
-  /** The row's `executed_at`, in seconds. */
-  readonly version: number;
-  /** When this row was fetched (ms, from the injected clock). */
-  readonly lastFetchedAt: number;
-  /** The ledger has a newer version than this row: a targeted refresh is on its way; live ECS fields win meanwhile. */
-  readonly stale: boolean;
-}
-
-export interface SqlMapStatus {
-  readonly status: "idle" | "ok" | "stale" | "error";
-  readonly lastError: SyncError | undefined;
-  readonly lastRefreshAt: number | undefined;
-  readonly refreshes: number;
-  /** Rows skipped because they could not be read (a NULL id, say), and the first such error. */
-  readonly skippedRows?: number;
-  readonly lastSkip?: SyncError | undefined;
-}
-
-export interface SqlMapSource {
-  /**
-   * Refresh after the pipeline's first consistent state (at once without a pipeline), then on the cadence. A pipeline
-   * passed here (as `<SyncProvider sqlMap>` does with its own) takes the place of `options.pipeline`.
-   */
-  start(pipeline?: SyncPipeline): void;
-  stop(): void;
-  /** A full refresh now, with retries; rows missing from it are removed. */
-  refresh(): Promise<void>;
-  row(query: string, id: EntityId): SqlRow | undefined;
-  rows(query: string): ReadonlyMap<EntityId, SqlRow>;
-  getStatus(): SqlMapStatus;
-  /** Bumped on every change of rows or status: a cheap snapshot key. */
-  readonly version: number;
-  subscribe(listener: () => void): () => void;
-}
+export type { SqlMapQuery, SqlMapSource, SqlMapSourceOptions, SqlMapStatus, SqlRow } from "./sql-types";
 
 const DEFAULTS = { refreshMs: 20_000, attempts: 3, staleBatchMs: 250 } as const;
 
@@ -84,20 +20,17 @@ const DEFAULTS = { refreshMs: 20_000, attempts: 3, staleBatchMs: 250 } as const;
  */
 export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   const timers = options.timers ?? systemTimers;
-  const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const random = options.random ?? Math.random;
-  const attempts = options.retry?.attempts ?? DEFAULTS.attempts;
+  const client = createSqlClient(options.url, options.fetch ?? ((input, init) => globalThis.fetch(input, init)), timers, options.requestTimeoutMs ?? 10_000);
   const refreshMs = options.refreshMs ?? DEFAULTS.refreshMs;
-  const staleBatchMs = options.staleBatchMs ?? DEFAULTS.staleBatchMs;
-  const tables = new Map<string, Map<EntityId, SqlRow>>(Object.keys(options.queries).map((name) => [name, new Map()]));
-  const listeners = new Set<() => void>();
+  const queries = Object.entries(options.queries);
+  const tables = new Map<string, Map<EntityId, SqlRow>>(queries.map(([name]) => [name, new Map()]));
+  const listeners = createListeners<[]>();
+  // One sleeper for every retry: stop() wakes them all, so none outlives the source.
+  const sleeper = createSleeper(timers);
   let status: SqlMapStatus = { status: "idle", lastError: undefined, lastRefreshAt: undefined, refreshes: 0 };
   let version = 0;
   let running = false;
   let cadence: unknown;
-  let staleTimer: unknown;
-  const staleIds = new Set<EntityId>();
-  const sleepers = new Map<unknown, () => void>();
   let detach: Array<() => void> = [];
   let skippedRows = 0;
   let lastSkip: SyncError | undefined;
@@ -105,78 +38,56 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   let generation = 0;
   let attached: SyncPipeline | undefined = options.pipeline;
 
-  const notify = (): void => {
-    version += 1;
-    for (const listener of [...listeners]) listener();
-  };
+  const stale = createStaleRows({
+    timers,
+    batchMs: options.staleBatchMs ?? DEFAULTS.staleBatchMs,
+    appliedVersion: (id) => attached?.entityVersion?.(id),
+    active: () => running,
+    refresh: (ids) => void refreshTargeted(ids),
+  });
+
   const setStatus = (patch: Partial<SqlMapStatus>): void => {
     status = { ...status, ...patch };
-    notify();
+    version += 1;
+    listeners.emit();
   };
   const anyStale = (): boolean => {
     for (const table of tables.values()) for (const row of table.values()) if (row.stale) return true;
     return false;
   };
-
-  const run = async (sql: string): Promise<Array<Record<string, unknown>>> => {
-    const response = await fetcher(`${options.url.replace(/\/$/, "")}/sql`, { method: "POST", body: sql });
-    if (!response.ok) throw new SyncError("SYNC_TORII_ERROR", `The SQL endpoint answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-    const rows: unknown = await response.json();
-    if (!Array.isArray(rows)) throw new SyncError("SYNC_BAD_PAYLOAD", "The SQL endpoint did not answer a list of rows.");
-    return rows as Array<Record<string, unknown>>;
+  const countSkip = (name: string, thrown: unknown): void => {
+    skippedRows += 1;
+    if (skippedRows === 1) lastSkip = unreadableRowError(name, thrown);
   };
 
-  const withRetry = async <T,>(work: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await work();
-      } catch (thrown) {
-        const error = toSyncError(thrown, "SYNC_TORII_ERROR", "SQL map refresh failed");
-        if (attempt >= attempts || !running) throw error;
-        await sleep(backoffDelay(attempt, options.retry?.backoff ?? {}, random));
-      }
-    }
-  };
-
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = timers.setTimeout(() => {
-        sleepers.delete(timer);
-        resolve();
-      }, ms);
-      sleepers.set(timer, resolve);
-    });
-
-  const readRows = (name: string, query: SqlMapQuery, rows: Array<Record<string, unknown>>, fetchedAt: number): Map<EntityId, SqlRow> => {
-    const idColumn = query.idColumn ?? "id";
-    const versionColumn = query.versionColumn ?? "executed_at";
-    const read = new Map<EntityId, SqlRow>();
-    for (const raw of rows) {
-      try {
-        const id = normalizeEntityIdCached(raw[idColumn]);
-        // No prototype: a column named "__proto__" is just a column.
-        const values = Object.create(null) as Record<string, unknown>;
-        for (const column of Object.keys(raw)) if (column !== idColumn) values[column] = raw[column];
-        read.set(id, { id, values, version: parseSqlTimestamp(raw[versionColumn]), lastFetchedAt: fetchedAt, stale: false });
-      } catch (thrown) {
-        // One bad row (a NULL id, an unreadable timestamp) is skipped and counted; the rest of the refresh stands.
-        skippedRows += 1;
-        if (skippedRows === 1) lastSkip = toSyncError(thrown, "SYNC_BAD_PAYLOAD", `SQL map query "${name}" returned a row it cannot read`);
-      }
-    }
-    return read;
-  };
+  /** Every query's rows (`sqlOf` says which SQL to send), with retries and backoff. */
+  const fetchAll = (sqlOf: (query: SqlMapQuery) => string): Promise<Map<string, Map<EntityId, SqlRow>>> =>
+    retry(
+      async () => {
+        try {
+          const results = new Map<string, Map<EntityId, SqlRow>>();
+          for (const [name, query] of queries) results.set(name, readRows(name, query, await client.query(sqlOf(query)), timers.now(), countSkip));
+          return results;
+        } catch (thrown) {
+          throw toSyncError(thrown, "SYNC_TORII_ERROR", "SQL map refresh failed");
+        }
+      },
+      { attempts: options.retry?.attempts ?? DEFAULTS.attempts, backoff: options.retry?.backoff ?? {}, timers, random: options.random ?? Math.random, shouldRetry: () => running },
+      sleeper,
+    );
 
   const refresh = async (): Promise<void> => {
     try {
-      const fetched = await withRetry(async () => {
-        const results = new Map<string, Map<EntityId, SqlRow>>();
-        for (const [name, query] of Object.entries(options.queries)) results.set(name, readRows(name, query, await run(query.sql), timers.now()));
-        return results;
-      });
+      const fetched = await fetchAll((query) => query.sql);
       if (!running) return;
       // A full refresh is authoritative: what it lacks is gone (no ghost armies).
-      for (const [name, rows] of fetched) tables.set(name, markStale(keepIdentity(tables.get(name), rows)));
+      for (const [name, rows] of fetched) {
+        keepIdentity(tables.get(name), rows);
+        let marked = false;
+        for (const id of rows.keys()) if (stale.mark(rows, id)) marked = true;
+        if (marked) stale.schedule();
+        tables.set(name, rows);
+      }
       setStatus({ status: anyStale() ? "stale" : "ok", lastError: undefined, lastRefreshAt: timers.now(), refreshes: status.refreshes + 1, skippedRows, lastSkip });
     } catch (thrown) {
       if (!running) return;
@@ -184,31 +95,9 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     }
   };
 
-  /** A row older than what the ledger applied is stale from the moment it arrives. */
-  const markStale = (rows: Map<EntityId, SqlRow>): Map<EntityId, SqlRow> => {
-    for (const [id, row] of rows) {
-      const applied = attached?.entityVersion?.(id);
-      if (applied !== undefined && applied > row.version) {
-        rows.set(id, { ...row, stale: true });
-        scheduleTargeted(id);
-      }
-    }
-    return rows;
-  };
-
-  const refreshTargeted = async (): Promise<void> => {
-    const ids = [...staleIds];
-    staleIds.clear();
-    if (ids.length === 0) return;
+  const refreshTargeted = async (ids: EntityId[]): Promise<void> => {
     try {
-      const fetched = await withRetry(async () => {
-        const results = new Map<string, Map<EntityId, SqlRow>>();
-        for (const [name, query] of Object.entries(options.queries)) {
-          const sql = query.forIds?.(ids) ?? defaultForIds(query, ids);
-          results.set(name, readRows(name, query, await run(sql), timers.now()));
-        }
-        return results;
-      });
+      const fetched = await fetchAll((query) => sqlForIds(query, ids));
       if (!running) return;
       for (const [name, rows] of fetched) {
         const table = tables.get(name) as Map<EntityId, SqlRow>;
@@ -217,7 +106,8 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
           if (row === undefined) table.delete(id);
           else table.set(id, row);
         }
-        markStaleIn(table, ids);
+        // Still older than the ledger after its refresh: SQL lags the stream; the next batch tries again.
+        for (const id of ids) stale.mark(table, id);
       }
       setStatus({ status: anyStale() ? "stale" : "ok", lastError: undefined });
     } catch (thrown) {
@@ -226,41 +116,12 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     }
   };
 
-  const markStaleIn = (table: Map<EntityId, SqlRow>, ids: readonly EntityId[]): void => {
-    for (const id of ids) {
-      const row = table.get(id);
-      const applied = attached?.entityVersion?.(id);
-      // Still older than the ledger after its refresh: SQL lags the stream; try again on the next batch.
-      if (row !== undefined && applied !== undefined && applied > row.version) {
-        table.set(id, { ...row, stale: true });
-        staleIds.add(id);
-      }
-    }
-  };
-
-  function scheduleTargeted(id: EntityId): void {
-    staleIds.add(id);
-    if (staleTimer !== undefined || !running) return;
-    staleTimer = timers.setTimeout(() => {
-      staleTimer = undefined;
-      void refreshTargeted();
-    }, staleBatchMs);
-  }
-
   const onApplied = (ids: readonly EntityId[]): void => {
     let changed = false;
-    for (const id of ids) {
-      const applied = attached?.entityVersion?.(id);
-      if (applied === undefined) continue;
-      for (const table of tables.values()) {
-        const row = table.get(id);
-        if (row === undefined || row.stale || applied <= row.version) continue;
-        table.set(id, { ...row, stale: true });
-        scheduleTargeted(id);
-        changed = true;
-      }
-    }
-    if (changed && status.status !== "error") setStatus({ status: "stale" });
+    for (const id of ids) for (const table of tables.values()) if (stale.mark(table, id)) changed = true;
+    if (!changed) return;
+    stale.schedule();
+    if (status.status !== "error") setStatus({ status: "stale" });
   };
 
   const scheduleCadence = (): void => {
@@ -307,45 +168,23 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
       for (const undo of detach) undo();
       detach = [];
       if (cadence !== undefined) timers.clearTimeout(cadence);
-      if (staleTimer !== undefined) timers.clearTimeout(staleTimer);
       cadence = undefined;
-      staleTimer = undefined;
-      for (const [timer, wake] of sleepers) {
-        timers.clearTimeout(timer);
-        wake();
-      }
-      sleepers.clear();
+      stale.stop();
+      sleeper.wakeAll();
     },
     refresh,
     row: (query, id) => tables.get(query)?.get(id),
     rows: (query) => tables.get(query) ?? new Map(),
     getStatus: () => status,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
   };
 }
 
 /** Unchanged values keep their object identity, so a map merged with them does not re-render for nothing. */
-function keepIdentity(previous: ReadonlyMap<EntityId, SqlRow> | undefined, rows: Map<EntityId, SqlRow>): Map<EntityId, SqlRow> {
-  if (previous === undefined) return rows;
+function keepIdentity(previous: ReadonlyMap<EntityId, SqlRow> | undefined, rows: Map<EntityId, SqlRow>): void {
+  if (previous === undefined) return;
   for (const [id, row] of rows) {
     const old = previous.get(id);
     if (old !== undefined && shallowEqual(old.values, row.values)) rows.set(id, { ...row, values: old.values });
   }
-  return rows;
-}
-
-function shallowEqual(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]));
-}
-
-function defaultForIds(query: SqlMapQuery, ids: readonly string[]): string {
-  const column = query.idColumn ?? "id";
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column)) throw new SyncError("SYNC_BAD_PAYLOAD", `idColumn ${JSON.stringify(column)} is not a plain column name; pass forIds.`);
-  // Ids are normalised hex (0x + 64 hex digits), so quoting them cannot inject anything.
-  const list = ids.map((id) => `'${id}'`).join(", ");
-  return `SELECT * FROM (${query.sql}) WHERE ${column} IN (${list})`;
 }

@@ -1,2 +1,3 @@
-export { connectSqlMapStatus, connectSyncStore, createSyncStore, EMPTY_METRICS_SUMMARY, summarizeMetrics } from "./sync-store";
-export type { SyncMetricsSummary, SyncStore, SyncStoreState } from "./sync-store";
+// The React side's view of the pipeline's one store: selectors read `{ sync, metrics }` through `viewOf`.
+export { createIdleStore, viewOf } from "./sync-view";
+export type { SyncStoreState } from "./sync-view";

@@ -1,19 +1,14 @@
 import { systemTimers, type Timers } from "../core/clock";
 import { withDeadline } from "../core/deadline";
 import { SyncError, toSyncError } from "../core/errors";
+import type { IndexerHead, RecentWrite, ScopeWatermark } from "../core/ports";
+import { parseSqlTimestamp } from "../core/util/sql-timestamp";
 import type { ToriiClientLike } from "./client-types";
 
-/** The indexer's head as `getContracts` reports it for the world contract. */
-export interface IndexerHead {
-  readonly block: number;
-  readonly timestamp: number;
-}
+export { parseSqlTimestamp };
 
-/** What an SQL watermark query answers: the newest `executed_at` (seconds) and how many entities there are. */
-export interface SqlWatermark {
-  readonly newestExecutedAt: number;
-  readonly count: number;
-}
+/** What an SQL watermark query answers: the newest `executed_at` (seconds) and how many rows the scope holds. */
+export type SqlWatermark = ScopeWatermark;
 
 export interface SqlProbeOptions {
   /** Torii's base URL (the one the app built its ToriiClient with); the probe POSTs to `{url}/sql`. */
@@ -48,8 +43,8 @@ export async function probeIndexerHead(client: ToriiClientLike, worldAddress: st
   return head;
 }
 
-/** Run the watermark query against Torii's `/sql` endpoint, within a deadline: a request that hangs is a failure. */
-export async function probeSqlWatermark(options: SqlProbeOptions): Promise<SqlWatermark> {
+/** Run one query against Torii's `/sql` endpoint, within a deadline: a request that hangs is a failure. */
+export async function runSql(options: SqlProbeOptions): Promise<unknown[]> {
   const fetcher = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const rows = await withDeadline(
@@ -60,23 +55,32 @@ export async function probeSqlWatermark(options: SqlProbeOptions): Promise<SqlWa
     },
     timeoutMs,
     options.timers ?? systemTimers,
-    () => new SyncError("SYNC_PROBE_FAILED", `The SQL watermark query got no answer within ${timeoutMs} ms.`),
-    (error) => toSyncError(error, "SYNC_PROBE_FAILED", "The SQL watermark probe failed"),
+    () => new SyncError("SYNC_PROBE_FAILED", `An SQL query got no answer within ${timeoutMs} ms.`),
+    (error) => toSyncError(error, "SYNC_PROBE_FAILED", "An SQL query failed"),
     options.inFlight,
   );
-  const row = Array.isArray(rows) ? (rows[0] as { newest?: unknown; n?: unknown } | undefined) : undefined;
+  if (!Array.isArray(rows)) throw new SyncError("SYNC_PROBE_FAILED", "The SQL endpoint did not answer a list of rows.");
+  return rows;
+}
+
+/** The watermark query: one row with `newest` (the scope's newest write, seconds) and `n` (its rows). */
+export async function probeSqlWatermark(options: SqlProbeOptions): Promise<SqlWatermark> {
+  const row = (await runSql(options))[0] as { newest?: unknown; n?: unknown } | undefined;
   if (row === undefined) throw new SyncError("SYNC_PROBE_FAILED", "The SQL watermark query returned no row; it must answer one row with `newest` and `n`.");
   return { newestExecutedAt: parseSqlTimestamp(row.newest), count: Number(row.n ?? 0) };
 }
 
-/** Torii's SQLite keeps timestamps as `YYYY-MM-DD HH:MM:SS` text (UTC); some setups keep unix seconds. */
-export function parseSqlTimestamp(raw: unknown): number {
-  if (raw === null || raw === undefined) return 0;
-  if (typeof raw === "number") return raw;
-  if (typeof raw === "string") {
-    if (/^\d+$/.test(raw)) return Number(raw);
-    const parsed = Date.parse(raw.includes("T") || raw.endsWith("Z") ? raw : `${raw.replace(" ", "T")}Z`);
-    if (Number.isFinite(parsed)) return Math.floor(parsed / 1000);
+/** The scope's writes in a window, read from rows `{ id, model, at }`; rows that cannot be read are skipped. */
+export async function readRecentWrites(options: SqlProbeOptions): Promise<RecentWrite[]> {
+  const writes: RecentWrite[] = [];
+  for (const raw of await runSql(options)) {
+    const row = raw as { id?: unknown; model?: unknown; at?: unknown } | null;
+    if (row === null || typeof row.id !== "string" || typeof row.model !== "string") continue;
+    try {
+      writes.push({ entityId: row.id, model: row.model, executedAt: parseSqlTimestamp(row.at) });
+    } catch {
+      // An unreadable time: that row proves nothing either way.
+    }
   }
-  throw new SyncError("SYNC_PROBE_FAILED", `Cannot read ${JSON.stringify(raw)} as a timestamp.`);
+  return writes;
 }

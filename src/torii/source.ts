@@ -1,9 +1,14 @@
 import { systemTimers, type Timers } from "../core/clock";
+import { withDeadline } from "../core/deadline";
 import { SyncError, toSyncError } from "../core/errors";
-import type { LedgerScope, UpdateOrigin } from "../core/types";
+import type { RecentWrite, ScopeWatermark, SyncSource } from "../core/ports";
+import type { LedgerScope } from "../core/types";
 import type { ToriiClientLike, ToriiPageLike, ToriiQuery } from "./client-types";
+import { decodeEntity } from "./decode";
 import { createLegacyRefetcher, legacyNotice } from "./legacy-refetch";
-import { subscribeWithTimeout, type StreamHandle } from "./subscription";
+import { probeIndexerHead, probeSqlWatermark, readRecentWrites } from "./probes";
+import { scopedWatermarkQuery } from "./sql-scope";
+import { subscribeWithTimeout } from "./subscription";
 
 export interface ToriiSourceOptions {
   /** Torii clause that selects the synced scope; `undefined` syncs the whole world. @default undefined */
@@ -18,59 +23,55 @@ export interface ToriiSourceOptions {
   readonly subscribeTimeoutMs?: number;
   /** How long one page request may take before it fails with SYNC_PAGE_TIMEOUT. @default 30_000 */
   readonly pageTimeoutMs?: number;
+  /**
+   * The URL the app built its ToriiClient with: the source then reads the SQL watermark of the synced scope from
+   * `{toriiUrl}/sql` (the models in `syncedModels`, narrowed by the clause where SQL can express it). @default undefined
+   */
+  readonly toriiUrl?: string;
+  /** The models the client binds: what the SQL watermark counts. @default [] */
+  readonly syncedModels?: readonly string[];
+  /** Injected fetch for `/sql` (tests, SSR). @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+  /** How long one `/sql` request may take before it counts as failed. @default 10_000 */
+  readonly sqlTimeoutMs?: number;
   readonly timers?: Timers;
 }
 
-export interface SourcePage {
-  /** Entities as Torii sent them: the pipeline checks them as it ingests them. */
-  readonly items: readonly unknown[];
-  readonly nextCursor: string | undefined;
-}
+/** The transport deadlines, in one place. */
+export const TORII_SOURCE_DEFAULTS = { subscribeTimeoutMs: 10_000, pageTimeoutMs: 30_000, sqlTimeoutMs: 10_000 } as const;
 
-/** Receives every stream message as the client handed it over (one entity, whatever the callback shape). */
-export type StreamSink = (entity: unknown) => void;
+/** Why the source has no SQL watermark, when it has none (the pipeline says it once). */
+export type WatermarkUnavailable = "no-torii-url" | "clause-not-sql";
 
 /**
- * What the pipeline consumes: pages by cursor and streams, per scope, with transport concerns handled (timeouts,
- * idempotent cancel, callback shapes, string errors). Entities stay raw: the pipeline validates them in one pass.
+ * The core's source port over a ToriiClient: pages and streams decoded into the core's intake sink by the one decoder,
+ * with transport concerns handled here (deadlines, idempotent cancel, callback shapes, string errors, the scoped SQL
+ * watermark, the indexer head).
  */
-export interface SyncSource {
-  readonly scopes: readonly LedgerScope[];
-  fetchPage(scope: LedgerScope, cursor: string | undefined, limit: number, origin: UpdateOrigin): Promise<SourcePage>;
-  subscribe(scope: LedgerScope, sink: StreamSink): Promise<StreamHandle>;
-  /** Streams currently open through this source (for teardown checks). */
-  openStreams(): number;
-  /**
-   * Fail every request still in flight with SYNC_CANCELLED, clear its timer (the wasm client cannot abort one), and
-   * refuse new ones: the source is done.
-   */
-  cancelPending(): void;
-}
-
-const DEFAULTS = { subscribeTimeoutMs: 10_000, pageTimeoutMs: 30_000 } as const;
-
-export function createToriiSource(client: ToriiClientLike, options: ToriiSourceOptions = {}): SyncSource {
+export function createToriiSource(client: ToriiClientLike, options: ToriiSourceOptions = {}): SyncSource & { readonly watermarkUnavailable?: WatermarkUnavailable } {
+  if (typeof (client as { then?: unknown }).then === "function") {
+    // `new ToriiClient(…)` returns a Promise although its types say otherwise: a common slip that fails much later.
+    throw new SyncError("SYNC_CLIENT_NOT_READY", "The Torii client passed is a Promise: `new ToriiClient(config)` resolves to the client, so `await` it first.");
+  }
   const timers = options.timers ?? systemTimers;
   const scopes = options.scopes ?? ["entities"];
-  const subscribeTimeoutMs = options.subscribeTimeoutMs ?? DEFAULTS.subscribeTimeoutMs;
-  const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULTS.pageTimeoutMs;
+  const { subscribeTimeoutMs, pageTimeoutMs, sqlTimeoutMs } = { ...TORII_SOURCE_DEFAULTS, ...definedOnly(options) };
   let open = 0;
   const inFlight = new Set<(error: SyncError) => void>();
   let closed = false;
   const refuse = (): Promise<never> => Promise.reject(new SyncError("SYNC_CANCELLED", "The source was cancelled with its pipeline."));
-
-  for (const scope of scopes) {
-    if (scope === "events" && (client.getEventMessages === undefined || client.onEventMessageUpdated === undefined)) {
-      throw new SyncError("SYNC_TORII_ERROR", "The client has no getEventMessages/onEventMessageUpdated: it cannot sync the events scope.");
-    }
-  }
-
   // Newest executed_at that passed through this source: the version of a removal a legacy client reports.
   let newestSeen = 0;
   const noteSeen = (entity: unknown): void => {
     const executedAt = (entity as { executed_at?: unknown } | null)?.executed_at;
     if (typeof executedAt === "number" && executedAt > newestSeen) newestSeen = executedAt;
   };
+
+  for (const scope of scopes) {
+    if (scope === "events" && (client.getEventMessages === undefined || client.onEventMessageUpdated === undefined)) {
+      throw new SyncError("SYNC_TORII_ERROR", "The client has no getEventMessages/onEventMessageUpdated: it cannot sync the events scope.");
+    }
+  }
 
   const query = (cursor: string | undefined, limit: number, clause: unknown = options.clause): ToriiQuery => ({
     world_addresses: [...(options.worldAddresses ?? [])],
@@ -81,58 +82,68 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
     models: [...(options.models ?? [])],
     historical: false,
   });
+  const request = (scope: LedgerScope, q: ToriiQuery, what: string): Promise<ToriiPageLike> => {
+    if (closed) return refuse();
+    const ask = (): Promise<ToriiPageLike> => (scope === "entities" ? client.getEntities(q) : (client.getEventMessages as NonNullable<ToriiClientLike["getEventMessages"]>)(q));
+    return withDeadline(ask, pageTimeoutMs, timers, () => new SyncError("SYNC_PAGE_TIMEOUT", `${what}: no answer within ${pageTimeoutMs} ms.`), (error) => toSyncError(error, "SYNC_TORII_ERROR", what), inFlight);
+  };
+
+  const scoped = options.toriiUrl === undefined ? undefined : scopedWatermarkQuery(options.syncedModels ?? [], options.clause);
+  const toriiUrl = options.toriiUrl;
+  const sql = (query: string) => ({ url: toriiUrl as string, query, timers, inFlight, timeoutMs: sqlTimeoutMs, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
+  const watermark = toriiUrl === undefined || scoped === undefined ? undefined : (): Promise<ScopeWatermark> => (closed ? refuse() : probeSqlWatermark(sql(scoped.sql)));
+  const recentWrites =
+    toriiUrl === undefined || scoped === undefined
+      ? undefined
+      : (from: number, to: number, limit: number): Promise<readonly RecentWrite[]> => (closed ? refuse() : readRecentWrites(sql(scoped.recentWrites(from, to, limit))));
+  const getContracts = client.getContracts;
 
   return {
     scopes,
+    restrictsModels: (options.models?.length ?? 0) > 0,
+    ...(watermark === undefined ? {} : { watermark }),
+    ...(recentWrites === undefined ? {} : { recentWrites }),
+    ...(toriiUrl === undefined ? { watermarkUnavailable: "no-torii-url" as const } : scoped === undefined ? { watermarkUnavailable: "clause-not-sql" as const } : {}),
+    ...(getContracts === undefined ? {} : { head: () => (closed ? refuse() : probeIndexerHead(client, options.worldAddresses?.[0])) }),
     openStreams: () => open,
     cancelPending() {
       closed = true;
       for (const abort of [...inFlight]) abort(new SyncError("SYNC_CANCELLED", "The request was cancelled with the pipeline."));
     },
-    async fetchPage(scope, cursor, limit, origin) {
-      if (closed) return refuse();
-      const request = (): Promise<ToriiPageLike> =>
-        scope === "entities" ? client.getEntities(query(cursor, limit)) : (client.getEventMessages as NonNullable<ToriiClientLike["getEventMessages"]>)(query(cursor, limit));
-      const page = await withTimeout(request, pageTimeoutMs, timers, `Fetching a page of ${scope}`, inFlight);
+    async fetchPage(scope, cursor, limit, sink) {
+      const page = await request(scope, query(cursor, limit), `Fetching a page of ${scope}`);
       if (page === null || typeof page !== "object" || !Array.isArray(page.items)) {
         throw new SyncError("SYNC_BAD_PAYLOAD", `Torii answered a page of ${scope} without an items list.`);
       }
+      for (const item of page.items) {
+        noteSeen(item);
+        decodeEntity(item, scope, false, sink);
+      }
       const next = page.next_cursor;
-      void origin;
-      for (const item of page.items) noteSeen(item);
-      return { items: page.items, nextCursor: typeof next === "string" && next.length > 0 ? next : undefined };
+      return { nextCursor: typeof next === "string" && next.length > 0 ? next : undefined, rows: page.items.length };
     },
     async subscribe(scope, sink) {
       if (closed) return refuse();
       let live = true;
-      const refetch = (ids: readonly string[]): Promise<readonly unknown[]> => {
-        if (closed) return refuse();
-        const ask = (): Promise<ToriiPageLike> =>
-          scope === "entities"
-            ? client.getEntities(query(undefined, ids.length, { HashedKeys: ids }))
-            : (client.getEventMessages as NonNullable<ToriiClientLike["getEventMessages"]>)(query(undefined, ids.length, { HashedKeys: ids }));
-        return withTimeout(ask, pageTimeoutMs, timers, `Reading entities a legacy callback reported (${scope})`, inFlight).then((page) => page.items);
+      const deliver = (entity: unknown): void => {
+        if (!live) {
+          sink.closedStream();
+          return;
+        }
+        noteSeen(entity);
+        decodeEntity(entity, scope, true, sink);
       };
       const legacy = createLegacyRefetcher({
-        fetchByIds: refetch,
-        deliver: (entity) => {
-          if (!live) return;
-          noteSeen(entity);
-          sink(entity);
-        },
+        fetchByIds: (ids) => request(scope, query(undefined, ids.length, { HashedKeys: ids }), `Reading entities a legacy callback reported (${scope})`).then((page) => page.items),
+        deliver,
         newestSeen: () => newestSeen,
         timers,
       });
       const callback = (...args: unknown[]): void => {
-        if (!live) return;
         const notice = legacyNotice(args);
-        if (notice !== undefined) {
-          legacy.note(notice);
-          return;
-        }
-        const entity = entityFromCallback(args);
-        noteSeen(entity);
-        sink(entity);
+        if (notice === undefined) deliver(entityFromCallback(args));
+        else if (live) legacy.note(notice);
+        else sink.closedStream();
       };
       const worldAddresses = options.worldAddresses === undefined ? undefined : [...options.worldAddresses];
       const subscribe = () =>
@@ -140,19 +151,13 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
           ? client.onEntityUpdated(options.clause, worldAddresses, callback)
           : (client.onEventMessageUpdated as NonNullable<ToriiClientLike["onEventMessageUpdated"]>)(options.clause, worldAddresses, callback);
       open += 1;
-      return subscribeWithTimeout(
-        subscribe,
-        subscribeTimeoutMs,
-        timers,
-        `Subscribing to ${scope}`,
-        () => {
-          if (!live) return;
-          live = false;
-          open -= 1;
-          legacy.cancel();
-        },
-        inFlight,
-      );
+      const release = (): void => {
+        if (!live) return;
+        live = false;
+        open -= 1;
+        legacy.cancel();
+      };
+      return subscribeWithTimeout(subscribe, subscribeTimeoutMs, timers, `Subscribing to ${scope}`, release, inFlight);
     },
   };
 }
@@ -170,28 +175,11 @@ export function entityFromCallback(args: readonly unknown[]): unknown {
   return first;
 }
 
-function withTimeout<T>(request: () => Promise<T>, timeoutMs: number, timers: Timers, what: string, inFlight: Set<(error: SyncError) => void>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const settle = (action: () => void): void => {
-      if (settled) return;
-      settled = true;
-      timers.clearTimeout(timer);
-      inFlight.delete(abort);
-      action();
-    };
-    const abort = (error: SyncError): void => settle(() => reject(error));
-    const timer = timers.setTimeout(() => abort(new SyncError("SYNC_PAGE_TIMEOUT", `${what}: no answer within ${timeoutMs} ms.`)), timeoutMs);
-    inFlight.add(abort);
-    let pending: Promise<T>;
-    try {
-      pending = request();
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    pending.then(
-      (value) => settle(() => resolve(value)),
-      (error: unknown) => settle(() => reject(toSyncError(error, "SYNC_TORII_ERROR", what))),
-    );
-  });
+function definedOnly(options: ToriiSourceOptions): Partial<Record<keyof typeof TORII_SOURCE_DEFAULTS, number>> {
+  const out: Partial<Record<keyof typeof TORII_SOURCE_DEFAULTS, number>> = {};
+  for (const key of Object.keys(TORII_SOURCE_DEFAULTS) as Array<keyof typeof TORII_SOURCE_DEFAULTS>) {
+    const value = options[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }

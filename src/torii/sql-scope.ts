@@ -19,6 +19,8 @@ export interface ScopedWatermarkQuery {
   readonly sql: string;
   /** The models counted (the bound ones, narrowed by a top-level Keys clause's model list). */
   readonly models: readonly string[];
+  /** The synced scope's writes with a block time in `(from, to]` (seconds), as rows `{ id, model, at }`. */
+  recentWrites(fromSeconds: number, toSeconds: number, limit: number): string;
 }
 
 /**
@@ -31,11 +33,27 @@ export function scopedWatermarkQuery(models: readonly string[], clause: unknown)
   if (keysModels !== undefined && keysModels.length > 0) scoped = scoped.filter((model) => keysModels.includes(model));
   const condition = clause === undefined || clause === null ? ALL : conditionOf(clause, true);
   if (condition === undefined) return undefined;
-  if (scoped.length === 0) return { sql: "SELECT NULL AS newest, 0 AS n", models: [] };
+  if (scoped.length === 0) return { sql: "SELECT NULL AS newest, 0 AS n", models: [], recentWrites: () => "SELECT NULL AS id, NULL AS model, NULL AS at WHERE 1 = 0" };
   const parts = scoped.map(
     (model) => `SELECT MAX(internal_executed_at) AS newest, COUNT(*) AS n FROM ${quoteIdentifier(model)} WHERE internal_entity_id IS NOT NULL AND (${condition})`,
   );
-  return { sql: `SELECT MAX(newest) AS newest, SUM(n) AS n FROM (${parts.join(" UNION ALL ")})`, models: scoped };
+  return {
+    sql: `SELECT MAX(newest) AS newest, SUM(n) AS n FROM (${parts.join(" UNION ALL ")})`,
+    models: scoped,
+    recentWrites(fromSeconds, toSeconds, limit) {
+      // Torii's DATETIME text ('YYYY-MM-DD HH:MM:SS', UTC) sorts like the number it stands for.
+      const window = `internal_executed_at > '${sqlDatetime(fromSeconds)}' AND internal_executed_at <= '${sqlDatetime(toSeconds)}'`;
+      const rows = scoped.map(
+        (model) =>
+          `SELECT internal_entity_id AS id, '${model}' AS model, internal_executed_at AS at FROM ${quoteIdentifier(model)} WHERE internal_entity_id IS NOT NULL AND (${condition}) AND ${window}`,
+      );
+      return `${rows.join(" UNION ALL ")} LIMIT ${Math.max(1, Math.floor(limit))}`;
+    },
+  };
+}
+
+function sqlDatetime(seconds: number): string {
+  return new Date(Math.max(0, seconds) * 1000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 function topLevelKeysModels(clause: unknown): readonly string[] | undefined {

@@ -1,61 +1,53 @@
 import type { Timers } from "../core/clock";
+import { withDeadline } from "../core/deadline";
 import { SyncError, toSyncError } from "../core/errors";
+import type { StreamHandle } from "../core/ports";
 import type { ToriiSubscriptionLike } from "./client-types";
-
-/** A subscription whose cancel can be called any number of times. */
-export interface StreamHandle {
-  cancel(): void;
-  readonly cancelled: boolean;
-}
 
 /**
  * The client's `Subscription.cancel()` consumes the handle (a second cancel, `free()` or `.id` throws), and its
  * subscribe promise never settles while Torii is down. This settles within `timeoutMs` or fails with
  * SYNC_SUBSCRIBE_TIMEOUT, and a subscription that arrives after the timeout is cancelled instead of leaking.
  */
-export function subscribeWithTimeout(
+export async function subscribeWithTimeout(
   subscribe: () => Promise<ToriiSubscriptionLike>,
   timeoutMs: number,
   timers: Timers,
   what: string,
   onCancel: () => void = () => undefined,
-  inFlight: Set<(error: SyncError) => void> = new Set(),
+  inFlight?: Set<(error: SyncError) => void>,
 ): Promise<StreamHandle> {
-  return new Promise<StreamHandle>((resolve, reject) => {
-    let settled = false;
-    const abort = (error: SyncError): void => {
-      if (settled) return;
-      settled = true;
-      timers.clearTimeout(timer);
-      inFlight.delete(abort);
-      onCancel();
-      reject(error);
-    };
-    const timer = timers.setTimeout(
-      () => abort(new SyncError("SYNC_SUBSCRIBE_TIMEOUT", `${what}: Torii did not confirm the subscription within ${timeoutMs} ms. Is Torii reachable?`)),
+  let pending: Promise<ToriiSubscriptionLike>;
+  try {
+    pending = subscribe();
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  let handed: ToriiSubscriptionLike | undefined;
+  let gaveUp = false;
+  pending.then(
+    (subscription) => {
+      if (gaveUp) releaseQuietly(subscription);
+      else handed = subscription;
+    },
+    () => undefined,
+  );
+  try {
+    const subscription = await withDeadline(
+      () => pending,
       timeoutMs,
+      timers,
+      () => new SyncError("SYNC_SUBSCRIBE_TIMEOUT", `${what}: Torii did not confirm the subscription within ${timeoutMs} ms. Is Torii reachable?`),
+      (error) => toSyncError(error, "SYNC_TORII_ERROR", `${what} failed`),
+      inFlight,
     );
-    inFlight.add(abort);
-    let pending: Promise<ToriiSubscriptionLike>;
-    try {
-      pending = subscribe();
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    pending.then(
-      (subscription) => {
-        if (settled) {
-          releaseQuietly(subscription);
-          return;
-        }
-        settled = true;
-        timers.clearTimeout(timer);
-        inFlight.delete(abort);
-        resolve(idempotentHandle(subscription, onCancel));
-      },
-      (error: unknown) => abort(toSyncError(error, "SYNC_TORII_ERROR", `${what} failed`)),
-    );
-  });
+    return idempotentHandle(subscription, onCancel);
+  } catch (error) {
+    gaveUp = true;
+    if (handed !== undefined) releaseQuietly(handed);
+    onCancel();
+    throw error;
+  }
 }
 
 function idempotentHandle(subscription: ToriiSubscriptionLike, onCancel: () => void): StreamHandle {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { releaseAfterEach } from "../support/release-after-each";
+import { nullSink } from "../support/sinks";
 import { SyncError } from "../../src/core/errors";
 import type { ToriiClientLike } from "../../src/torii/client-types";
 import { createToriiSource } from "../../src/torii/source";
@@ -19,7 +20,7 @@ describe("the Torii adapter with the real client", () => {
     await waitFor(() => f.stats().sockets === 0, { description: "the server to go down" });
     const source = createToriiSource(client as unknown as ToriiClientLike, { subscribeTimeoutMs: 500, worldAddresses: [f.worldAddress] });
     const started = Date.now();
-    const error = await source.subscribe("entities", () => undefined).then(
+    const error = await source.subscribe("entities", nullSink).then(
       () => undefined,
       (thrown: unknown) => thrown,
     );
@@ -37,7 +38,7 @@ describe("the Torii adapter with the real client", () => {
     fake = torii.fake(await startFakeTorii({ seed: 62, world: { seed: 62, activity: false } }));
     client = torii.client(await connectToriiClient(fake));
     const source = createToriiSource(client as unknown as ToriiClientLike, { worldAddresses: [fake.worldAddress] });
-    const handle = await source.subscribe("entities", () => undefined);
+    const handle = await source.subscribe("entities", nullSink);
     expect(fake.stats().subscribers).toBe(1);
     handle.cancel();
     expect(() => handle.cancel()).not.toThrow();
@@ -51,7 +52,7 @@ describe("the Torii adapter with the real client", () => {
     client = torii.client(await connectToriiClient(fake));
     fake.chaos.failNextPages(1, { message: "indexer restarting" });
     const source = createToriiSource(client as unknown as ToriiClientLike, { worldAddresses: [fake.worldAddress] });
-    const error = await source.fetchPage("entities", undefined, 10, "snapshot").then(
+    const error = await source.fetchPage("entities", undefined, 10, nullSink).then(
       () => undefined,
       (thrown: unknown) => thrown,
     );

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { SyncPipelineOptions } from "../../src/core/pipeline";
+import type { SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import { waitFor, type FakeTorii } from "torii-sync-guard/testing";
 import { converged, realClientRigs } from "../support/real-client";
 

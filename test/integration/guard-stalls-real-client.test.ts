@@ -2,7 +2,7 @@ import { createWorld } from "@dojoengine/recs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SyncPipelineOptions } from "../../src/core/pipeline";
+import type { SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import { ArmyModel, defineContractComponents, TileModel, waitFor, type FakeTorii } from "torii-sync-guard/testing";
 import { converged, realClientRigs, type BlitzComponents } from "../support/real-client";
 
@@ -47,6 +47,24 @@ describe("stall detection and deadlines with the real Torii client", () => {
     expect(statuses).toContain("lagging");
     await waitFor(() => p.getState().status === "streaming", { timeoutMs: 10_000 });
     f.chaos.resume();
+    await converged(f, components);
+  });
+
+  it("should bring back writes a dropping stall lost, once the stream flows again (the audit of recent writes)", async () => {
+    const { fake: f, pipeline: p, components } = await boot(44, (server) => ({ toriiUrl: server.url }));
+    f.chaos.stall({ mode: "drop" });
+    for (let block = 0; block < 5; block += 1) f.world.step(1);
+    await waitFor(() => p.metrics().evidence.server_ahead !== undefined && p.getState().status === "streaming", { timeoutMs: 10_000, description: "the silence probe's replay" });
+    // Still stalled: these are lost too, and after resume the stream flows on, so silence never comes again.
+    for (let block = 0; block < 5; block += 1) f.world.step(1);
+    f.chaos.resume();
+    const replaysAtResume = p.metrics().replays;
+    const steps = setInterval(() => f.world.step(1), 150);
+    try {
+      await waitFor(() => p.metrics().replays > replaysAtResume, { timeoutMs: 10_000, description: "the audit to catch the lost writes while the stream flows" });
+    } finally {
+      clearInterval(steps);
+    }
     await converged(f, components);
   });
 

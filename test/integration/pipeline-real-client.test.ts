@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { SyncPipeline, SyncPipelineOptions } from "../../src/core/pipeline";
+import type { SyncPipeline, SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import { waitFor, type FakeTorii } from "torii-sync-guard/testing";
 import { diffWorld } from "../support/compare-world";
 import { converged, realClientRigs } from "../support/real-client";

@@ -27,7 +27,8 @@ describe("the replay cap under load (the seed's 4.5), real client against the fa
     drive.stop();
     await drive.done;
     expect(statuses).not.toContain("error");
-    expect(pipeline.metrics().evidence.gap ?? 0).toBeGreaterThanOrEqual(12);
+    // Boot and twelve recoveries, each a successful replay.
+    expect(pipeline.metrics().replays).toBeGreaterThanOrEqual(13);
     await pipeline.forceReplay();
     await converged(fake, components);
   });

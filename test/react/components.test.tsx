@@ -2,13 +2,15 @@ import { act, cleanup, fireEvent, render, renderHook, screen } from "@testing-li
 import userEventLib from "@testing-library/user-event";
 import { createRef, type CSSProperties } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createStore } from "zustand/vanilla";
 import { HardReloadPrompt } from "../../src/components/HardReloadPrompt";
 import { SyncProvider } from "../../src/components/SyncProvider";
 import { ResyncBanner } from "../../src/components/ResyncBanner";
 import { SyncDebugPanel } from "../../src/components/SyncDebugPanel";
 import { SyncError } from "../../src/core/errors";
 import { emptyMetrics } from "../../src/core/metrics";
-import type { SyncPipeline } from "../../src/core/pipeline";
+import type { PipelineSnapshot } from "../../src/core/publisher";
+import type { SyncPipeline } from "../../src/sync/create-sync-pipeline";
 import { INITIAL_SYNC_STATE, type SyncState } from "../../src/core/state";
 import { SYNC_GUARD_DEFAULTS } from "../../src/core/sync-guard-config";
 import type { SyncStatus } from "../../src/core/state";
@@ -428,6 +430,7 @@ describe("under the real <SyncProvider>", () => {
   function ownedPipeline(): { pipeline: SyncPipeline; move: (patch: Partial<SyncState>) => void } {
     let state: SyncState = { ...INITIAL_SYNC_STATE, status: "streaming", connection: "open" };
     const listeners = new Set<(next: SyncState, previous: SyncState) => void>();
+    const store = createStore<PipelineSnapshot>()(() => ({ sync: state, metrics: emptyMetrics() }));
     const pipeline: SyncPipeline = {
       start: async () => undefined,
       ready: Promise.resolve(),
@@ -436,7 +439,9 @@ describe("under the real <SyncProvider>", () => {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      subscribeMetrics: () => () => undefined,
+      store,
+      subscribeApplied: () => () => undefined,
+      entityVersion: () => undefined,
       forceReplay: vi.fn(async () => undefined),
       cancel: () => undefined,
       metrics: () => emptyMetrics(),
@@ -447,7 +452,6 @@ describe("under the real <SyncProvider>", () => {
           entities: { entities: 0, models: 0, tombstones: 0, memberVersions: 0 },
           events: { entities: 0, models: 0, tombstones: 0, memberVersions: 0 },
         },
-        queueDepth: 0,
         openStreams: 1,
         replaying: false,
         config: SYNC_GUARD_DEFAULTS,
@@ -456,6 +460,7 @@ describe("under the real <SyncProvider>", () => {
     const move = (patch: Partial<SyncState>): void => {
       const previous = state;
       state = { ...state, ...patch };
+      store.setState({ sync: state });
       listeners.forEach((listener) => listener(state, previous));
     };
     return { pipeline, move };

@@ -1,10 +1,10 @@
 import { createWorld, defineComponent, setComponent, Type as RecsType, updateComponent, type Entity } from "@dojoengine/recs";
 import { act, render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { SyncContext } from "../../src/components/sync-context";
+import { SyncContext } from "../../src/hooks/sync-context";
 import { useMapArea, useMapData, useMapTile } from "../../src/hooks/useMapData";
 import { defineMapProjection } from "../../src/map/projection";
-import { createSyncStore } from "../../src/store/sync-store";
+import { createIdleStore } from "../../src/store/sync-view";
 
 const e = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Entity;
 
@@ -15,7 +15,7 @@ function setup() {
     layers: { armies: { component: Army, position: (v) => ({ x: v.x as number, y: v.y as number }), fields: (v) => ({ owner: v.owner }) } },
   });
   map.start();
-  const value = { store: createSyncStore(), pipeline: undefined, reload: () => undefined, map };
+  const value = { store: createIdleStore(), pipeline: undefined, reload: () => undefined, map };
   const wrap = (children: React.ReactNode) => <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
   return { Army, map, wrap };
 }
@@ -88,7 +88,7 @@ describe("map hooks", () => {
       useMapTile(0, 0);
       return null;
     }
-    const value = { store: createSyncStore(), pipeline: undefined, reload: () => undefined, map: undefined };
+    const value = { store: createIdleStore(), pipeline: undefined, reload: () => undefined, map: undefined };
     expect(() => render(<SyncContext.Provider value={value}><Lonely /></SyncContext.Provider>)).toThrow(/useMapTile needs a map projection/);
   });
 });

@@ -2,14 +2,14 @@ import { createWorld, defineComponent, setComponent, Type as RecsType, type Enti
 import { act, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SyncProvider } from "../../src/components/SyncProvider";
-import { SyncContext } from "../../src/components/sync-context";
+import { SyncContext } from "../../src/hooks/sync-context";
 import type { EntityId } from "../../src/core/entity-id";
-import type { SyncPipeline } from "../../src/core/pipeline";
+import type { SyncPipeline } from "../../src/sync/create-sync-pipeline";
 import { useMapTile } from "../../src/hooks/useMapData";
-import { useSyncState } from "../../src/hooks/useSyncState";
+import { useSqlMapStatus } from "../../src/hooks/useSqlMapStatus";
 import { defineMapProjection } from "../../src/map/projection";
 import type { SqlMapSource, SqlMapStatus, SqlRow } from "../../src/map/sql-source";
-import { createSyncStore } from "../../src/store/sync-store";
+import { createIdleStore } from "../../src/store/sync-view";
 import { MemoryToriiClient } from "../support/memory-client";
 import { createTestWorld } from "../support/world";
 
@@ -94,7 +94,7 @@ describe("map data with SQL fields", () => {
     const sql = new HandSqlSource();
     // The SQL row is behind on owner (a stale snapshot) but holds a field the ECS lacks.
     sql.set("structures", e(1), { owner: 999n, resources: 50 });
-    const value = { store: createSyncStore(), pipeline: undefined, reload: () => undefined, map, sqlMap: sql };
+    const value = { store: createIdleStore(), pipeline: undefined, reload: () => undefined, map, sqlMap: sql };
     render(
       <SyncContext.Provider value={value}>
         <TileView x={0} y={0} />
@@ -113,13 +113,13 @@ describe("map data with SQL fields", () => {
     expect(renders).toBe(before + 1);
   });
 
-  it("should put the SQL source's status in the store, and start it with the provider's pipeline", async () => {
+  it("should show the SQL source's status through useSqlMapStatus, and start it with the provider's pipeline", async () => {
     vi.useFakeTimers();
     const client = new MemoryToriiClient();
     const { world, components } = createTestWorld();
     const sql = new HandSqlSource();
     function Status() {
-      const status = useSyncState((s) => s.mapSource?.status ?? "none");
+      const status = useSqlMapStatus()?.status ?? "none";
       return <span data-testid="sql">{status}</span>;
     }
     const view = render(

@@ -1,6 +1,6 @@
 import { createWorld } from "@dojoengine/recs";
 import { expect } from "vitest";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/core/pipeline";
+import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import type { SyncStatus } from "../../src/core/state";
 import type { ToriiClientLike } from "../../src/torii/client-types";
 import { connectToriiClient, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "torii-sync-guard/testing";

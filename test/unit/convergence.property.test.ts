@@ -1,7 +1,7 @@
 import { createWorld, defineComponent, getComponentValue, Type as RecsType, type Entity } from "@dojoengine/recs";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSyncPipeline } from "../../src/core/pipeline";
+import { createSyncPipeline } from "../../src/sync/create-sync-pipeline";
 import type { ToriiValue } from "../../src/core/types";
 import { MemoryToriiClient } from "../support/memory-client";
 import { paddedId, rawEntity, ty } from "../support/ty";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSyncPipeline, type SyncPipeline } from "../../src/core/pipeline";
+import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
 import { noPageEnvironment } from "../../src/core/guard/environment";
 import { MemoryToriiClient } from "../support/memory-client";
 import { rawEntity, ty } from "../support/ty";

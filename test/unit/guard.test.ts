@@ -1,7 +1,7 @@
 import { getComponentValue, type Entity } from "@dojoengine/recs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PageEnvironment } from "../../src/core/guard/environment";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/core/pipeline";
+import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import type { SyncStatus } from "../../src/core/state";
 import { MemoryToriiClient } from "../support/memory-client";
 import { paddedId, rawEntity, ty } from "../support/ty";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSyncPipeline } from "../../src/core/pipeline";
-import type { SyncLogger } from "../../src/telemetry/logger";
+import { createSyncPipeline } from "../../src/sync/create-sync-pipeline";
+import type { SyncLogger } from "../../src/core/log";
 import { MemoryToriiClient } from "../support/memory-client";
 import { rawEntity, ty } from "../support/ty";
 import { createTestWorld } from "../support/world";

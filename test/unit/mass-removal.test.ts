@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { noPageEnvironment } from "../../src/core/guard/environment";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/core/pipeline";
+import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import { MemoryToriiClient } from "../support/memory-client";
 import { rawEntity, ty } from "../support/ty";
 import { createTestWorld, type TestComponents } from "../support/world";

@@ -1,7 +1,7 @@
 import { getComponentValue, type Entity } from "@dojoengine/recs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSyncPipeline, type SyncPipeline } from "../../src/core/pipeline";
-import { syncEntitiesDebounced } from "../../src/core/sync-entities";
+import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
+import { syncEntitiesDebounced } from "../../src/sync/sync-entities";
 import { MemoryToriiClient } from "../support/memory-client";
 import { paddedId, rawEntity, ty } from "../support/ty";
 import { createTestWorld, type TestComponents } from "../support/world";

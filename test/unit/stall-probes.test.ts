@@ -1,7 +1,7 @@
 import { getComponentValue, type Entity } from "@dojoengine/recs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { noPageEnvironment } from "../../src/core/guard/environment";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/core/pipeline";
+import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import { scopedWatermarkQuery } from "../../src/torii/sql-scope";
 import { MemoryToriiClient } from "../support/memory-client";
 import { paddedId, rawEntity, ty } from "../support/ty";
@@ -182,5 +182,48 @@ describe("deadlines: no network call wedges a replay", () => {
     expect(pipeline.getState().lastError?.code).toBe("SYNC_PAGE_TIMEOUT");
     await vi.advanceTimersByTimeAsync(1_100);
     expect(pipeline.getState()).toMatchObject({ status: "streaming", replayAttempts: 0 });
+  });
+});
+
+describe("the audit of recent writes with toriiUrl, while the stream flows", () => {
+  /** A /sql that answers the watermark and the window queries from a list of server writes. */
+  function sqlOf(writes: Array<{ id: number; at: number }>) {
+    const datetime = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
+    return (async (_url: string, init?: { body?: unknown }) => {
+      const body = String(init?.body);
+      if (body.includes("MAX(newest)")) return new Response(JSON.stringify([{ newest: Math.max(0, ...writes.map((w) => w.at)), n: writes.length }]));
+      const [, from = "", to = ""] = /internal_executed_at > '([^']+)' AND internal_executed_at <= '([^']+)'/.exec(body) ?? [];
+      const rows = writes.filter((w) => datetime(w.at) > from && datetime(w.at) <= to).map((w) => ({ id: `0x${w.id.toString(16)}`, model: "test-Army", at: datetime(w.at) }));
+      return new Response(JSON.stringify(rows));
+    }) as unknown as typeof globalThis.fetch;
+  }
+
+  it("should catch a write the stream lost while it kept flowing, and replay it in", async () => {
+    const writes = [{ id: 1, at: 100 }];
+    client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
+    const p = await streaming({ toriiUrl: "http://127.0.0.1:1", fetch: sqlOf(writes), guard: { heartbeatTimeoutMs: 3_000, heartbeatCheckIntervalMs: 500 } });
+    // Entity 2 is written on the server at 110 and the stream loses it; entity 1 keeps streaming, so silence never comes.
+    writes.push({ id: 2, at: 110 });
+    client.rows = [rawEntity(1, 100, { "test-Army": army(1) }), rawEntity(2, 110, { "test-Army": army(2) })];
+    for (let second = 0; second < 12; second += 1) {
+      writes.push({ id: 1, at: 111 + second });
+      client.emit(rawEntity(1, 111 + second, { "test-Army": army(10 + second) }));
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(p.metrics().evidence.server_ahead).toBeGreaterThanOrEqual(1);
+    expect(getComponentValue(components.Army, paddedId(2) as Entity)?.x).toBe(2);
+  });
+
+  it("should never replay while every write reaches the client", async () => {
+    const writes = [{ id: 1, at: 100 }];
+    client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
+    const p = await streaming({ toriiUrl: "http://127.0.0.1:1", fetch: sqlOf(writes), guard: { heartbeatTimeoutMs: 3_000, heartbeatCheckIntervalMs: 500 } });
+    for (let second = 0; second < 30; second += 1) {
+      writes.push({ id: 1, at: 101 + second });
+      client.emit(rawEntity(1, 101 + second, { "test-Army": army(second) }));
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(p.metrics().replays).toBe(1);
+    expect(p.metrics().probes).toBeGreaterThanOrEqual(8);
   });
 });

@@ -1,7 +1,7 @@
 import { getComponentValue, type Entity } from "@dojoengine/recs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { normalizeEntityId } from "../../src/core/entity-id";
-import { createSyncPipeline } from "../../src/core/pipeline";
+import { createSyncPipeline } from "../../src/sync/create-sync-pipeline";
 import type { SyncUpdate } from "../../src/core/types";
 import { createVersionPolicy, packVersion } from "../../src/core/version";
 import { MemoryToriiClient } from "../support/memory-client";

@@ -1,7 +1,7 @@
 import { getComponentValue, type Entity } from "@dojoengine/recs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { noPageEnvironment } from "../../src/core/guard/environment";
-import { createSyncPipeline, type SyncPipeline } from "../../src/core/pipeline";
+import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
 import { MemoryToriiClient } from "../support/memory-client";
 import { paddedId, rawEntity, ty } from "../support/ty";
 import { createTestWorld, type TestComponents } from "../support/world";

@@ -32,6 +32,11 @@ export interface LivenessHooks {
   onLag(lagMs: number): void;
   /** Every probe, for metrics and tests. */
   onProbe?(reason: string): void;
+  /**
+   * Whether an audit can run: while the stream flows, once per `heartbeatTimeoutMs`, the guard asks the probe
+   * (reason "audit") whether writes the server held one interval ago all reached the client.
+   */
+  canAudit?(): boolean;
 }
 
 /**
@@ -45,6 +50,7 @@ export class LivenessMonitor {
   private deadline: unknown;
   private probing = false;
   private running = false;
+  private lastAuditAt: number;
   private detach: Array<() => void> = [];
 
   constructor(
@@ -54,6 +60,7 @@ export class LivenessMonitor {
     private readonly hooks: LivenessHooks,
   ) {
     this.lastProgressAt = timers.now();
+    this.lastAuditAt = this.lastProgressAt;
   }
 
   start(): void {
@@ -118,8 +125,9 @@ export class LivenessMonitor {
             this.hooks.onEvidence("server_ahead", verdict.detail);
             return;
           }
-          // A partial look leaves the silence as it was, so the next check probes the next part of the scope.
-          if (verdict.kind !== "partial") this.noteProgress();
+          // A partial look leaves the silence as it was, so the next check probes the next part of the scope; an audit
+          // runs while the stream flows and says nothing about silence.
+          if (verdict.kind !== "partial" && reason !== "audit") this.noteProgress();
           if (verdict.kind === "healthy") this.hooks.onLag(verdict.lagMs);
           else if (verdict.kind === "blind") onBlind?.();
         }),
@@ -144,7 +152,12 @@ export class LivenessMonitor {
     if (!this.running) return;
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
-      if (this.timers.now() - this.lastProgressAt >= this.config.heartbeatTimeoutMs) this.probeNow("silence");
+      const now = this.timers.now();
+      if (now - this.lastProgressAt >= this.config.heartbeatTimeoutMs) this.probeNow("silence");
+      else if (now - this.lastAuditAt >= this.config.heartbeatTimeoutMs && this.hooks.canAudit?.() === true) {
+        this.lastAuditAt = now;
+        this.probeNow("audit");
+      }
       this.schedule();
     }, this.config.heartbeatCheckIntervalMs);
   }

@@ -55,7 +55,8 @@ export function reduceGuard(state: GuardState, event: GuardEvent): GuardState {
       return { ...state, replayProgress: { pages: event.pages, entities: event.entities } };
     case "replaySucceeded":
       if (!state.inFlight) return state;
-      return { ...state, inFlight: false, status: "streaming", replayAttempts: 0, replayProgress: undefined, lastError: undefined, canHardReload: false, reason: "replay complete" };
+      // Caught up: whatever lag a probe measured before the replay is gone.
+      return { ...state, inFlight: false, status: "streaming", replayAttempts: 0, lagMs: 0, replayProgress: undefined, lastError: undefined, canHardReload: false, reason: "replay complete" };
     case "replayFailed": {
       if (!state.inFlight) return state;
       const replayAttempts = state.replayAttempts + 1;

@@ -52,6 +52,8 @@ export async function retry<T>(work: (attempt: number) => Promise<T>, options: R
     } catch (error) {
       if (attempt >= options.attempts || options.shouldRetry?.() === false) throw error;
       await sleeper.sleep(backoffDelay(attempt, options.backoff ?? {}, options.random ?? Math.random));
+      // A wait cut short by a stop: no more attempts.
+      if (options.shouldRetry?.() === false) throw error;
     }
   }
 }

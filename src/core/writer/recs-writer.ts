@@ -14,6 +14,8 @@ export interface ConvertedMembers {
 
 export interface PendingConversion {
   readonly values: Map<string, unknown>;
+  /** Members Torii sent that the component's schema does not have (a newer contract than the client): ignored. */
+  readonly unknownMembers: number;
   /** Per converted member, its version and block time (see MemberClock). */
   readonly versions: Map<string, { readonly version: number; readonly at: number }>;
   readonly errors: readonly SyncError[];
@@ -93,9 +95,13 @@ export class RecsWriter {
     const values = new Map<string, unknown>();
     const versions = new Map<string, { readonly version: number; readonly at: number }>();
     let errors: SyncError[] | undefined;
+    let unknownMembers = 0;
     const schema = binding.component.schema;
     for (const [member, pending] of members) {
-      if (!Object.hasOwn(schema, member)) continue;
+      if (!Object.hasOwn(schema, member)) {
+        unknownMembers += 1;
+        continue;
+      }
       try {
         values.set(member, convertValue(schema[member] as RecsType | Schema, pending.value, `${binding.model}.${member}`, this.notes, this.enumVariants));
         versions.set(member, pending);
@@ -104,7 +110,7 @@ export class RecsWriter {
         (errors ??= []).push(new SyncError(error.code, error.message, { entityId, model: binding.model, member, cause: error }));
       }
     }
-    return { values, versions, errors: errors ?? NO_ERRORS };
+    return { values, versions, unknownMembers, errors: errors ?? NO_ERRORS };
   }
 
   /** Write converted members: an update of a live component, or (part of) a new one, written once complete. */

@@ -1,12 +1,13 @@
 import { createContext, useContext } from "react";
 import type { SyncPipeline } from "../core/pipeline";
-import type { MapProjection } from "../map/projection";
-import type { SqlMapSource } from "../map/sql-source";
-import type { SyncStore } from "../store/sync-store";
+import type { MapProjection } from "../map/map-types";
+import type { SqlMapSource } from "../map/sql-types";
+import type { PipelineStore } from "../core/publisher";
 
-/** What <SyncProvider> shares: the store (state for rendering) and the pipeline (actions). */
+/** What <SyncProvider> shares: the pipeline's store (state for rendering) and the pipeline (actions). */
 export interface SyncContextValue {
-  readonly store: SyncStore;
+  /** The pipeline's own store, or an idle one before the pipeline exists. */
+  readonly store: PipelineStore;
   readonly pipeline: SyncPipeline | undefined;
   readonly reload: () => void;
   /** The map projection given to the provider, if any. */

@@ -9,7 +9,7 @@ import { defineMapProjection } from "../../src/map/projection";
 
 const e = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Entity;
 
-describe("map hooks review 2", () => {
+describe("map hooks under StrictMode", () => {
   // Bug: SyncProvider starts the map in an effect; StrictMode runs start, stop, start, and start() reads every entity
   // again, so one unreadable RECS value is reported twice and counted twice in `rejected`.
   it("should report an unreadable entity once and count it once under StrictMode's double mount", async () => {

@@ -1,3 +1,4 @@
+import type { DropRecorder } from "./drops";
 import type { SyncError } from "./errors";
 import type { EntityLedger } from "./ledger";
 import type { PendingEntity } from "./queue";
@@ -5,9 +6,8 @@ import type { LedgerScope } from "./types";
 import type { Version } from "./version";
 import type { RecsWriter } from "./writer/recs-writer";
 
-export interface ApplyCounters {
+export interface AdmitCounters {
   applied: number;
-  droppedStale: number;
   lastAppliedVersion: Version;
   /** Newest `executed_at` (seconds) among items that landed. */
   lastExecutedAt: number;
@@ -17,18 +17,21 @@ export interface ApplyCounters {
   deletes: number;
 }
 
-export interface ApplierDeps {
+export interface AdmitDeps {
   readonly ledgers: Readonly<Record<LedgerScope, EntityLedger>>;
   readonly writer: RecsWriter;
-  readonly counters: ApplyCounters;
-  readonly onRejected: (error: SyncError) => void;
+  readonly counters: AdmitCounters;
+  readonly drops: DropRecorder;
+  /** A value that cannot be converted: counted per code and logged once. */
+  readonly onUnconvertible: (error: SyncError) => void;
 }
 
 /**
- * Applies drained queue items: the ledger decides what survives, the writer converts and writes it. Order inside an
- * item follows time: the entity delete, then model deletes, then member writes no older than them.
+ * THE place where an update lives or dies. Drained queue items meet the ledger here: it decides what survives, the
+ * writer converts and writes it, and every refusal is recorded with its reason. Order inside an item follows time: the
+ * entity delete, then model deletes, then member writes no older than them.
  */
-export function createApplier({ ledgers, writer, counters, onRejected }: ApplierDeps): (items: PendingEntity[]) => void {
+export function createAdmission({ ledgers, writer, counters, drops, onUnconvertible }: AdmitDeps): (items: PendingEntity[]) => void {
   return (items) => {
     for (const item of items) {
       const ledger = ledgers[item.scope];
@@ -44,9 +47,10 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
           counters.deletes += 1;
           landed = true;
           counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, item.entityDeleteAt);
-        } else counters.droppedStale += 1;
+        } else drops.drop("stale");
       }
       for (const [model, pending] of item.models) {
+        // Only bound models are queued (the intake drops the others as unknown_model).
         const binding = writer.binding(model);
         if (binding === undefined) continue;
         if (pending.deleteAt !== undefined) {
@@ -57,20 +61,22 @@ export function createApplier({ ledgers, writer, counters, onRejected }: Applier
             counters.deletes += 1;
             landed = true;
             counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, pending.deleteAt);
-          } else counters.droppedStale += 1;
+          } else drops.drop("stale");
         }
         if (pending.members.size === 0) continue;
         const converted = writer.convertPending(binding, entityId, pending.members);
+        if (converted.unknownMembers > 0) drops.drop("unknown_member", converted.unknownMembers);
         if (converted.errors.length > 0) {
           // A member that cannot be converted keeps the whole write out: never a torn component, the previous value stays.
-          for (const error of converted.errors) onRejected(error);
+          drops.drop("unconvertible");
+          for (const error of converted.errors) onUnconvertible(error);
           continue;
         }
         const versions = converted.versions;
         if (versions.size === 0) continue;
         const admitted = ledger.admitWrite(entityId, model, versions, writer.isComplete(binding, versions));
         if (admitted.size === 0) {
-          counters.droppedStale += 1;
+          drops.drop("stale");
           continue;
         }
         let values = converted.values;

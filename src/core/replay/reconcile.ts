@@ -1,7 +1,10 @@
-import type { EntityId } from "./entity-id";
-import type { EntityLedger } from "./ledger";
-import type { ModelTag } from "./types";
-import type { Version } from "./version";
+import type { EntityId } from "../entity-id";
+import type { EntityLedger } from "../ledger";
+import type { CoreLogger, SyncSource } from "../ports";
+import type { LedgerScope, ModelTag } from "../types";
+import type { Version } from "../version";
+import type { RecsWriter } from "../writer/recs-writer";
+import { rereadScope } from "./scope-rows";
 
 /** A model to remove because the authoritative snapshot no longer has it, at the version the client had. */
 export interface Removal {
@@ -72,4 +75,51 @@ export async function confirmRemovals(removals: readonly Removal[], confirm: Rem
   const rows = await confirm.rereadScope();
   if (rows === undefined || rows.size === 0) return undefined;
   return { removals: removals.filter(({ entityId, model }) => rows.get(entityId)?.has(model) !== true), by: "second snapshot" };
+}
+
+export interface ReconcileDeps {
+  readonly ledgers: Readonly<Record<LedgerScope, EntityLedger>>;
+  readonly writer: RecsWriter;
+  readonly source: SyncSource;
+  readonly pageLimit: number;
+  readonly limits: ReconcileLimits;
+  readonly log: CoreLogger;
+  readonly counters: { reconciled: number; reconcileSkipped: number };
+  isCancelled(): boolean;
+}
+
+/**
+ * Remove what the finished full snapshot lacks, for the synced scope: whole entities it did not list and models missing
+ * from rows it did list. A plan that removes suspiciously much waits for a confirmation (see `confirmRemovals`).
+ */
+export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerScope, ReadonlySet<string>>, missing: readonly Removal[]): Promise<void> {
+  const isBound = (model: ModelTag): boolean => deps.writer.binding(model) !== undefined;
+  for (const [scope, ids] of seen) {
+    const ledger = deps.ledgers[scope];
+    let removals: readonly Removal[] = planRemovals(ledger, ids, scope === "entities" ? missing : [], isBound);
+    if (removals.length === 0) continue;
+    if (isSuspicious(removals, ledger.liveEntityCount(), deps.limits)) {
+      const { source } = deps;
+      const confirmed = await confirmRemovals(removals, {
+        countScope: scope === "entities" && source.watermark !== undefined ? async () => (await (source.watermark as () => Promise<{ count: number }>)()).count : undefined,
+        rereadScope: () => rereadScope(source, scope, deps.pageLimit, isBound),
+        liveModelCount: () => ledger.liveModelCount(),
+      });
+      if (deps.isCancelled()) return;
+      if (confirmed === undefined) {
+        deps.counters.reconcileSkipped += 1;
+        deps.log.log("warn", `reconciliation would remove ${removals.length} components the snapshot lacks; too many to trust on its word and nothing confirmed it: skipped`);
+        continue;
+      }
+      deps.log.log("info", `reconciliation removes ${confirmed.removals.length} components the snapshot lacks, confirmed by the ${confirmed.by}`);
+      removals = confirmed.removals;
+    }
+    for (const { entityId, model, version } of removals) {
+      const binding = deps.writer.binding(model);
+      if (binding === undefined) continue;
+      const decision = ledger.admitModelDelete(entityId, model, version);
+      if (decision.applied) deps.writer.remove(binding, entityId, decision.survivors);
+    }
+    deps.counters.reconciled += removals.length;
+  }
 }

@@ -1,9 +1,9 @@
 import type { World } from "@dojoengine/recs";
-import type { SyncMetrics } from "./metrics";
-import { createSyncPipeline, type SyncPipelineOptions } from "./pipeline";
-import type { SyncState } from "./state";
+import type { SyncMetrics } from "../core/metrics";
+import type { SyncState } from "../core/state";
+import type { ComponentsInput } from "../core/writer/bindings";
 import type { ToriiClientLike } from "../torii/client-types";
-import type { ComponentsInput } from "./writer/bindings";
+import { createSyncPipeline, type SyncPipelineOptions } from "./create-sync-pipeline";
 
 /**
  * Everything `syncEntitiesDebounced` takes besides the client, the world and the clause: the pipeline's options, each

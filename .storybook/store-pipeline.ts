@@ -1,0 +1,68 @@
+import { createStore } from "zustand/vanilla";
+import { emptyMetrics } from "../src/core/metrics";
+import type { SyncMetrics } from "../src/core/metrics";
+import type { PipelineSnapshot, PipelineStore } from "../src/core/publisher";
+import { INITIAL_SYNC_STATE, type SyncState } from "../src/core/state";
+import { SYNC_GUARD_DEFAULTS } from "../src/core/sync-guard-config";
+import { viewOf, type SyncStoreState } from "../src/store/sync-view";
+import type { SyncPipeline } from "../src/sync/create-sync-pipeline";
+
+/** A patch a story or a UI test moves the sync state with: state fields, and some metrics. */
+export type FixtureState = Partial<SyncState> & { readonly metrics?: Partial<SyncMetrics> };
+
+/**
+ * A pipeline-shaped store ({ sync, metrics }, what the components read) moved by hand with flat patches, for stories
+ * and UI tests that show a state without running a pipeline.
+ */
+export interface FixtureStore {
+  /** What <SyncProvider> would share: the pipeline's store. */
+  readonly pipelineStore: PipelineStore;
+  getState(): SyncStoreState;
+  setState(patch: FixtureState): void;
+  subscribe(listener: (state: SyncStoreState, previous: SyncStoreState) => void): () => void;
+}
+
+export function createFixtureStore(initial: FixtureState = {}): FixtureStore {
+  const snapshotOf = (base: PipelineSnapshot, patch: FixtureState): PipelineSnapshot => {
+    const { metrics, ...sync } = patch;
+    return { sync: { ...base.sync, ...sync }, metrics: metrics === undefined ? base.metrics : { ...base.metrics, ...metrics } };
+  };
+  const pipelineStore = createStore<PipelineSnapshot>()(() => snapshotOf({ sync: INITIAL_SYNC_STATE, metrics: emptyMetrics() }, initial));
+  return {
+    pipelineStore,
+    getState: () => viewOf(pipelineStore.getState()),
+    setState: (patch) => pipelineStore.setState(snapshotOf(pipelineStore.getState(), patch), true),
+    subscribe: (listener) => pipelineStore.subscribe((next, previous) => listener(viewOf(next), viewOf(previous))),
+  };
+}
+
+/**
+ * A pipeline that is a view of a fixture store: its state, metrics and store are the fixture's, and only
+ * `forceReplay` does something (what the caller gives). Shared by the Storybook harness and the browser fixture.
+ */
+export function storeBackedPipeline(fixture: FixtureStore, forceReplay: () => Promise<void>): SyncPipeline {
+  const metrics = (): SyncMetrics => fixture.pipelineStore.getState().metrics;
+  return {
+    start: async () => undefined,
+    ready: Promise.resolve(),
+    store: fixture.pipelineStore,
+    getState: () => fixture.pipelineStore.getState().sync,
+    subscribe: (listener) => fixture.pipelineStore.subscribe((next, previous) => listener(next.sync, previous.sync)),
+    subscribeApplied: () => () => undefined,
+    entityVersion: () => undefined,
+    forceReplay,
+    cancel: () => undefined,
+    metrics,
+    inspect: () => ({
+      config: SYNC_GUARD_DEFAULTS,
+      state: fixture.pipelineStore.getState().sync,
+      metrics: metrics(),
+      ledger: {
+        entities: { entities: 0, models: 0, tombstones: 0, memberVersions: 0 },
+        events: { entities: 0, models: 0, tombstones: 0, memberVersions: 0 },
+      },
+      openStreams: 1,
+      replaying: fixture.pipelineStore.getState().sync.status === "replaying",
+    }),
+  };
+}

@@ -1,0 +1,91 @@
+import { SyncError } from "../errors";
+import type { CoreLogger } from "../ports";
+import type { SyncState } from "../state";
+import { INITIAL_GUARD_STATE, publicState, reduceGuard, type Evidence, type GuardEvent, type GuardState } from "./reducer";
+
+export interface GuardControllerHooks {
+  readonly log: CoreLogger;
+  /** The status became `streaming` (a replay succeeded). */
+  onStreaming(): void;
+  /** Any state change, after the state is updated. */
+  onChange(state: SyncState, previous: SyncState): void;
+  /** Start a replay for this evidence (none is running). */
+  replay(reason: string): void;
+  /** Whether a replay is running (or queued). */
+  replaying(): boolean;
+  isLive(): boolean;
+}
+
+/**
+ * The guard's state and its side effects: the pure reducer decides, this applies (logs the transition, settles `ready`,
+ * routes evidence to a replay, or remembers it for after the replay running now).
+ */
+export class GuardController {
+  state: GuardState = INITIAL_GUARD_STATE;
+  view: SyncState = publicState(INITIAL_GUARD_STATE);
+  /** Resolves at the first consistent state; rejects if the budget is spent (or the pipeline cancelled) first. */
+  readonly ready: Promise<void>;
+  private resolveReady: () => void = () => undefined;
+  private rejectReady: (error: SyncError) => void = () => undefined;
+  private deferred: Evidence | undefined;
+  readonly evidenceCounts: Partial<Record<Evidence, number>>;
+
+  constructor(
+    private readonly hooks: GuardControllerHooks,
+    evidenceCounts: Partial<Record<Evidence, number>>,
+  ) {
+    this.evidenceCounts = evidenceCounts;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    // Nobody has to await `ready`: a failed boot is reported through the state, not as an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  dispatch = (event: GuardEvent): GuardState => {
+    const previousGuard = this.state;
+    this.state = reduceGuard(previousGuard, event);
+    if (this.state === previousGuard) return this.state;
+    const previous = this.view;
+    this.view = publicState(this.state);
+    const { status } = this.state;
+    if (status !== previousGuard.status) this.hooks.log.log("info", `${previousGuard.status} → ${status} (${this.state.reason})`);
+    if (status === "streaming" && previousGuard.status !== "streaming") {
+      this.resolveReady();
+      this.hooks.onStreaming();
+    }
+    if (status === "error" && previousGuard.status !== "error") this.rejectReady(this.state.lastError ?? new SyncError("SYNC_REPLAY_BUDGET_SPENT", "The replay budget is spent."));
+    this.hooks.onChange(this.view, previous);
+    return this.state;
+  };
+
+  /** Evidence that updates may have been missed: replay now, or once the replay running now has ended. */
+  evidence(evidence: Evidence, detail: string): void {
+    if (!this.hooks.isLive()) return;
+    this.evidenceCounts[evidence] = (this.evidenceCounts[evidence] ?? 0) + 1;
+    if (this.state.inFlight || this.hooks.replaying()) {
+      // The replay running now (or waiting to retry) may already have read past what was missed: run one more after it.
+      this.deferred = evidence;
+      return;
+    }
+    if (this.state.status === "error") return;
+    this.dispatch({ type: "evidence", evidence, detail });
+    this.hooks.replay(`${evidence}: ${detail}`);
+  }
+
+  /** After a replay: the evidence that arrived during it, as the reason for one more, if still relevant. */
+  takeDeferred(): string | undefined {
+    const evidence = this.deferred;
+    this.deferred = undefined;
+    if (evidence === undefined || !this.hooks.isLive() || this.state.status !== "streaming") return undefined;
+    const why = `${evidence} during the last replay`;
+    this.dispatch({ type: "evidence", evidence, detail: why });
+    return why;
+  }
+
+  cancel(): void {
+    this.dispatch({ type: "cancelled" });
+    this.rejectReady(new SyncError("SYNC_CANCELLED", "The pipeline was cancelled before its first consistent state."));
+  }
+}

@@ -1,0 +1,115 @@
+import type { World } from "@dojoengine/recs";
+import type { Timers } from "./clock";
+import type { SyncError } from "./errors";
+import { BACKOFF_DEFAULTS, type BackoffConfig } from "./guard/backoff";
+import type { PageEnvironment } from "./guard/environment";
+import type { LivenessConfig } from "./guard/liveness";
+import type { PipelineCounters } from "./metrics";
+import type { CoreLogger, SyncSource } from "./ports";
+import type { UpdateQueueConfig } from "./queue";
+import { QUEUE_DEFAULTS } from "./queue";
+import { RECONCILE_DEFAULTS, type ReconcileLimits } from "./replay/reconcile";
+import type { SyncState } from "./state";
+import { SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
+import type { ModelTag } from "./types";
+import { createVersionPolicy, type VersionPolicy } from "./version";
+import type { ComponentsInput } from "./writer/bindings";
+import type { EnumVariantOrder } from "./writer/convert";
+import { RecsWriter } from "./writer/recs-writer";
+
+/** The engine's options: a source (the port Torii is read through) and what to sync it into. */
+export interface PipelineOptions {
+  /** Where pages and streams come from (see `createToriiSource`). */
+  readonly source: SyncSource;
+  /** The game's RECS world (the components belong to it). */
+  readonly world?: World;
+  /** The game's `contractComponents` record or an array of components; matched to models by metadata. */
+  readonly components: ComponentsInput;
+  /** Per model, the dotted path of the component's own version member (`last_updated_at`, a tick…). @default {} */
+  readonly versionPaths?: Readonly<Record<string, string>>;
+  /**
+   * Variant names in declaration order, per enum type name as Torii sends it (`{ Direction: ["None", "Left", …] }`):
+   * an enum stored in a `Number` field (the older codegen's convention) is written as its index. Neither Torii client
+   * sends the index; without the order the variant's name is written. @default {}
+   */
+  readonly enumVariants?: EnumVariantOrder;
+  /** @default QUEUE_DEFAULTS */
+  readonly queue?: Partial<UpdateQueueConfig>;
+  /** Liveness, paging and the replay budget. @default SYNC_GUARD_DEFAULTS */
+  readonly guard?: Partial<SyncGuardConfig>;
+  /** Delay between replay attempts. @default BACKOFF_DEFAULTS */
+  readonly backoff?: Partial<BackoffConfig>;
+  /** Safety limits of reconciliation. @default RECONCILE_DEFAULTS */
+  readonly reconcile?: Partial<ReconcileLimits>;
+  /** Injected timers and clock (fake timers in tests). @default the globals */
+  readonly timers?: Timers;
+  /** Injected randomness for backoff jitter. @default Math.random */
+  readonly random?: () => number;
+  /** Visibility and online events. @default the browser's, or none outside a browser */
+  readonly environment?: PageEnvironment;
+  /** Where the engine logs. @default silent */
+  readonly logger?: CoreLogger;
+  /** Called on every state change. */
+  readonly onStateChange?: (state: SyncState, previous: SyncState) => void;
+}
+
+/** The options made whole, and what follows from them alone. */
+export interface PipelineParts {
+  readonly guard: SyncGuardConfig;
+  readonly queue: UpdateQueueConfig;
+  readonly liveness: LivenessConfig;
+  readonly replay: { readonly pageLimit: number; readonly maxAttempts: number; readonly backoff: BackoffConfig; readonly random: () => number };
+  readonly reconcile: ReconcileLimits;
+  readonly log: CoreLogger;
+  readonly policy: VersionPolicy;
+  readonly writer: RecsWriter;
+  isBound(model: ModelTag): boolean;
+  /** Malformed input: counted per code, logged once per code and model. */
+  report(error: SyncError): void;
+  /** A model no component binds: counted per model, said once, as information. */
+  unbound(model: ModelTag): void;
+}
+
+export const SILENT_LOGGER: CoreLogger = { log: () => undefined, once: () => undefined };
+
+/** Defaults applied once, in one place, and the parts that need nothing but the options and the counters. */
+export function createPipelineParts(options: PipelineOptions, counters: PipelineCounters): PipelineParts {
+  const guard: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard };
+  const queue: UpdateQueueConfig = { ...QUEUE_DEFAULTS, ...options.queue };
+  const log = options.logger ?? SILENT_LOGGER;
+  const writer = new RecsWriter(options.components, {
+    ...(options.enumVariants === undefined ? {} : { enumVariants: options.enumVariants }),
+    notes: {
+      precisionLoss(where, raw) {
+        counters.warningsByCode.SYNC_PRECISION_LOSS = (counters.warningsByCode.SYNC_PRECISION_LOSS ?? 0) + 1;
+        const message = `SYNC_PRECISION_LOSS: ${where} = ${raw} is wider than a Number field holds exactly; stored as the nearest double (declare the field BigInt to keep it exact).`;
+        log.once("warn", `SYNC_PRECISION_LOSS:${where.replace(/\[\d+\]/g, "[]")}`, message, { code: "SYNC_PRECISION_LOSS" });
+      },
+    },
+  });
+  return {
+    guard,
+    queue,
+    liveness: { heartbeatTimeoutMs: guard.heartbeatTimeoutMs, heartbeatCheckIntervalMs: guard.heartbeatCheckIntervalMs, probeTimeoutMs: Math.min(guard.heartbeatCheckIntervalMs, guard.heartbeatTimeoutMs / 3) },
+    // A page must fit the queue with room to spare, or paging would overflow it and ask for a replay of itself.
+    replay: { pageLimit: Math.max(1, Math.min(guard.replayPageLimit, Math.floor(queue.highWaterMark / 2))), maxAttempts: guard.maxReplayAttempts, backoff: { ...BACKOFF_DEFAULTS, ...options.backoff }, random: options.random ?? Math.random },
+    reconcile: { ...RECONCILE_DEFAULTS, ...options.reconcile },
+    log,
+    policy: createVersionPolicy(options.versionPaths === undefined ? {} : { versionPaths: options.versionPaths }),
+    writer,
+    isBound: (model) => writer.binding(model) !== undefined,
+    report(error) {
+      counters.rejected += 1;
+      counters.rejectedByCode[error.code] = (counters.rejectedByCode[error.code] ?? 0) + 1;
+      log.once("warn", `${error.code}:${error.model ?? ""}`, `${error.code}: ${error.message}`, fieldsOf(error));
+    },
+    unbound(model) {
+      counters.unboundModels[model] = (counters.unboundModels[model] ?? 0) + 1;
+      log.once("info", `unbound:${model}`, `Torii sends model "${model}", which no component binds: its updates are ignored (bind its component to sync it).`, { model });
+    },
+  };
+}
+
+function fieldsOf(error: SyncError): { code: string; entityId?: string; model?: string } {
+  return { code: error.code, ...(error.entityId === undefined ? {} : { entityId: error.entityId }), ...(error.model === undefined ? {} : { model: error.model }) };
+}

@@ -1,0 +1,104 @@
+import type { EntityId } from "./entity-id";
+import type { SyncError } from "./errors";
+import type { LedgerScope, ModelTag } from "./types";
+
+/**
+ * Where decoded updates go: the core's intake port. An adapter (the Torii decoder) reads each entity message once and
+ * calls these directly, with no object per update in between. Every call carries the entity's scope, id and
+ * `executed_at` (block time, whole seconds). `members` is the client's own object of member values: read during the
+ * call and kept by reference until applied, never mutated.
+ */
+export interface IntakeSink {
+  /** Some or all members of one model changed. */
+  write(scope: LedgerScope, entityId: EntityId, executedAt: number, model: ModelTag, members: Readonly<Record<string, unknown>>): void;
+  /** One model was removed from the entity (Torii sends it as `{}`). */
+  deleteModel(scope: LedgerScope, entityId: EntityId, executedAt: number, model: ModelTag): void;
+  /** The whole entity was removed (`models: {}` in older Torii). */
+  deleteEntity(scope: LedgerScope, entityId: EntityId, executedAt: number): void;
+  /** The client reconnected by itself and may have missed updates (the all-zero entity): never an update. */
+  gap(): void;
+  /**
+   * Part of a message could not be read. `entityId` and `executedAt` are there when the id and timestamp were valid
+   * (then the entity exists on the server, whatever was wrong with one of its models).
+   */
+  reject(error: SyncError, scope: LedgerScope, entityId?: EntityId, executedAt?: number): void;
+  /** One entity message has been read whole (after its writes, deletes and rejects). */
+  entityEnd(scope: LedgerScope, entityId: EntityId, executedAt: number): void;
+  /** A message arrived on a stream the pipeline had already closed: counted, never applied. */
+  closedStream(): void;
+}
+
+/** An open subscription whose cancel can be called any number of times. */
+export interface StreamHandle {
+  cancel(): void;
+  readonly cancelled: boolean;
+}
+
+export interface PageRead {
+  /** The cursor of the next page; `undefined` when this was the last. */
+  readonly nextCursor: string | undefined;
+  /** Rows the page held (decoded into the sink, malformed ones included). */
+  readonly rows: number;
+}
+
+/** The SQL watermark of the synced scope: the newest block time written in it and its rows (entity × bound model). */
+export interface ScopeWatermark {
+  readonly newestExecutedAt: number;
+  readonly count: number;
+}
+
+/** One write the server holds for the synced scope: which entity and model, and its block time (seconds). */
+export interface RecentWrite {
+  readonly entityId: string;
+  readonly model: ModelTag;
+  readonly executedAt: number;
+}
+
+/** The indexer's head, as the client can tell it. */
+export interface IndexerHead {
+  readonly block: number;
+  readonly timestamp: number;
+}
+
+/**
+ * What the core reads Torii through: pages by cursor and streams per scope, decoded into an IntakeSink, with transport
+ * concerns handled on the adapter's side (deadlines, idempotent cancel, callback shapes, string errors). The core
+ * defines this port; `torii/` implements it.
+ */
+export interface SyncSource {
+  readonly scopes: readonly LedgerScope[];
+  /** Whether pages carry only some models of each entity (then a model missing from a row is not a removal). */
+  readonly restrictsModels?: boolean;
+  /** Read one page from `cursor`, decoding each row into `sink`; rejects with a SyncError (a deadline included). */
+  fetchPage(scope: LedgerScope, cursor: string | undefined, limit: number, sink: IntakeSink): Promise<PageRead>;
+  /** Subscribe, decoding every message into `sink`; settles within a deadline or rejects. */
+  subscribe(scope: LedgerScope, sink: IntakeSink): Promise<StreamHandle>;
+  /** The scoped SQL watermark, when the source can read one (the app gave `toriiUrl` and the clause has an SQL form). */
+  readonly watermark?: () => Promise<ScopeWatermark>;
+  /** The synced scope's writes with a block time in `(from, to]` (seconds), at most `limit`, when the source can read them. */
+  readonly recentWrites?: (fromExecutedAt: number, toExecutedAt: number, limit: number) => Promise<readonly RecentWrite[]>;
+  /** The indexer head, when the client can tell it. */
+  readonly head?: () => Promise<IndexerHead | undefined>;
+  /** Streams open through this source (for teardown checks). */
+  openStreams(): number;
+  /** Fail every request in flight with SYNC_CANCELLED and refuse new ones: the source is done. */
+  cancelPending(): void;
+}
+
+/** What a log record can say besides its message: the fields of the seed's structured logger. */
+export interface LogFields {
+  readonly entityId?: string;
+  readonly model?: string;
+  /** A version, as block time in seconds. */
+  readonly version?: number;
+  readonly block?: number;
+  readonly code?: string;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Where the core writes its logs; `once` says a thing once per key, so a flood of bad input is one line. */
+export interface CoreLogger {
+  log(level: LogLevel, message: string, fields?: LogFields): void;
+  once(level: LogLevel, key: string, message: string, fields?: LogFields): void;
+}

@@ -1,0 +1,64 @@
+import type { EntityId } from "../entity-id";
+import type { EntityLedger } from "../ledger";
+import type { IntakeSink } from "../ports";
+import type { LedgerScope, ModelTag } from "../types";
+import type { Removal } from "./reconcile";
+
+/**
+ * The sink a replay's pages go through: it forwards every call to the intake and notes what the snapshot holds —
+ * which entities it listed, and which models a listed entity lacks that the ledger holds live (Torii removed them while
+ * the client was not listening). Reconciliation reads both once the snapshot is whole.
+ */
+export class SnapshotTracker {
+  readonly seen = new Map<LedgerScope, Set<EntityId>>();
+  missing: Removal[] = [];
+  readonly sink: IntakeSink;
+  private readonly present = new Set<ModelTag>();
+
+  /**
+   * @param trackMissing Whether a row's missing models mean removals: not when the pages are restricted to some models
+   *   (then a row lists only those).
+   */
+  constructor(intake: IntakeSink, entitiesLedger: EntityLedger, trackMissing: boolean) {
+    const present = this.present;
+    this.sink = {
+      write(scope, entityId, executedAt, model, members) {
+        present.add(model);
+        intake.write(scope, entityId, executedAt, model, members);
+      },
+      deleteModel(scope, entityId, executedAt, model) {
+        intake.deleteModel(scope, entityId, executedAt, model);
+      },
+      deleteEntity: (scope, entityId, executedAt) => intake.deleteEntity(scope, entityId, executedAt),
+      gap: () => intake.gap(),
+      reject(error, scope, entityId, executedAt) {
+        // A model that could not be read is still on the server: never removed for its absence.
+        if (error.model !== undefined) present.add(error.model);
+        intake.reject(error, scope, entityId, executedAt);
+      },
+      entityEnd: (scope, entityId, executedAt) => {
+        intake.entityEnd(scope, entityId, executedAt);
+        this.seenIn(scope).add(entityId);
+        if (trackMissing && scope === "entities") {
+          for (const model of entitiesLedger.liveModels(entityId)) {
+            if (!present.has(model)) this.missing.push({ entityId, model, version: entitiesLedger.versionOf(entityId, model) });
+          }
+        }
+        present.clear();
+      },
+      closedStream: () => intake.closedStream(),
+    };
+  }
+
+  /** Forget what was seen: the next attempt pages from the start. */
+  restart(): void {
+    this.seen.clear();
+    this.missing = [];
+  }
+
+  seenIn(scope: LedgerScope): Set<EntityId> {
+    let ids = this.seen.get(scope);
+    if (ids === undefined) this.seen.set(scope, (ids = new Set()));
+    return ids;
+  }
+}

@@ -1,0 +1,73 @@
+import { normalizeEntityIdCached, type EntityId } from "../core/entity-id";
+import type { Timers } from "../core/clock";
+import { withDeadline } from "../core/deadline";
+import { SyncError, toSyncError } from "../core/errors";
+import { parseSqlTimestamp } from "../core/util/sql-timestamp";
+import type { SqlMapQuery, SqlRow } from "./sql-types";
+
+/** Torii's `/sql` endpoint: one query in, its rows out. */
+export interface SqlClient {
+  query(sql: string): Promise<Array<Record<string, unknown>>>;
+}
+
+/** A client with a deadline per request: one that hangs fails with SYNC_TORII_ERROR after `timeoutMs`. */
+export function createSqlClient(url: string, fetcher: typeof globalThis.fetch, timers: Timers, timeoutMs: number): SqlClient {
+  const endpoint = `${url.replace(/\/$/, "")}/sql`;
+  const ask = async (sql: string, signal: AbortSignal | undefined): Promise<Array<Record<string, unknown>>> => {
+    const response = await fetcher(endpoint, { method: "POST", body: sql, ...(signal === undefined ? {} : { signal }) });
+    if (!response.ok) throw new SyncError("SYNC_TORII_ERROR", `The SQL endpoint answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    const rows: unknown = await response.json();
+    if (!Array.isArray(rows)) throw new SyncError("SYNC_BAD_PAYLOAD", "The SQL endpoint did not answer a list of rows.");
+    return rows as Array<Record<string, unknown>>;
+  };
+  return {
+    query: (sql) =>
+      withDeadline(
+        (signal) => ask(sql, signal),
+        timeoutMs,
+        timers,
+        () => new SyncError("SYNC_TORII_ERROR", `The SQL endpoint did not answer within ${timeoutMs} ms.`),
+        (error) => toSyncError(error, "SYNC_TORII_ERROR", "SQL map query failed"),
+      ),
+  };
+}
+
+/**
+ * The rows of query `name` by entity id, fresh (not stale). A row that cannot be read (a NULL id, an unreadable
+ * timestamp) is skipped and handed to `onSkip`; the rest of the answer stands.
+ */
+export function readRows(name: string, query: SqlMapQuery, raw: ReadonlyArray<Record<string, unknown>>, fetchedAt: number, onSkip: (name: string, thrown: unknown) => void): Map<EntityId, SqlRow> {
+  const idColumn = query.idColumn ?? "id";
+  const versionColumn = query.versionColumn ?? "executed_at";
+  const read = new Map<EntityId, SqlRow>();
+  for (const row of raw) {
+    try {
+      const id = normalizeEntityIdCached(row[idColumn]);
+      // No prototype: a column named "__proto__" is just a column.
+      const values = Object.create(null) as Record<string, unknown>;
+      for (const column of Object.keys(row)) if (column !== idColumn) values[column] = row[column];
+      read.set(id, { id, values, version: parseSqlTimestamp(row[versionColumn]), lastFetchedAt: fetchedAt, stale: false });
+    } catch (thrown) {
+      onSkip(name, thrown);
+    }
+  }
+  return read;
+}
+
+/** What a skipped row reports. */
+export function unreadableRowError(name: string, thrown: unknown): SyncError {
+  return toSyncError(thrown, "SYNC_BAD_PAYLOAD", `SQL map query "${name}" returned a row it cannot read`);
+}
+
+/** The query narrowed to some entities: the query's own `forIds`, else the default wrapping. */
+export function sqlForIds(query: SqlMapQuery, ids: readonly string[]): string {
+  return query.forIds?.(ids) ?? defaultForIds(query, ids);
+}
+
+function defaultForIds(query: SqlMapQuery, ids: readonly string[]): string {
+  const column = query.idColumn ?? "id";
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column)) throw new SyncError("SYNC_BAD_PAYLOAD", `idColumn ${JSON.stringify(column)} is not a plain column name; pass forIds.`);
+  // Ids are normalised hex (0x + 64 hex digits), so quoting them cannot inject anything.
+  const list = ids.map((id) => `'${id}'`).join(", ");
+  return `SELECT * FROM (${query.sql}) WHERE ${column} IN (${list})`;
+}

@@ -1,0 +1,37 @@
+// The engine entry "torii-sync-guard/core": the guarded pipeline over a Torii client, its options, state, metrics and
+// errors. No React here or below. Internals (queue, ledger, writer, decoder) are not part of it.
+export { createSyncPipeline } from "./create-sync-pipeline";
+export type { SyncPipelineOptions } from "./create-sync-pipeline";
+export { getSyncEntities, syncEntitiesDebounced } from "./sync-entities";
+export type { SyncEntitiesHandle, SyncGuardOptions, SyncSubscription, SyncTarget } from "./sync-entities";
+export type { PipelineInspection, SyncPipeline } from "../core/pipeline";
+export type { PipelineSnapshot, PipelineStore } from "../core/publisher";
+export { SYNC_GUARD_DEFAULTS } from "../core/sync-guard-config";
+export type { SyncGuardConfig } from "../core/sync-guard-config";
+export { BACKOFF_DEFAULTS } from "../core/guard/backoff";
+export type { BackoffConfig } from "../core/guard/backoff";
+export { QUEUE_DEFAULTS } from "../core/queue";
+export type { UpdateQueueConfig } from "../core/queue";
+export { RECONCILE_DEFAULTS } from "../core/replay/reconcile";
+export type { ReconcileLimits } from "../core/replay/reconcile";
+export { TORII_SOURCE_DEFAULTS, createToriiSource } from "../torii/source";
+export type { ToriiSourceOptions } from "../torii/source";
+export type { ToriiClientLike, ToriiPageLike, ToriiQuery, ToriiSubscriptionLike } from "../torii/client-types";
+export { INITIAL_SYNC_STATE } from "../core/state";
+export type { ConnectionState, ReplayProgress, SyncState, SyncStatus } from "../core/state";
+export type { Evidence } from "../core/guard/reducer";
+export { emptyMetrics } from "../core/metrics";
+export type { SyncMetrics } from "../core/metrics";
+export { DROP_REASONS } from "../core/drops";
+export type { DropCounts, DropReason } from "../core/drops";
+export { SyncError, toSyncError } from "../core/errors";
+export type { SyncErrorCode, SyncErrorDetails } from "../core/errors";
+export { normalizeEntityId } from "../core/entity-id";
+export type { EntityId } from "../core/entity-id";
+export type { IndexerHead, IntakeSink, LogFields, PageRead, ScopeWatermark, StreamHandle, SyncSource } from "../core/ports";
+export type { PageEnvironment } from "../core/guard/environment";
+export type { Timers } from "../core/clock";
+export type { LedgerScope, ModelTag, ToriiValue } from "../core/types";
+export type { ComponentsInput } from "../core/writer/bindings";
+export type { EnumVariantOrder } from "../core/writer/convert";
+export type { SyncLogger } from "../core/log";
