@@ -1,9 +1,29 @@
 import type { EntityId } from "./entity-id";
 import type { ModelTag } from "./types";
 import { clockOf, deleteModelRecord, findModel, NOTHING_SURVIVES, REFUSED, type DeleteDecision, type EntityDeleteDecision, type EntityRecord, type LedgerStats, type MemberClock } from "./ledger-records";
-import { NO_VERSION, packVersion, type Version } from "./version";
+import { NO_VERSION, packVersion, versionMajor, type Version } from "./version";
 
 export type { DeleteDecision, EntityDeleteDecision, LedgerStats, MemberClock } from "./ledger-records";
+
+/** One entity as the ledger holds it, in plain units: block times in seconds, own versions as they came. */
+export interface LedgerEntry {
+  readonly entityId: EntityId;
+  /** Block time of the last whole-entity delete (nothing older lands), if any. */
+  readonly deletedAt: number | undefined;
+  /** Newest entity-wide `executed_at` of any message about it. */
+  readonly seenAt: number | undefined;
+  readonly models: ReadonlyArray<{
+    readonly model: ModelTag;
+    /** A tombstone: the model was deleted at `at`. */
+    readonly deleted: boolean;
+    /** Block time of the newest change applied to the model. */
+    readonly at: number | undefined;
+    /** The version every member is at least as new as (block time, or the model's own version member). */
+    readonly version: number | undefined;
+    /** Members written after `version` by partial updates, with their versions. */
+    readonly members: Readonly<Record<string, number>>;
+  }>;
+}
 
 /**
  * Versions per entity × model (and per member for partial updates) plus tombstones: it answers "apply or drop?" and
@@ -120,6 +140,25 @@ export class EntityLedger {
     let newest = entity.floor;
     for (const record of entity.models) newest = Math.max(newest, record.at);
     return newest;
+  }
+
+  /** What the ledger holds for one entity, in plain units (for the inspector and the debug panel), or `undefined`. */
+  describe(entityId: EntityId): LedgerEntry | undefined {
+    const entity = this.entities.get(entityId);
+    if (entity === undefined) return undefined;
+    const seconds = (version: Version): number | undefined => (version === NO_VERSION ? undefined : versionMajor(version));
+    return {
+      entityId,
+      deletedAt: seconds(entity.floor),
+      seenAt: entity.seen < 0 ? undefined : entity.seen,
+      models: entity.models.map((record) => ({
+        model: record.tag,
+        deleted: record.deleted,
+        at: seconds(record.at),
+        version: this.ownVersioned(record.tag) ? (record.v === NO_VERSION ? undefined : versionMajor(record.v)) : seconds(record.v),
+        members: Object.fromEntries([...(record.members ?? [])].map(([member, version]) => [member, versionMajor(version)])),
+      })),
+    };
   }
 
   /** Record that a message about the entity, stamped `executedAt` (seconds), reached the client. */

@@ -1,6 +1,8 @@
 import { DROP_REASONS, type DropCounts } from "./drops";
 import type { SyncErrorCode } from "./errors";
+import type { ProbeOutcome } from "./events";
 import type { Evidence } from "./guard/reducer";
+import { versionMajor } from "./version";
 import type { ConnectionState, SyncStatus } from "./state";
 
 /** Counters and gauges of one pipeline. Plain numbers so a sink can ship them as they are. */
@@ -32,8 +34,17 @@ export interface SyncMetrics {
   lastReplayMs: number | undefined;
   /** Durations of the last 20 completed replays, oldest first. */
   replayDurationsMs: number[];
-  /** Liveness probes run. */
+  /** Replay durations of the last 20: median and 95th percentile, ms (`undefined` before the first). */
+  replayMsP50: number | undefined;
+  replayMsP95: number | undefined;
+  /** Liveness probes run (silence, wake-up and audits of recent writes). */
   probes: number;
+  /** What the probes concluded, by outcome. */
+  probesByOutcome: Partial<Record<ProbeOutcome, number>>;
+  /** Times the replay budget was spent (the status reached `error`). */
+  budgetSpent: number;
+  /** How far the client is behind the indexer, ms, as the last probe measured it (0 once a replay caught up). */
+  lagMs: number;
   /** Evidence the guard acted on (or would have, during a replay), by kind. */
   evidence: Partial<Record<Evidence, number>>;
   /** Components removed because the authoritative snapshot no longer had them. */
@@ -50,6 +61,8 @@ export interface SyncMetrics {
   connection: ConnectionState;
   /** Newest version applied anywhere (packed, see `Version`). */
   lastAppliedVersion: number;
+  /** The newest version applied anywhere, in plain units: block time in seconds and as an ISO date (`undefined` before any). */
+  lastApplied: { readonly seconds: number; readonly iso: string } | undefined;
   /** Components held because their first update was partial. */
   heldIncomplete: number;
 }
@@ -68,6 +81,8 @@ export interface PipelineCounters {
   lastReplayMs: number | undefined;
   readonly replayDurationsMs: number[];
   probes: number;
+  readonly probesByOutcome: Partial<Record<ProbeOutcome, number>>;
+  budgetSpent: number;
   readonly evidence: Partial<Record<Evidence, number>>;
   reconciled: number;
   reconcileSkipped: number;
@@ -93,6 +108,8 @@ export function createCounters(): PipelineCounters {
     lastReplayMs: undefined,
     replayDurationsMs: [],
     probes: 0,
+    probesByOutcome: {},
+    budgetSpent: 0,
     evidence: {},
     reconciled: 0,
     reconcileSkipped: 0,
@@ -115,6 +132,7 @@ export interface MetricsGauges {
   readonly heldIncomplete: number;
   readonly status: SyncStatus;
   readonly connection: ConnectionState;
+  readonly lagMs: number;
 }
 
 /** A fresh SyncMetrics: nothing in it is shared with the pipeline, so a sink may keep it. */
@@ -137,7 +155,12 @@ export function snapshotMetrics(counters: PipelineCounters, gauges: MetricsGauge
     replays: counters.replays,
     lastReplayMs: counters.lastReplayMs,
     replayDurationsMs: [...counters.replayDurationsMs],
+    replayMsP50: percentile(counters.replayDurationsMs, 0.5),
+    replayMsP95: percentile(counters.replayDurationsMs, 0.95),
     probes: counters.probes,
+    probesByOutcome: { ...counters.probesByOutcome },
+    budgetSpent: counters.budgetSpent,
+    lagMs: gauges.lagMs,
     evidence: { ...counters.evidence },
     reconciled: counters.reconciled,
     reconcileSkipped: counters.reconcileSkipped,
@@ -147,14 +170,27 @@ export function snapshotMetrics(counters: PipelineCounters, gauges: MetricsGauge
     status: gauges.status,
     connection: gauges.connection,
     lastAppliedVersion: counters.lastAppliedVersion,
+    lastApplied: plainVersion(counters.lastAppliedVersion),
     heldIncomplete: gauges.heldIncomplete,
   };
+}
+
+function percentile(values: readonly number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+function plainVersion(version: number): { seconds: number; iso: string } | undefined {
+  if (version < 0) return undefined;
+  const seconds = versionMajor(version);
+  return { seconds, iso: new Date(seconds * 1000).toISOString() };
 }
 
 /** The metrics of a pipeline that has seen nothing yet. */
 export function emptyMetrics(): SyncMetrics {
   const drops = Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as DropCounts;
-  return snapshotMetrics(createCounters(), { drops, compacted: 0, queueDepth: 0, queueHighWater: 0, overflows: 0, heldIncomplete: 0, status: "idle", connection: "closed" });
+  return snapshotMetrics(createCounters(), { drops, compacted: 0, queueDepth: 0, queueHighWater: 0, overflows: 0, heldIncomplete: 0, status: "idle", connection: "closed", lagMs: 0 });
 }
 
 /** A replay completed in `ms`: counted, and its duration kept (the last 20). */

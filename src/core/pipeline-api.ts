@@ -1,5 +1,6 @@
 import type { EntityId } from "./entity-id";
-import type { EntityLedger } from "./ledger";
+import type { SyncEvent } from "./events";
+import type { EntityLedger, LedgerEntry } from "./ledger";
 import type { SyncMetrics } from "./metrics";
 import type { SyncState } from "./state";
 import type { PipelineStore } from "./publisher";
@@ -28,6 +29,12 @@ export interface SyncPipeline {
   subscribe(listener: (state: SyncState, previous: SyncState) => void): () => void;
   /** Called after each drain with the entities whose changes landed. Returns the unsubscribe. */
   subscribeApplied(listener: (entityIds: readonly EntityId[]) => void): () => void;
+  /** Every event as it happens (state changes, replays, probes, gaps, overflows, rejected input…). Returns the unsubscribe. */
+  subscribeEvents(listener: (event: SyncEvent) => void): () => void;
+  /** The UI is about to reload the page to recover (announced as `hard_reload_requested`). */
+  reportHardReload(): void;
+  /** What the ledger holds for one entity (entities scope) — versions per model and member, tombstones — and its RECS values. */
+  inspectEntity(entityId: EntityId): (LedgerEntry & { readonly values: Readonly<Record<string, unknown>> }) | undefined;
   /** The newest block time (seconds) the ledger applied to an entity (entities scope), if any. */
   entityVersion(entityId: EntityId): number | undefined;
   /** Replay now, from any state (the way out of `error`): a replay that starts after the call. */

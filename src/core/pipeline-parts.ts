@@ -4,6 +4,7 @@ import type { SyncError } from "./errors";
 import { BACKOFF_DEFAULTS, type BackoffConfig } from "./guard/backoff";
 import type { PageEnvironment } from "./guard/environment";
 import type { LivenessConfig } from "./guard/liveness";
+import type { EventStream } from "./events";
 import type { PipelineCounters } from "./metrics";
 import type { CoreLogger, SyncSource } from "./ports";
 import type { UpdateQueueConfig } from "./queue";
@@ -73,7 +74,7 @@ export interface PipelineParts {
 export const SILENT_LOGGER: CoreLogger = { log: () => undefined, once: () => undefined };
 
 /** Defaults applied once, in one place, and the parts that need nothing but the options and the counters. */
-export function createPipelineParts(options: PipelineOptions, counters: PipelineCounters): PipelineParts {
+export function createPipelineParts(options: PipelineOptions, counters: PipelineCounters, events: EventStream, now: () => number): PipelineParts {
   const guard: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard };
   const queue: UpdateQueueConfig = { ...QUEUE_DEFAULTS, ...options.queue };
   const log = options.logger ?? SILENT_LOGGER;
@@ -102,6 +103,7 @@ export function createPipelineParts(options: PipelineOptions, counters: Pipeline
       counters.rejected += 1;
       counters.rejectedByCode[error.code] = (counters.rejectedByCode[error.code] ?? 0) + 1;
       log.once("warn", `${error.code}:${error.model ?? ""}`, `${error.code}: ${error.message}`, fieldsOf(error));
+      events.emit({ type: "rejected", at: now(), message: error.message, ...fieldsOf(error) });
     },
     unbound(model) {
       counters.unboundModels[model] = (counters.unboundModels[model] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import { createAdmission } from "./admit";
 import { systemTimers } from "./clock";
 import { createDropRecorder } from "./drops";
+import { createEventStream, type SyncEvent } from "./events";
 import type { EntityId } from "./entity-id";
 import { GuardController } from "./guard/controller";
 import { browserEnvironment } from "./guard/environment";
@@ -34,10 +35,12 @@ export type { PipelineInspection, SyncPipeline } from "./pipeline-api";
  */
 export function createPipeline(options: PipelineOptions): SyncPipeline {
   const counters = createCounters();
-  const parts = createPipelineParts(options, counters);
+  const timers = options.timers ?? systemTimers;
+  const events = createEventStream();
+  const now = (): number => timers.now();
+  const parts = createPipelineParts(options, counters, events, now);
   const { writer, policy, log } = parts;
   const { source } = options;
-  const timers = options.timers ?? systemTimers;
   const drops = createDropRecorder();
   const ownVersioned = (model: string): boolean => policy.hasOwnVersion(model);
   const ledgers: Record<LedgerScope, EntityLedger> = { entities: new EntityLedger(ownVersioned), events: new EntityLedger(ownVersioned) };
@@ -52,6 +55,11 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const guard: GuardController = new GuardController(
     {
       log,
+      emit(event) {
+        if (event.type === "budget_spent") counters.budgetSpent += 1;
+        events.emit(event);
+      },
+      now,
       onStreaming: () => watch.monitor.noteProgress(),
       onChange(state, previous) {
         options.onStateChange?.(state, previous);
@@ -81,7 +89,10 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
         }
         publisher.publish();
       }),
-    onOverflow: (dropped) => guard.evidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`),
+    onOverflow(dropped) {
+      events.emit({ type: "overflow", at: now(), dropped });
+      guard.evidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`);
+    },
   });
   const streams = new ReplayStreams({ source, timers, drops, highWaterMark: queue.config.highWaterMark, onConnection: (connection) => guard.dispatch({ type: "connection", connection }) });
   const intakeDeps = { target: () => streams.buffer ?? queue, ledgers, policy, isBound: parts.isBound, drops, counters, onRejected: parts.report, onUnbound: parts.unbound, isCancelled };
@@ -89,16 +100,17 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     onMessage: () => watch.monitor.noteProgress(),
     onGap() {
       counters.gaps += 1;
+      events.emit({ type: "gap", at: now() });
       guard.evidence("gap", "the client reconnected by itself and may have missed updates");
     },
   });
   // Pages go straight to the queue; the stream goes to the replay's buffer while one pages.
   const snapshot = new SnapshotTracker(createIntake({ ...intakeDeps, target: () => queue }), ledgers.entities, source.restrictsModels !== true);
   const environment = options.environment ?? browserEnvironment();
-  const watch = createWatch({ source, ledger: ledgers.entities, isBound: parts.isBound, counters, guard, config: parts.guard, liveness: parts.liveness, timers, environment, onChange: () => publisher.publish() });
+  const watch = createWatch({ source, ledger: ledgers.entities, isBound: parts.isBound, counters, guard, config: parts.guard, liveness: parts.liveness, timers, environment, events, onChange: () => publisher.publish() });
   const replay = {
     ...parts.replay,
-    ...{ source, streams, streamSink, queue, snapshot, timers, log, sleeper, isCancelled, dispatch: guard.dispatch },
+    ...{ source, streams, streamSink, queue, snapshot, timers, log, sleeper, isCancelled, dispatch: guard.dispatch, emit: (event: SyncEvent) => events.emit(event) },
     reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, isCancelled }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
     seenExecutedAt: () => counters.seenExecutedAt,
     onDone({ ms, startedAt }: { readonly ms: number; readonly startedAt: number | undefined }) {
@@ -116,17 +128,11 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     },
     wakeBackoff: () => sleeper.wakeAll(),
   });
-  const metrics = (): SyncMetrics =>
-    snapshotMetrics(counters, {
-      drops: drops.counts,
-      compacted: queue.counters.compacted + (streams.buffer?.counters.compacted ?? 0),
-      queueDepth: queue.size + (streams.buffer?.size ?? 0),
-      queueHighWater: queue.counters.highWater,
-      overflows: queue.counters.overflows,
-      heldIncomplete: writer.heldCount(),
-      status: guard.state.status,
-      connection: guard.state.connection,
-    });
+  const metrics = (): SyncMetrics => {
+    const { status, connection, lagMs } = guard.state;
+    const queued = { compacted: queue.counters.compacted + (streams.buffer?.counters.compacted ?? 0), queueDepth: queue.size + (streams.buffer?.size ?? 0) };
+    return snapshotMetrics(counters, { ...queued, drops: drops.counts, queueHighWater: queue.counters.highWater, overflows: queue.counters.overflows, heldIncomplete: writer.heldCount(), status, connection, lagMs });
+  };
   const publisher = createPublisher(() => ({ sync: guard.view, metrics: metrics() }));
   const begin = (): boolean => {
     if (started || cancelled) return false;
@@ -145,6 +151,12 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     getState: () => guard.view,
     subscribe: (listener) => stateListeners.add(listener),
     subscribeApplied: (listener) => appliedListeners.add(listener),
+    subscribeEvents: (listener) => events.add(listener),
+    reportHardReload: () => events.emit({ type: "hard_reload_requested", at: now() }),
+    inspectEntity(entityId) {
+      const entry = ledgers.entities.describe(entityId);
+      return entry === undefined ? undefined : { ...entry, values: writer.valuesOf(entityId) };
+    },
     entityVersion(entityId) {
       const version = ledgers.entities.newestOfEntity(entityId);
       return version === NO_VERSION ? undefined : versionMajor(version);
@@ -166,6 +178,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
       guard.cancel();
       stateListeners.clear();
       appliedListeners.clear();
+      events.clear();
     },
     metrics,
     inspect: () => ({

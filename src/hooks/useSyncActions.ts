@@ -11,7 +11,17 @@ export interface SyncActions {
 
 export function useSyncActions(): SyncActions {
   const { pipeline, reload } = useSyncContext("useSyncActions");
-  return useMemo(() => ({ forceReplay: () => pipeline?.forceReplay() ?? Promise.resolve(), hardReload: reload }), [pipeline, reload]);
+  return useMemo(
+    () => ({
+      forceReplay: () => pipeline?.forceReplay() ?? Promise.resolve(),
+      hardReload() {
+        // Announced first (sinks ship it as `sync_hard_reload_requested`), then the page goes.
+        pipeline?.reportHardReload();
+        reload();
+      },
+    }),
+    [pipeline, reload],
+  );
 }
 
 /** The running pipeline (undefined until the provider's effect has started it). */

@@ -35,3 +35,5 @@ export type { LedgerScope, ModelTag, ToriiValue } from "../core/types";
 export type { ComponentsInput } from "../core/writer/bindings";
 export type { EnumVariantOrder } from "../core/writer/convert";
 export type { SyncLogger } from "../core/log";
+export type { ProbeOutcome, SyncEvent, SyncEventType } from "../core/events";
+export type { LedgerEntry } from "../core/ledger";

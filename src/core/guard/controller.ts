@@ -1,10 +1,14 @@
 import { SyncError } from "../errors";
+import type { SyncEvent } from "../events";
 import type { CoreLogger } from "../ports";
 import type { SyncState } from "../state";
 import { INITIAL_GUARD_STATE, publicState, reduceGuard, type Evidence, type GuardEvent, type GuardState } from "./reducer";
 
 export interface GuardControllerHooks {
   readonly log: CoreLogger;
+  /** The event stream: state changes, evidence and a spent budget are announced on it. */
+  emit(event: SyncEvent): void;
+  now(): number;
   /** The status became `streaming` (a replay succeeded). */
   onStreaming(): void;
   /** Any state change, after the state is updated. */
@@ -55,7 +59,14 @@ export class GuardController {
       this.resolveReady();
       this.hooks.onStreaming();
     }
-    if (status === "error" && previousGuard.status !== "error") this.rejectReady(this.state.lastError ?? new SyncError("SYNC_REPLAY_BUDGET_SPENT", "The replay budget is spent."));
+    if (status === "error" && previousGuard.status !== "error") {
+      const error = this.state.lastError ?? new SyncError("SYNC_REPLAY_BUDGET_SPENT", "The replay budget is spent.");
+      this.rejectReady(error);
+      this.hooks.emit({ type: "budget_spent", at: this.hooks.now(), attempts: this.state.replayAttempts, code: error.code });
+    }
+    if (status !== previousGuard.status || this.state.connection !== previousGuard.connection) {
+      this.hooks.emit({ type: "state", at: this.hooks.now(), state: this.view, previous });
+    }
     this.hooks.onChange(this.view, previous);
     return this.state;
   };
@@ -64,6 +75,7 @@ export class GuardController {
   evidence(evidence: Evidence, detail: string): void {
     if (!this.hooks.isLive()) return;
     this.evidenceCounts[evidence] = (this.evidenceCounts[evidence] ?? 0) + 1;
+    this.hooks.emit({ type: "evidence", at: this.hooks.now(), evidence, detail });
     if (this.state.inFlight || this.hooks.replaying()) {
       // The replay running now (or waiting to retry) may already have read past what was missed: run one more after it.
       this.deferred = evidence;

@@ -1,6 +1,7 @@
 import type { Timers } from "../clock";
 import { SyncError } from "../errors";
 import type { PageEnvironment } from "./environment";
+import type { ProbeOutcome } from "../events";
 import type { Evidence } from "./reducer";
 
 export interface LivenessConfig {
@@ -32,6 +33,8 @@ export interface LivenessHooks {
   onLag(lagMs: number): void;
   /** Every probe, for metrics and tests. */
   onProbe?(reason: string): void;
+  /** What each probe concluded (or that it failed or timed out). */
+  onOutcome?(reason: string, outcome: ProbeOutcome, detail?: string): void;
   /**
    * Whether an audit can run: while the stream flows, once per `heartbeatTimeoutMs`, the guard asks the probe
    * (reason "audit") whether writes the server held one interval ago all reached the client.
@@ -101,7 +104,9 @@ export class LivenessMonitor {
       if (settled) return;
       settled = true;
       this.probing = false;
-      if (this.running) this.hooks.onEvidence("probe_timeout", `no answer within ${this.config.probeTimeoutMs} ms`);
+      if (!this.running) return;
+      this.hooks.onOutcome?.(reason, "timeout");
+      this.hooks.onEvidence("probe_timeout", `no answer within ${this.config.probeTimeoutMs} ms`);
     }, this.config.probeTimeoutMs);
     const finish = (action: () => void): void => {
       if (settled) return;
@@ -120,6 +125,7 @@ export class LivenessMonitor {
     probe.then(
       (verdict) =>
         finish(() => {
+          this.hooks.onOutcome?.(reason, verdict.kind, verdict.kind === "ahead" ? verdict.detail : undefined);
           if (verdict.kind === "ahead") {
             this.hooks.onLag(verdict.lagMs);
             this.hooks.onEvidence("server_ahead", verdict.detail);
@@ -131,7 +137,12 @@ export class LivenessMonitor {
           if (verdict.kind === "healthy") this.hooks.onLag(verdict.lagMs);
           else if (verdict.kind === "blind") onBlind?.();
         }),
-      (error: unknown) => finish(() => this.hooks.onEvidence("probe_failed", error instanceof SyncError ? error.message : String(error))),
+      (error: unknown) =>
+        finish(() => {
+          const detail = error instanceof SyncError ? error.message : String(error);
+          this.hooks.onOutcome?.(reason, "failed", detail);
+          this.hooks.onEvidence("probe_failed", detail);
+        }),
     );
   }
 

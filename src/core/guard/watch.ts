@@ -1,4 +1,5 @@
 import type { Timers } from "../clock";
+import type { EventStream } from "../events";
 import type { EntityLedger } from "../ledger";
 import type { PipelineCounters } from "../metrics";
 import type { SyncSource } from "../ports";
@@ -21,6 +22,7 @@ export interface WatchDeps {
   readonly environment: PageEnvironment;
   /** Something a UI shows changed (probes, the indexer head): publish. */
   onChange(): void;
+  readonly events: EventStream;
 }
 
 /** The guard's eyes: the liveness monitor (silence, visibility, online) and the probe it asks the server with. */
@@ -48,6 +50,10 @@ export function createWatch(deps: WatchDeps): { readonly monitor: LivenessMonito
       deps.onChange();
     },
     canAudit: () => probe.canAudit,
+    onOutcome(reason, outcome, detail) {
+      counters.probesByOutcome[outcome] = (counters.probesByOutcome[outcome] ?? 0) + 1;
+      deps.events.emit({ type: "probe", at: deps.timers.now(), reason, outcome, ...(detail === undefined ? {} : { detail }) });
+    },
   });
   return { monitor, probe };
 }

@@ -1,6 +1,7 @@
 import type { Timers } from "../clock";
 import { SyncError, toSyncError } from "../errors";
 import { backoffDelay, type BackoffConfig } from "../guard/backoff";
+import type { SyncEvent } from "../events";
 import type { GuardEvent, GuardState } from "../guard/reducer";
 import type { CoreLogger, IntakeSink, SyncSource } from "../ports";
 import type { UpdateQueue } from "../queue";
@@ -25,6 +26,7 @@ export interface ReplayDeps {
   readonly backoff: Partial<BackoffConfig>;
   readonly random: () => number;
   dispatch(event: GuardEvent): GuardState;
+  emit(event: SyncEvent): void;
   isCancelled(): boolean;
   /** Remove what the whole snapshot lacks. */
   reconcile(): Promise<void>;
@@ -48,6 +50,7 @@ interface ScopeProgress {
  */
 export async function runReplay(deps: ReplayDeps, reason: string, forced: boolean): Promise<void> {
   if (deps.dispatch({ type: "replayStarted", reason, forced }).inFlight !== true) return;
+  deps.emit({ type: "replay_started", at: deps.timers.now(), reason, forced, attempt: 1 });
   const progress = new Map<LedgerScope, ScopeProgress>(deps.source.scopes.map((scope) => [scope, { cursor: undefined, done: false, cursors: new Set() }]));
   let attempt = 0;
   let pages = 0;
@@ -89,14 +92,18 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
         restartPaging(progress, deps.snapshot);
         throw new SyncError("SYNC_TORII_ERROR", `The replay ended behind the server's watermark (${deps.seenExecutedAt()} < ${watermark.newestExecutedAt}).`);
       }
-      deps.onDone({ ms: deps.timers.now() - startedAt, pages, entities, startedAt: watermark?.newestExecutedAt });
+      const ms = deps.timers.now() - startedAt;
+      deps.onDone({ ms, pages, entities, startedAt: watermark?.newestExecutedAt });
       deps.dispatch({ type: "replaySucceeded" });
+      deps.emit({ type: "replay_finished", at: deps.timers.now(), durationMs: ms, pages, entities });
       return;
     } catch (thrown) {
       if (deps.isCancelled()) return;
       const error = toSyncError(thrown, "SYNC_TORII_ERROR", "Replay failed");
       if (error.code === "SYNC_REPEATED_CURSOR") restartPaging(progress, deps.snapshot);
       const after = deps.dispatch({ type: "replayFailed", error, maxAttempts: deps.maxAttempts });
+      const now = deps.timers.now();
+      deps.emit({ type: "replay_failed", at: now, durationMs: now - startedAt, code: error.code, message: error.message, attempt, budgetSpent: after.status === "error" });
       // The state's count, so the log and the UI say the same number.
       deps.log.log("warn", `replay failed (${after.replayAttempts} of ${deps.maxAttempts} in a row${after.status === "error" ? ", budget spent" : ""}): ${error.message}`, { code: error.code });
       if (after.status === "error") {
@@ -106,7 +113,9 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
       }
       await deps.sleeper.sleep(backoffDelay(attempt, deps.backoff, deps.random));
       if (deps.isCancelled()) return;
-      deps.dispatch({ type: "replayStarted", reason: `retry ${attempt + 1} after: ${error.message}`, forced: false });
+      const retry = `retry ${attempt + 1} after: ${error.message}`;
+      deps.dispatch({ type: "replayStarted", reason: retry, forced: false });
+      deps.emit({ type: "replay_started", at: deps.timers.now(), reason: retry, forced: false, attempt: attempt + 1 });
     }
   }
 }

@@ -179,6 +179,13 @@ export class RecsWriter {
     }
   }
 
+  /** The entity's current RECS values per bound model (`undefined` where it has none): what the inspector shows. */
+  valuesOf(entityId: EntityId): Record<ModelTag, unknown> {
+    const values: Record<ModelTag, unknown> = {};
+    for (const [model, binding] of this.bindings) values[model] = getComponentValue(binding.component, entityId as unknown as Entity);
+    return values;
+  }
+
   /** Entities currently held incomplete, per model: a component that never completes shows up here. */
   heldCount(): number {
     let count = 0;
