@@ -1,14 +1,14 @@
 import type { DropRecorder } from "./drops";
+import type { EntityId } from "./entity-id";
 import type { SyncError } from "./errors";
 import type { EntityLedger } from "./ledger";
-import type { PendingEntity } from "./queue";
+import type { PendingColumns, PendingStore } from "./pending-store";
 import type { LedgerScope } from "./types";
-import type { Version } from "./version";
 import type { RecsWriter } from "./writer/recs-writer";
 
 export interface AdmitCounters {
   applied: number;
-  lastAppliedVersion: Version;
+  lastAppliedVersion: number;
   /** Newest `executed_at` (seconds) among items that landed. */
   lastExecutedAt: number;
   /** Newest `executed_at` (seconds) among every item processed, landed or stale: how far the client has seen. */
@@ -26,70 +26,91 @@ export interface AdmitDeps {
   readonly onUnconvertible: (error: SyncError) => void;
 }
 
+/** Admits one drained entity of `store`; `landed` lists the entities whose changes reached RECS. */
+export type Admission = (store: PendingStore, slot: number) => boolean;
+
 /**
- * THE place where an update lives or dies. Drained queue items meet the ledger here: it decides what survives, the
- * writer converts and writes it, and every refusal is recorded with its reason. Order inside an item follows time: the
- * entity delete, then model deletes, then member writes no older than them.
+ * THE place where an update lives or dies. A drained entity meets the ledger here: per model, the delete first, then
+ * the members — the ledger decides which members may land before anything is converted, only those are converted,
+ * and the component is written once. Every refusal is recorded with its reason; a member that cannot be converted
+ * keeps the component's whole write out.
  */
-export function createAdmission({ ledgers, writer, counters, drops, onUnconvertible }: AdmitDeps): (items: PendingEntity[]) => void {
-  return (items) => {
-    for (const item of items) {
-      const ledger = ledgers[item.scope];
-      counters.seenExecutedAt = Math.max(counters.seenExecutedAt, item.executedAt);
-      const { entityId } = item;
-      ledger.noteSeen(entityId, item.executedAt);
-      let landed = false;
-      if (item.entityDeleteAt !== undefined) {
-        const decision = ledger.admitEntityDelete(entityId, item.entityDeleteAt);
+export function createAdmission({ ledgers, writer, counters, drops, onUnconvertible }: AdmitDeps): Admission {
+  // Scratch columns, reused for every row: no array or object per update.
+  let admitted = new Uint8Array(16);
+  const converted: unknown[] = [];
+  return (store, slot) => {
+    const entityId = store.ids[slot] as EntityId;
+    const ledger = ledgers[store.scopes[slot] as LedgerScope];
+    const entity = ledger.slot(entityId);
+    const executedAt = store.executedAt[slot] as number;
+    ledger.noteSeenAt(entity, executedAt);
+    if (executedAt > counters.seenExecutedAt) counters.seenExecutedAt = executedAt;
+    let landed = false;
+    const entityDeleteAt = store.entityDeleteAt[slot] as number;
+    if (entityDeleteAt === entityDeleteAt) {
+      const decision = ledger.deleteEntityAt(entity, entityDeleteAt);
+      if (decision.applied) {
+        writer.removeEntity(entityId, decision.kept);
+        landed = deleted(counters, entityDeleteAt);
+      } else drops.drop("stale");
+    }
+    const models = store.models.length;
+    for (let model = 0; model < models; model += 1) {
+      const row = store.rowOf[slot * models + model] as number;
+      if (row < 0) continue;
+      const binding = store.models[model];
+      const columns = store.columns[model] as PendingColumns;
+      if (binding === undefined) continue;
+      const deleteAt = columns.deleteAt[row] as number;
+      if (deleteAt === deleteAt) {
+        const decision = ledger.deleteModelAt(entity, model, deleteAt);
         if (decision.applied) {
-          writer.removeEntity(entityId, decision.kept);
-          counters.applied += 1;
-          counters.deletes += 1;
-          landed = true;
-          counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, item.entityDeleteAt);
+          writer.remove(binding, entityId, decision.survivors);
+          landed = deleted(counters, deleteAt);
         } else drops.drop("stale");
       }
-      for (const [model, pending] of item.models) {
-        // Only bound models are queued (the intake drops the others as unknown_model).
-        const binding = writer.binding(model);
-        if (binding === undefined) continue;
-        if (pending.deleteAt !== undefined) {
-          const decision = ledger.admitModelDelete(entityId, model, pending.deleteAt);
-          if (decision.applied) {
-            writer.remove(binding, entityId, decision.survivors);
-            counters.applied += 1;
-            counters.deletes += 1;
-            landed = true;
-            counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, pending.deleteAt);
-          } else drops.drop("stale");
-        }
-        if (pending.members.size === 0) continue;
-        const converted = writer.convertPending(binding, entityId, pending.members);
-        if (converted.unknownMembers > 0) drops.drop("unknown_member", converted.unknownMembers);
-        if (converted.errors.length > 0) {
-          // A member that cannot be converted keeps the whole write out: never a torn component, the previous value stays.
-          drops.drop("unconvertible");
-          for (const error of converted.errors) onUnconvertible(error);
-          continue;
-        }
-        const versions = converted.versions;
-        if (versions.size === 0) continue;
-        const admitted = ledger.admitWrite(entityId, model, versions, writer.isComplete(binding, versions));
-        if (admitted.size === 0) {
-          drops.drop("stale");
-          continue;
-        }
-        let values = converted.values;
-        if (admitted.size !== versions.size) {
-          values = new Map();
-          for (const member of admitted) values.set(member, converted.values.get(member));
-        }
-        for (const member of admitted) counters.lastAppliedVersion = Math.max(counters.lastAppliedVersion, (versions.get(member) as { at: Version }).at);
-        writer.write(binding, entityId, values);
-        counters.applied += 1;
-        landed = true;
+      const { width, versions, ats } = columns;
+      const base = row * width;
+      let present = 0;
+      for (let column = 0; column < width; column += 1) if ((versions[base + column] as number) === (versions[base + column] as number)) present += 1;
+      if (present === 0) continue;
+      if (admitted.length < width) admitted = new Uint8Array(width * 2);
+      if (ledger.check(entity, model, versions, ats, base, width, admitted) === 0) {
+        drops.drop("stale");
+        continue;
       }
-      if (landed) counters.lastExecutedAt = Math.max(counters.lastExecutedAt, item.executedAt);
+      const errors = writer.convertRow(binding, entityId, columns.values, base, admitted, converted);
+      if (errors !== undefined) {
+        drops.drop("unconvertible");
+        for (const error of errors) onUnconvertible(error);
+        continue;
+      }
+      writer.writeRow(binding, entityId, converted, admitted);
+      ledger.commit(entity, model, versions, ats, base, width, admitted, present === width);
+      for (let column = 0; column < width; column += 1) {
+        if (admitted[column] === 1 && (ats[base + column] as number) > counters.lastAppliedVersion) counters.lastAppliedVersion = ats[base + column] as number;
+      }
+      counters.applied += 1;
+      landed = true;
     }
+    if (landed && executedAt > counters.lastExecutedAt) counters.lastExecutedAt = executedAt;
+    return landed;
   };
+}
+
+function deleted(counters: AdmitCounters, version: number): true {
+  counters.applied += 1;
+  counters.deletes += 1;
+  if (version > counters.lastAppliedVersion) counters.lastAppliedVersion = version;
+  return true;
+}
+
+/** One drain slice: admit entities until `overdue()`; the ids of those that landed when `collect` (for listeners). */
+export function admitSlice(store: PendingStore, admit: Admission, overdue: () => boolean, collect: boolean): EntityId[] | undefined {
+  const landed: EntityId[] | undefined = collect ? [] : undefined;
+  store.drain((slot) => {
+    if (admit(store, slot)) landed?.push(store.ids[slot] as EntityId);
+  }, overdue);
+  return landed;
 }

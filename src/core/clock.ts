@@ -4,6 +4,8 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
   /** Milliseconds since the epoch (Date.now), which fake timers control. */
   now(): number;
+  /** A sub-millisecond clock for time slicing (performance.now). Optional: `now` is used without it. */
+  monotonic?(): number;
   /**
    * Run `callback` as soon as the event loop has had a turn, without a timer's clamp (≥ 1 ms in Node, ≥ 4 ms nested in
    * browsers). Optional: without it a zero-delay `setTimeout` is used.
@@ -16,6 +18,7 @@ export const systemTimers: Timers = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
   now: () => Date.now(),
+  monotonic: () => globalThis.performance.now(),
   defer: (callback) => {
     const immediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
     if (immediate !== undefined) immediate(callback);

@@ -2,10 +2,11 @@ import type { DropRecorder } from "./drops";
 import type { EntityId } from "./entity-id";
 import type { SyncError } from "./errors";
 import type { EntityLedger } from "./ledger";
+import type { PendingStore } from "./pending-store";
 import type { IntakeSink } from "./ports";
-import type { PendingEntity, UpdateQueue } from "./queue";
 import type { LedgerScope, ModelTag, ToriiValue } from "./types";
 import { NO_VERSION, packVersion, type VersionPolicy } from "./version";
+import type { ComponentBinding } from "./writer/bindings";
 
 /** What the intake counts for metrics and probes. */
 export interface IntakeCounters {
@@ -18,17 +19,19 @@ export interface IntakeCounters {
 }
 
 export interface IntakeDeps {
-  /** Where changes go now: the replay's buffer while it pages, the main queue otherwise. */
-  target(): UpdateQueue;
+  /** Where changes go now: the replay's buffer while it pages, the main store otherwise. */
+  target(): PendingStore;
   readonly ledgers: Readonly<Record<LedgerScope, EntityLedger>>;
   readonly policy: VersionPolicy;
-  isBound(model: ModelTag): boolean;
+  binding(model: ModelTag): ComponentBinding | undefined;
   readonly drops: DropRecorder;
   readonly counters: IntakeCounters;
   /** A part of a message could not be read: counted per code, logged once. */
   onRejected(error: SyncError): void;
   /** A model no component binds: counted per model, said once. */
   onUnbound(model: ModelTag): void;
+  /** A whole message was taken in (the drain may start once the burst is over). */
+  onArrival(): void;
   isCancelled(): boolean;
 }
 
@@ -40,40 +43,54 @@ export interface StreamHooks {
 
 /**
  * The intake port's implementation: decoded changes are versioned here (by the model's own version member when it has
- * one, else by block time) and merged into the queue, or into the replay's buffer while one pages. Nothing is applied
- * here; `admit.ts` decides. One sink per kind: the stream's also restarts the silence clock and turns the reconnect
- * signal into evidence.
+ * one, else by block time) and merged into the pending store — or into the replay's buffer while one pages. Nothing is
+ * applied here; `admit.ts` decides. One sink per kind: the stream's also restarts the silence clock and turns the
+ * reconnect signal into evidence.
  */
 export function createIntake(deps: IntakeDeps, stream?: StreamHooks): IntakeSink {
-  // The entity message being read: set by its first change, cleared by entityEnd (no object per message).
-  let item: PendingEntity | undefined;
+  // The entity message being read: its store and slot, set by its first change, cleared by entityEnd.
+  let store: PendingStore | undefined;
+  let slot = -1;
   let inScope = false;
 
-  const pendingFor = (scope: LedgerScope, entityId: EntityId, executedAt: number): PendingEntity | undefined => {
-    if (item === undefined) item = deps.target().itemFor(entityId, scope, executedAt);
-    if (item === undefined) deps.drops.drop("cancelled");
-    return item;
+  const slotOf = (scope: LedgerScope, entityId: EntityId, executedAt: number): number => {
+    if (slot < 0) {
+      store = deps.target();
+      slot = store.slotFor(scope, entityId, executedAt);
+      if (slot < 0) deps.drops.drop("cancelled");
+    }
+    return slot;
   };
 
-  const accept = (model: ModelTag): boolean => {
+  const accept = (model: ModelTag): ComponentBinding | undefined => {
     if (deps.isCancelled()) {
       deps.drops.drop("cancelled");
-      return false;
+      return undefined;
     }
-    if (!deps.isBound(model)) {
+    const binding = deps.binding(model);
+    if (binding === undefined) {
       deps.drops.drop("unknown_model");
       deps.onUnbound(model);
-      return false;
+      return undefined;
     }
     inScope = true;
-    return true;
+    return binding;
+  };
+
+  const ended = (): void => {
+    deps.counters.received += 1;
+    if (stream !== undefined) {
+      deps.counters.streamMessages += 1;
+      stream.onMessage();
+    }
   };
 
   return {
     write(scope, entityId, executedAt, model, members) {
-      if (!accept(model)) return;
-      const target = pendingFor(scope, entityId, executedAt);
-      if (target === undefined) return;
+      const binding = accept(model);
+      if (binding === undefined) return;
+      const target = slotOf(scope, entityId, executedAt);
+      if (target < 0) return;
       const at = packVersion(executedAt, 0);
       // A model versioned by its own member compares writes by it (NO_VERSION when this update lacks it); deletes and
       // floors still compare by block time, which every change carries.
@@ -82,54 +99,48 @@ export function createIntake(deps: IntakeDeps, stream?: StreamHooks): IntakeSink
         const own = deps.policy.ownVersionOf(model, (name) => (Object.hasOwn(members, name) ? (members[name] as ToriiValue) : undefined));
         version = own === undefined ? NO_VERSION : packVersion(own, 0);
       }
-      deps.target().mergeWrite(target, model, version, at, members);
+      const unknown = (store as PendingStore).mergeWrite(target, binding.index, members, version, at);
+      if (unknown > 0) deps.drops.drop("unknown_member", unknown);
     },
     deleteModel(scope, entityId, executedAt, model) {
-      if (!accept(model)) return;
-      const target = pendingFor(scope, entityId, executedAt);
-      if (target !== undefined) deps.target().mergeModelDelete(target, model, packVersion(executedAt, 0));
+      const binding = accept(model);
+      if (binding === undefined) return;
+      const target = slotOf(scope, entityId, executedAt);
+      if (target >= 0) (store as PendingStore).mergeModelDelete(target, binding.index, packVersion(executedAt, 0));
     },
     deleteEntity(scope, entityId, executedAt) {
       if (deps.isCancelled()) {
         deps.drops.drop("cancelled");
         return;
       }
-      const target = pendingFor(scope, entityId, executedAt);
-      if (target !== undefined) deps.target().mergeEntityDelete(target, packVersion(executedAt, 0));
+      const target = slotOf(scope, entityId, executedAt);
+      if (target >= 0) (store as PendingStore).mergeEntityDelete(target, packVersion(executedAt, 0));
     },
     gap() {
-      stream?.onMessage();
-      if (stream !== undefined) deps.counters.streamMessages += 1;
-      stream?.onGap();
+      if (stream === undefined) return;
+      deps.counters.streamMessages += 1;
+      stream.onMessage();
+      stream.onGap();
     },
     reject(error, _scope, entityId) {
       deps.drops.drop("malformed");
       deps.onRejected(error);
       // A bound model that could not be read still puts the entity in scope (it exists on the server).
-      if (error.model !== undefined && deps.isBound(error.model)) inScope = true;
-      if (entityId === undefined) {
-        // The message ends here: no id to read further.
-        deps.counters.received += 1;
-        if (stream !== undefined) {
-          deps.counters.streamMessages += 1;
-          stream.onMessage();
-        }
-      }
+      if (error.model !== undefined && deps.binding(error.model) !== undefined) inScope = true;
+      // Without an id the message ends here.
+      if (entityId === undefined) ended();
     },
     entityEnd(scope, entityId, executedAt) {
-      deps.counters.received += 1;
-      if (stream !== undefined) {
-        deps.counters.streamMessages += 1;
-        stream.onMessage();
-      }
-      if (item !== undefined) deps.target().schedule();
+      ended();
+      if (slot >= 0) deps.onArrival();
       else {
         // Nothing of it was queued: it still tells how recent the entity is (for probes), when it is in scope.
         const ledger = deps.ledgers[scope];
         const known = inScope ? (ledger.noteSeen(entityId, executedAt), true) : ledger.noteSeenIfKnown(entityId, executedAt);
         if (known && executedAt > deps.counters.seenExecutedAt) deps.counters.seenExecutedAt = executedAt;
       }
-      item = undefined;
+      store = undefined;
+      slot = -1;
       inScope = false;
     },
     closedStream() {

@@ -1,4 +1,4 @@
-import { createAdmission } from "./admit";
+import { admitSlice, createAdmission } from "./admit";
 import { systemTimers } from "./clock";
 import { createDropRecorder } from "./drops";
 import { createEventStream, type SyncEvent } from "./events";
@@ -7,11 +7,12 @@ import { GuardController } from "./guard/controller";
 import { browserEnvironment } from "./guard/environment";
 import { createWatch } from "./guard/watch";
 import { createIntake } from "./intake";
-import { EntityLedger } from "./ledger";
+import { ledgersFor } from "./ledger";
 import { createCounters, recordReplay, snapshotMetrics, type SyncMetrics } from "./metrics";
 import type { SyncPipeline } from "./pipeline-api";
 import { createPipelineParts, type PipelineOptions } from "./pipeline-parts";
-import { UpdateQueue } from "./queue";
+import { DrainScheduler } from "./drain";
+import { PendingStore } from "./pending-store";
 import { runReplay } from "./replay/episode";
 import { reconcile } from "./replay/reconcile";
 import { ReplayScheduler } from "./replay/scheduler";
@@ -20,13 +21,13 @@ import { ReplayStreams } from "./replay/streams";
 import type { SyncState } from "./state";
 import { createPublisher } from "./publisher";
 import { createTombstonePruner } from "./tombstones";
-import type { LedgerScope } from "./types";
 import { createListeners } from "./util/listeners";
 import { createSleeper } from "./util/retry";
-import { NO_VERSION, versionMajor } from "./version";
+import { NO_VERSION, versionMajor, type Version } from "./version";
+
+const seconds = (version: Version): number | undefined => (version === NO_VERSION ? undefined : versionMajor(version));
 
 export type { PipelineOptions } from "./pipeline-parts";
-
 export type { PipelineInspection, SyncPipeline } from "./pipeline-api";
 
 /**
@@ -42,14 +43,13 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const { writer, policy, log } = parts;
   const { source } = options;
   const drops = createDropRecorder();
-  const ownVersioned = (model: string): boolean => policy.hasOwnVersion(model);
-  const ledgers: Record<LedgerScope, EntityLedger> = { entities: new EntityLedger(ownVersioned), events: new EntityLedger(ownVersioned) };
+  const layout = writer.layout();
+  const ledgers = ledgersFor(layout, (model) => policy.hasOwnVersion(model));
   const stateListeners = createListeners<[SyncState, SyncState]>();
   const appliedListeners = createListeners<[readonly EntityId[]]>();
   const sleeper = createSleeper(timers);
   const tombstones = createTombstonePruner(Object.values(ledgers), counters, parts.guard.tombstoneHorizonSeconds);
-  let started = false;
-  let cancelled = false;
+  let [started, cancelled] = [false, false];
   const isCancelled = (): boolean => cancelled;
 
   const guard: GuardController = new GuardController(
@@ -73,30 +73,37 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     counters.evidence,
   );
   const admit = createAdmission({ ledgers, writer, counters, drops, onUnconvertible: parts.report });
-  const queue = new UpdateQueue({
-    config: parts.queue,
-    timers,
+  const store = new PendingStore(layout, {
+    highWaterMark: parts.queue.highWaterMark,
     drops,
-    // One drain slice: admitted, announced, published once.
-    apply: (items) =>
-      publisher.batch(() => {
-        const before = counters.applied;
-        admit(items);
-        tombstones.afterDrain();
-        if (counters.applied > before) {
-          if (appliedListeners.size > 0) appliedListeners.emit(items.map((item) => item.entityId));
-          guard.dispatch({ type: "applied", at: timers.now() });
-        }
-        publisher.publish();
-      }),
     onOverflow(dropped) {
       events.emit({ type: "overflow", at: now(), dropped });
       guard.evidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`);
     },
   });
-  const streams = new ReplayStreams({ source, timers, drops, highWaterMark: queue.config.highWaterMark, onConnection: (connection) => guard.dispatch({ type: "connection", connection }) });
-  const intakeDeps = { target: () => streams.buffer ?? queue, ledgers, policy, isBound: parts.isBound, drops, counters, onRejected: parts.report, onUnbound: parts.unbound, isCancelled };
-  const streamSink = createIntake(intakeDeps, {
+  // One drain slice: admitted, announced, published once.
+  const drain = new DrainScheduler(parts.queue, timers, (overdue) => {
+    publisher.batch(() => {
+      const before = counters.applied;
+      const landed = admitSlice(store, admit, overdue, appliedListeners.size > 0);
+      tombstones.afterDrain();
+      if (counters.applied > before) {
+        if (landed !== undefined) appliedListeners.emit(landed);
+        guard.dispatch({ type: "applied", at: timers.now() });
+      }
+      publisher.publish();
+    });
+    return store.size > 0;
+  });
+  const streams = new ReplayStreams({
+    ...{ source, timers, drops, layout, highWaterMark: parts.queue.highWaterMark },
+    onConnection: (connection) => guard.dispatch({ type: "connection", connection }),
+    onOverflow: (dropped) => events.emit({ type: "overflow", at: now(), dropped }),
+  });
+  const binding = (model: string) => writer.binding(model);
+  const intakeDeps = { target: () => streams.buffer ?? store, ledgers, policy, binding, drops, counters, onRejected: parts.report, onUnbound: parts.unbound, isCancelled };
+  const arrival = { onArrival: () => (streams.buffer === undefined ? drain.noteArrival() : undefined) };
+  const streamSink = createIntake({ ...intakeDeps, ...arrival }, {
     onMessage: () => watch.monitor.noteProgress(),
     onGap() {
       counters.gaps += 1;
@@ -105,12 +112,14 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     },
   });
   // Pages go straight to the queue; the stream goes to the replay's buffer while one pages.
-  const snapshot = new SnapshotTracker(createIntake({ ...intakeDeps, target: () => queue }), ledgers.entities, source.restrictsModels !== true);
-  const environment = options.environment ?? browserEnvironment();
-  const watch = createWatch({ source, ledger: ledgers.entities, isBound: parts.isBound, counters, guard, config: parts.guard, liveness: parts.liveness, timers, environment, events, onChange: () => publisher.publish() });
+  const snapshot = new SnapshotTracker(createIntake({ ...intakeDeps, target: () => store, onArrival: () => undefined }), ledgers.entities, source.restrictsModels !== true);
+  const watch = createWatch({
+    ...{ source, ledger: ledgers.entities, isBound: parts.isBound, counters, guard, config: parts.guard, liveness: parts.liveness, timers, events },
+    ...{ environment: options.environment ?? browserEnvironment(), onChange: () => publisher.publish() },
+  });
   const replay = {
     ...parts.replay,
-    ...{ source, streams, streamSink, queue, snapshot, timers, log, sleeper, isCancelled, dispatch: guard.dispatch, emit: (event: SyncEvent) => events.emit(event) },
+    ...{ source, streams, streamSink, store, flush: () => drain.flush(), snapshot, timers, log, sleeper, isCancelled, dispatch: guard.dispatch, emit: (event: SyncEvent) => events.emit(event) },
     reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, isCancelled }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
     seenExecutedAt: () => counters.seenExecutedAt,
     onDone({ ms, startedAt }: { readonly ms: number; readonly startedAt: number | undefined }) {
@@ -130,8 +139,8 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   });
   const metrics = (): SyncMetrics => {
     const { status, connection, lagMs } = guard.state;
-    const queued = { compacted: queue.counters.compacted + (streams.buffer?.counters.compacted ?? 0), queueDepth: queue.size + (streams.buffer?.size ?? 0) };
-    return snapshotMetrics(counters, { ...queued, drops: drops.counts, queueHighWater: queue.counters.highWater, overflows: queue.counters.overflows, heldIncomplete: writer.heldCount(), status, connection, lagMs });
+    const queued = { compacted: store.compacted + (streams.buffer?.compacted ?? 0), queueDepth: store.size + (streams.buffer?.size ?? 0) };
+    return snapshotMetrics(counters, { ...queued, drops: drops.counts, queueHighWater: store.highWater, overflows: store.overflows + streams.overflows, heldIncomplete: writer.heldCount(), status, connection, lagMs });
   };
   const publisher = createPublisher(() => ({ sync: guard.view, metrics: metrics() }));
   const begin = (): boolean => {
@@ -157,10 +166,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
       const entry = ledgers.entities.describe(entityId);
       return entry === undefined ? undefined : { ...entry, values: writer.valuesOf(entityId) };
     },
-    entityVersion(entityId) {
-      const version = ledgers.entities.newestOfEntity(entityId);
-      return version === NO_VERSION ? undefined : versionMajor(version);
-    },
+    entityVersion: (entityId) => seconds(ledgers.entities.newestOfEntity(entityId)),
     forceReplay() {
       if (cancelled) return Promise.resolve();
       begin();
@@ -172,7 +178,8 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
       watch.monitor.stop();
       streams.cancel();
       source.cancelPending();
-      queue.close();
+      drain.close();
+      store.close();
       scheduler.close();
       sleeper.wakeAll();
       guard.cancel();

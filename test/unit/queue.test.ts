@@ -1,144 +1,201 @@
+import { createWorld, defineComponent, Type as RecsType } from "@dojoengine/recs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Timers } from "../../src/core/clock";
-import { normalizeEntityId } from "../../src/core/entity-id";
+import { DrainScheduler } from "../../src/core/drain";
 import { createDropRecorder } from "../../src/core/drops";
-import { UpdateQueue, type PendingEntity, type VersionedChange } from "../../src/core/queue";
+import { normalizeEntityId } from "../../src/core/entity-id";
+import { PendingStore, type PendingColumns } from "../../src/core/pending-store";
 import { packVersion } from "../../src/core/version";
+import { bindComponents } from "../../src/core/writer/bindings";
 import { ty } from "../support/ty";
 
-const fakeTimers: Timers = {
-  setTimeout: (cb, ms) => setTimeout(cb, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  now: () => Date.now(),
-};
 const id = (n: number) => normalizeEntityId(`0x${n.toString(16)}`);
-const write = (model: string, seconds: number, members: Record<string, number>): VersionedChange => ({
-  kind: "write",
-  model,
-  version: packVersion(seconds),
-  members: new Map(Object.entries(members).map(([name, value]) => [name, ty.u32(value)])),
-});
+const world = createWorld();
+const layout = [
+  ...bindComponents([
+    defineComponent(world, { x: RecsType.Number, y: RecsType.Number, troops: RecsType.Number }, { metadata: { namespace: "ns", name: "Army" } }),
+    defineComponent(world, { biome: RecsType.Number }, { metadata: { namespace: "ns", name: "Tile" } }),
+  ]).values(),
+];
+const ARMY = 0;
+const TILE = 1;
+const members = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, ty.u32(value)]));
 
-function collectingQueue(config = {}) {
-  const applied: PendingEntity[] = [];
-  const overflows: number[] = [];
+function store(highWaterMark = 100_000) {
   const drops = createDropRecorder();
-  const queue = new UpdateQueue({ config, timers: fakeTimers, drops, apply: (items) => applied.push(...items), onOverflow: (n) => overflows.push(n) });
-  return { queue, applied, overflows, drops };
+  const overflows: number[] = [];
+  const pending = new PendingStore(layout, { highWaterMark, drops, onOverflow: (n) => overflows.push(n) });
+  /** Write `values` to a model of entity `n` at block time `at` (the version is the block time). */
+  const write = (n: number, model: number, at: number, values: Record<string, number>) =>
+    pending.mergeWrite(pending.slotFor("entities", id(n), at), model, members(values), packVersion(at), packVersion(at));
+  /** What is pending for one model of the only entity, member by member (`value`s). */
+  const pendingOf = (model: number) => {
+    const slot = pending.slotFor("entities", id(1), 0);
+    const row = pending.rowOf[slot * layout.length + model] as number;
+    const columns = pending.columns[model] as PendingColumns;
+    const out: Record<string, unknown> = {};
+    layout[model]?.fields.forEach((field, column) => {
+      const cell = row * columns.width + column;
+      if (row >= 0 && columns.versions[cell] === columns.versions[cell]) out[field] = (columns.values[cell] as { value: unknown }).value;
+    });
+    return { members: out, deleteAt: row < 0 ? undefined : columns.deleteAt[row] };
+  };
+  return { pending, drops, overflows, write, pendingOf };
 }
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("UpdateQueue", () => {
-  it("should hold at most one item per entity however many updates arrive", () => {
-    const { queue } = collectingQueue();
-    for (let i = 0; i < 1000; i += 1) queue.enqueue(id(i % 10), "entities", i, [write("ns-Army", i, { x: i })]);
-    expect(queue.size).toBe(10);
-    expect(queue.counters.compacted).toBe(990);
-    queue.close();
+describe("PendingStore: it only coalesces", () => {
+  it("should hold at most one entry per entity however many updates arrive", () => {
+    const { pending, write } = store();
+    for (let i = 0; i < 1000; i += 1) write(i % 10, ARMY, i, { x: i });
+    expect(pending.size).toBe(10);
+    expect(pending.compacted).toBe(990);
   });
 
   it("should merge partial members field by field, newest wins, and keep an older member that nothing newer replaced", () => {
-    const { queue, drops } = collectingQueue();
-    queue.pause();
-    queue.enqueue(id(1), "entities", 10, [write("ns-Army", 10, { x: 1, y: 1 })]);
-    queue.enqueue(id(1), "entities", 12, [write("ns-Army", 12, { x: 2 })]);
-    queue.enqueue(id(1), "entities", 11, [write("ns-Army", 11, { x: 9, troops: 5 })]);
-    const [item] = queue.takeAll();
-    const members = item?.models.get("ns-Army")?.members;
-    expect(members?.get("x")?.value.value).toBe(2);
-    expect(members?.get("y")?.value.value).toBe(1);
-    expect(members?.get("troops")?.value.value).toBe(5);
+    const { write, pendingOf, drops } = store();
+    write(1, ARMY, 10, { x: 1, y: 1 });
+    write(1, ARMY, 12, { x: 2 });
+    write(1, ARMY, 11, { x: 9, troops: 5 });
+    expect(pendingOf(ARMY).members).toEqual({ x: 2, y: 1, troops: 5 });
     expect(drops.counts.superseded).toBe(1);
   });
 
   it("should let a delete replace older pending writes and keep newer ones", () => {
-    const { queue } = collectingQueue();
-    queue.pause();
-    queue.enqueue(id(1), "entities", 10, [write("ns-Army", 10, { x: 1 })]);
-    queue.enqueue(id(1), "entities", 12, [write("ns-Army", 12, { y: 2 })]);
-    queue.enqueue(id(1), "entities", 11, [{ kind: "deleteModel", model: "ns-Army", version: packVersion(11) }]);
-    queue.enqueue(id(1), "entities", 9, [write("ns-Army", 9, { troops: 3 })]);
-    const pending = queue.takeAll()[0]?.models.get("ns-Army");
-    expect(pending?.deleteAt).toBe(packVersion(11));
-    expect([...(pending?.members.keys() ?? [])]).toEqual(["y"]);
+    const { pending, write, pendingOf } = store();
+    write(1, ARMY, 10, { x: 1 });
+    write(1, ARMY, 12, { y: 2 });
+    pending.mergeModelDelete(pending.slotFor("entities", id(1), 11), ARMY, packVersion(11));
+    write(1, ARMY, 9, { troops: 3 });
+    expect(pendingOf(ARMY)).toEqual({ members: { y: 2 }, deleteAt: packVersion(11) });
   });
 
   it("should let a whole-entity delete wipe pending changes no newer than it", () => {
-    const { queue } = collectingQueue();
-    queue.pause();
-    queue.enqueue(id(1), "entities", 10, [write("ns-Army", 10, { x: 1 }), write("ns-Tile", 30, { biome: 1 })]);
-    queue.enqueue(id(1), "entities", 20, [{ kind: "deleteEntity", version: packVersion(20) }]);
-    const item = queue.takeAll()[0];
-    expect(item?.entityDeleteAt).toBe(packVersion(20));
-    expect([...(item?.models.keys() ?? [])]).toEqual(["ns-Tile"]);
+    const { pending, write, pendingOf } = store();
+    write(1, ARMY, 10, { x: 1 });
+    write(1, TILE, 30, { biome: 1 });
+    const slot = pending.slotFor("entities", id(1), 20);
+    pending.mergeEntityDelete(slot, packVersion(20));
+    expect(pending.entityDeleteAt[slot]).toBe(packVersion(20));
+    expect(pendingOf(ARMY).members).toEqual({});
+    expect(pendingOf(TILE).members).toEqual({ biome: 1 });
   });
 
   it("should drop the backlog and emit overflow past the high-water mark, never growing beyond it", () => {
-    const { queue, overflows } = collectingQueue({ highWaterMark: 100 });
-    queue.pause();
-    for (let i = 0; i < 250; i += 1) queue.enqueue(id(i), "entities", 1, [write("ns-Army", 1, { x: i })]);
+    const { pending, write, overflows, drops } = store(100);
+    for (let i = 0; i < 250; i += 1) write(i, ARMY, 1, { x: i });
     expect(overflows).toEqual([100, 100]);
-    expect(queue.size).toBe(50);
-    expect(queue.counters.highWater).toBe(100);
-    queue.close();
+    expect(pending.size).toBe(50);
+    expect(pending.highWater).toBe(100);
+    expect(drops.counts.overflow).toBe(200);
   });
 
-  it("should drain on a debounce after the first enqueue", async () => {
+  it("should hand entities over in arrival order, and move a buffer behind what another store holds", () => {
+    const buffer = store();
+    const main = store();
+    buffer.write(1, ARMY, 12, { x: 2 });
+    buffer.pending.mergeModelDelete(buffer.pending.slotFor("entities", id(1), 5), TILE, packVersion(5));
+    main.write(1, ARMY, 11, { x: 1, y: 1 });
+    main.write(2, ARMY, 11, { x: 1 });
+    buffer.pending.moveInto(main.pending);
+    expect(buffer.pending.size).toBe(0);
+    expect(main.pendingOf(ARMY).members).toEqual({ x: 2, y: 1 });
+    expect(main.pendingOf(TILE).deleteAt).toBe(packVersion(5));
+    const order: string[] = [];
+    main.pending.drain((slot) => order.push(main.pending.ids[slot] as string), () => false);
+    expect(order).toEqual([id(1), id(2)]);
+  });
+});
+
+describe("DrainScheduler: when the queue drains", () => {
+  /** A scheduler over a counter of pending items: each slice drains up to `perSlice` of them. */
+  function scheduler(config: { maxWaitMs?: number; sliceMs?: number } = {}, timers?: Timers) {
+    let pending = 0;
+    const slices: number[] = [];
+    const drain = new DrainScheduler({ maxWaitMs: 250, sliceMs: 4, ...config }, timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>), now: () => Date.now(), defer: (cb) => setImmediate(cb) }, (overdue) => {
+      let drained = 0;
+      while (pending > 0 && !overdue()) {
+        pending -= 1;
+        drained += 1;
+      }
+      slices.push(drained);
+      return pending > 0;
+    });
+    return {
+      drain,
+      slices,
+      /** `count` updates arrive, one message each (as a socket hands them over). */
+      arrive(count = 1) {
+        for (let i = 0; i < count; i += 1) {
+          pending += 1;
+          drain.noteArrival();
+        }
+      },
+      get pending() {
+        return pending;
+      },
+    };
+  }
+
+  it("should drain at once when the stream is calm: one turn without arrivals", async () => {
     vi.useFakeTimers();
-    const { queue, applied } = collectingQueue({ debounceMs: 50 });
-    queue.enqueue(id(1), "entities", 1, [write("ns-Army", 1, { x: 1 })]);
-    await vi.advanceTimersByTimeAsync(49);
-    expect(applied).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(applied).toHaveLength(1);
+    const s = scheduler();
+    s.arrive();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.pending).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
-    queue.close();
+  });
+
+  /** The next macrotask, queued like a socket's next frame (behind the drain's own check). */
+  const nextFrame = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it("should wait while a burst keeps arriving turn after turn, so each entity is written once", async () => {
+    const s = scheduler();
+    for (let turn = 0; turn < 50; turn += 1) {
+      s.arrive(1000);
+      await nextFrame();
+    }
+    // Fifty turns of arrivals and not one slice yet: the burst was coalesced.
+    expect(s.slices).toEqual([]);
+    await s.drain.flush();
+    expect(s.pending).toBe(0);
+  });
+
+  it("should not wait longer than maxWaitMs for a burst that never ends", async () => {
+    const s = scheduler({ maxWaitMs: 20 });
+    const startedAt = Date.now();
+    while (s.slices.length === 0 && Date.now() - startedAt < 1_000) {
+      s.arrive(2);
+      await nextFrame();
+    }
+    expect(s.slices.length).toBeGreaterThan(0);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(20);
+    expect(Date.now() - startedAt).toBeLessThan(200);
   });
 
   it("should drain a large backlog in time slices, yielding between them", async () => {
-    let now = 0;
+    let clock = 0;
     let yields = 0;
-    const slices: number[] = [];
-    const queue = new UpdateQueue({
-      config: { sliceBudgetMs: 8 },
-      drops: createDropRecorder(),
-      timers: {
-        ...fakeTimers,
-        now: () => now,
-        setTimeout: (cb, ms) => {
-          if (ms === 0) yields += 1;
-          return setTimeout(cb, ms);
-        },
+    const timers: Timers = {
+      setTimeout: (cb, ms) => setTimeout(cb, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      now: () => clock,
+      // Each check of the clock is 10 µs of work: 400 items per 4 ms slice.
+      monotonic: () => (clock += 0.01),
+      defer: (cb) => {
+        yields += 1;
+        setImmediate(cb);
       },
-      apply: (items) => {
-        slices.push(items.length);
-        now += items.length * 0.01; // 10 µs per item: a 256-item chunk costs 2.56 ms
-      },
-    });
-    queue.pause();
-    for (let i = 0; i < 5000; i += 1) queue.enqueue(id(i), "entities", 1, [write("ns-Army", 1, { x: i })]);
-    await queue.flush();
-    expect(slices.reduce((a, b) => a + b, 0)).toBe(5000);
-    // 20 chunks of ≤ 256 items at 2.56 ms each and an 8 ms budget: 4 chunks (10.24 ms) per slice → 5 slices, 4 yields.
-    expect(slices).toHaveLength(20);
-    expect(yields).toBe(4);
-    queue.close();
-  });
-
-  it("should re-merge an absorbed item behind pending ones", () => {
-    const source = collectingQueue();
-    const target = collectingQueue();
-    source.queue.pause();
-    target.queue.pause();
-    source.queue.enqueue(id(1), "entities", 12, [write("ns-Army", 12, { x: 2 }), { kind: "deleteModel", model: "ns-Tile", version: packVersion(5) }]);
-    target.queue.enqueue(id(1), "entities", 11, [write("ns-Army", 11, { x: 1, y: 1 })]);
-    for (const item of source.queue.takeAll()) target.queue.absorb(item);
-    const item = target.queue.takeAll()[0];
-    expect(item?.models.get("ns-Army")?.members.get("x")?.value.value).toBe(2);
-    expect(item?.models.get("ns-Army")?.members.get("y")?.value.value).toBe(1);
-    expect(item?.models.get("ns-Tile")?.deleteAt).toBe(packVersion(5));
+    };
+    const s = scheduler({ sliceMs: 4 }, timers);
+    s.arrive(2_000);
+    await s.drain.flush();
+    expect(s.pending).toBe(0);
+    expect(s.slices.length).toBe(6);
+    expect(s.slices.every((n) => n <= 400)).toBe(true);
+    expect(yields).toBeGreaterThanOrEqual(5);
   });
 });

@@ -53,6 +53,7 @@ export function createWatch(deps: WatchDeps): { readonly monitor: LivenessMonito
     onOutcome(reason, outcome, detail) {
       counters.probesByOutcome[outcome] = (counters.probesByOutcome[outcome] ?? 0) + 1;
       deps.events.emit({ type: "probe", at: deps.timers.now(), reason, outcome, ...(detail === undefined ? {} : { detail }) });
+      deps.onChange();
     },
   });
   return { monitor, probe };

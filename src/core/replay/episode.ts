@@ -4,7 +4,7 @@ import { backoffDelay, type BackoffConfig } from "../guard/backoff";
 import type { SyncEvent } from "../events";
 import type { GuardEvent, GuardState } from "../guard/reducer";
 import type { CoreLogger, IntakeSink, SyncSource } from "../ports";
-import type { UpdateQueue } from "../queue";
+import type { PendingStore } from "../pending-store";
 import type { LedgerScope } from "../types";
 import type { Sleeper } from "../util/retry";
 import type { SnapshotTracker } from "./snapshot";
@@ -16,7 +16,9 @@ export interface ReplayDeps {
   readonly streams: ReplayStreams;
   /** Where the streams write (the intake's stream sink). */
   readonly streamSink: IntakeSink;
-  readonly queue: UpdateQueue;
+  /** The pending store the pages go into, and the drain that empties it. */
+  readonly store: PendingStore;
+  flush(): Promise<void>;
   readonly snapshot: SnapshotTracker;
   readonly timers: Timers;
   readonly log: CoreLogger;
@@ -66,7 +68,7 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
       }
       assertLive(deps);
       // Start from an empty queue, so a page never overflows it.
-      await deps.queue.flush();
+      await deps.flush();
       assertLive(deps);
       deps.dispatch({ type: "connection", connection: "open" });
       // A watermark that cannot be read (or hangs past its deadline) only skips the check: the replay goes on.
@@ -75,7 +77,7 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
         while (!state.done) {
           const page = await deps.source.fetchPage(scope, state.cursor, deps.pageLimit, deps.snapshot.sink);
           assertLive(deps);
-          await deps.queue.flush();
+          await deps.flush();
           assertLive(deps);
           pages += 1;
           entities += page.rows;
@@ -85,7 +87,7 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
       }
       await deps.reconcile();
       assertLive(deps);
-      await deps.streams.release(deps.queue);
+      await deps.streams.release(deps.store, deps.flush);
       assertLive(deps);
       if (watermark !== undefined && deps.seenExecutedAt() < watermark.newestExecutedAt) {
         // Start the next attempt from scratch: the pages were read but something newer is still missing.
@@ -108,7 +110,7 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
       deps.log.log("warn", `replay failed (${after.replayAttempts} of ${deps.maxAttempts} in a row${after.status === "error" ? ", budget spent" : ""}): ${error.message}`, { code: error.code });
       if (after.status === "error") {
         // Give up loudly, but keep what the stream brings: live updates still land while the user decides.
-        await deps.streams.release(deps.queue).catch(() => undefined);
+        await deps.streams.release(deps.store, deps.flush).catch(() => undefined);
         return;
       }
       await deps.sleeper.sleep(backoffDelay(attempt, deps.backoff, deps.random));

@@ -1,9 +1,10 @@
 import type { Timers } from "../clock";
 import type { DropRecorder } from "../drops";
 import { SyncError } from "../errors";
+import { PendingStore } from "../pending-store";
 import type { IntakeSink, StreamHandle, SyncSource } from "../ports";
-import { UpdateQueue } from "../queue";
 import type { ConnectionState } from "../state";
+import type { ComponentBinding } from "../writer/bindings";
 
 export interface ReplayStreamsDeps {
   readonly source: SyncSource;
@@ -11,7 +12,11 @@ export interface ReplayStreamsDeps {
   readonly drops: DropRecorder;
   /** The buffer holds at most this many entities; past it the replay must page again. */
   readonly highWaterMark: number;
+  /** The bound models (the pending store's layout). */
+  readonly layout: readonly ComponentBinding[];
   onConnection(connection: ConnectionState): void;
+  /** The buffer passed its high-water mark and dropped what it held (the replay must page again). */
+  onOverflow(dropped: number): void;
 }
 
 /**
@@ -20,7 +25,9 @@ export interface ReplayStreamsDeps {
  */
 export class ReplayStreams {
   /** Where stream changes go while a replay pages; `undefined` once released (they go to the main queue). */
-  buffer: UpdateQueue | undefined;
+  buffer: PendingStore | undefined;
+  /** Times a buffer passed its high-water mark (part of `metrics().overflows`). */
+  overflows = 0;
   private streams: StreamHandle[] = [];
   private overflowed = false;
 
@@ -32,16 +39,15 @@ export class ReplayStreams {
     this.deps.onConnection("connecting");
     this.buffer?.close();
     this.overflowed = false;
-    this.buffer = new UpdateQueue({
-      config: { highWaterMark: this.deps.highWaterMark },
-      timers: this.deps.timers,
+    this.buffer = new PendingStore(this.deps.layout, {
+      highWaterMark: this.deps.highWaterMark,
       drops: this.deps.drops,
-      apply: () => undefined,
-      onOverflow: () => {
+      onOverflow: (dropped) => {
         this.overflowed = true;
+        this.overflows += 1;
+        this.deps.onOverflow(dropped);
       },
     });
-    this.buffer.pause();
     const { source } = this.deps;
     const opened = await Promise.allSettled(source.scopes.map((scope) => source.subscribe(scope, sink)));
     this.streams = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
@@ -58,15 +64,15 @@ export class ReplayStreams {
     return this.buffer !== undefined && this.streams.length === this.deps.source.scopes.length && this.streams.every((stream) => !stream.cancelled);
   }
 
-  /** Move the buffer behind what `queue` holds and drain it; the stream feeds the queue directly afterwards. */
-  async release(queue: UpdateQueue): Promise<void> {
+  /** Move the buffer behind what `store` holds and drain it; the stream feeds the store directly afterwards. */
+  async release(store: PendingStore, flush: () => Promise<void>): Promise<void> {
     const held = this.buffer;
     this.buffer = undefined;
     if (held !== undefined) {
-      for (const item of held.takeAll()) queue.absorb(item);
+      held.moveInto(store);
       held.close();
     }
-    await queue.flush();
+    await flush();
     if (this.overflowed) {
       this.overflowed = false;
       throw new SyncError("SYNC_QUEUE_OVERFLOW", "Stream updates overflowed the buffer during the replay; replaying again.");

@@ -7,10 +7,17 @@ export type ComponentsInput = Readonly<Record<string, Component<Schema, Metadata
 /** One RECS component bound to the Torii model it mirrors. */
 export interface ComponentBinding {
   readonly model: ModelTag;
+  /** The model's place among the bound models: its column in the pending store and the ledger. */
+  readonly index: number;
   readonly component: Component<Schema, Metadata, unknown>;
+  /** The schema's fields, in schema order: a member's column is its index here. */
   readonly fields: readonly string[];
+  /** A member's column, by name (`undefined`: a member the schema lacks). */
+  readonly fieldIndex: ReadonlyMap<string, number>;
   /** Fields RECS needs before `getComponentValue` returns anything: every non-optional one. */
   readonly required: readonly string[];
+  /** Whether each column is required (same order as `fields`). */
+  readonly requiredColumns: readonly boolean[];
 }
 
 /**
@@ -24,8 +31,12 @@ export function bindComponents(components: ComponentsInput): Map<ModelTag, Compo
     const model = modelTagOf(component);
     if (model === undefined) continue;
     const fields = Object.keys(component.schema);
-    const required = fields.filter((field) => !isOptional(component.schema[field]));
-    bindings.set(model, { model, component, fields, required });
+    const requiredColumns = fields.map((field) => !isOptional(component.schema[field]));
+    const required = fields.filter((_, column) => requiredColumns[column]);
+    const fieldIndex = new Map(fields.map((field, column) => [field, column]));
+    // A component bound twice (two components for one model) keeps its first column.
+    const index = bindings.get(model)?.index ?? bindings.size;
+    bindings.set(model, { model, index, component, fields, fieldIndex, required, requiredColumns });
   }
   return bindings;
 }

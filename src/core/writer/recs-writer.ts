@@ -1,4 +1,4 @@
-import { getComponentValue, hasComponent, removeComponent, setComponent, type Entity, type Schema, type Type as RecsType } from "@dojoengine/recs";
+import { getComponentValue, getEntitySymbol, hasComponent, removeComponent, setComponent, type Entity, type Schema, type Type as RecsType } from "@dojoengine/recs";
 import type { EntityId } from "../entity-id";
 import { asSyncError, SyncError } from "../errors";
 import type { ModelTag, ToriiValue } from "../types";
@@ -56,6 +56,11 @@ export class RecsWriter {
     this.enumVariants = options.enumVariants;
   }
 
+  /** The bound models in column order (`binding.index`): the layout of the pending store and the ledger. */
+  layout(): ComponentBinding[] {
+    return [...this.bindings.values()].sort((a, b) => a.index - b.index);
+  }
+
   binding(model: ModelTag): ComponentBinding | undefined {
     return this.bindings.get(model);
   }
@@ -111,6 +116,55 @@ export class RecsWriter {
       }
     }
     return { values, versions, unknownMembers, errors: errors ?? NO_ERRORS };
+  }
+
+  /**
+   * Convert the admitted columns of a pending row into `out` (by column). Returns the errors when a member cannot be
+   * converted: then nothing of the row may land (never a torn component).
+   */
+  convertRow(binding: ComponentBinding, entityId: EntityId, values: readonly unknown[], base: number, admitted: Uint8Array, out: unknown[]): SyncError[] | undefined {
+    const schema = binding.component.schema;
+    let errors: SyncError[] | undefined;
+    for (let column = 0; column < binding.fields.length; column += 1) {
+      if (admitted[column] !== 1) continue;
+      const field = binding.fields[column] as string;
+      try {
+        out[column] = convertValue(schema[field] as RecsType | Schema, values[base + column] as ToriiValue, `${binding.model}.${field}`, this.notes, this.enumVariants);
+      } catch (thrown) {
+        const error = asSyncError(thrown, `${binding.model}.${field}`);
+        (errors ??= []).push(new SyncError(error.code, error.message, { entityId, model: binding.model, member: field, cause: error }));
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * Write converted columns in one RECS write: a live component gets one merged object (RECS's own values read once,
+   * for the update's previous value); a new one is written once every required field is known (held until then).
+   */
+  writeRow(binding: ComponentBinding, entityId: EntityId, out: readonly unknown[], admitted: Uint8Array): void {
+    const entity = entityId as unknown as Entity;
+    const { component, fields } = binding;
+    const previous = getComponentValue(component, entity);
+    if (previous === undefined) {
+      // A first write (whole, or partial and held until complete): the rare path, through the Map-based write.
+      const values = new Map<string, unknown>();
+      for (let column = 0; column < fields.length; column += 1) if (admitted[column] === 1) values.set(fields[column] as string, out[column]);
+      this.write(binding, entityId, values);
+      return;
+    }
+    const next: Record<string, unknown> = { ...previous };
+    const symbol = getEntitySymbol(entity);
+    const columns = component.values as Record<string, Map<unknown, unknown>>;
+    for (let column = 0; column < fields.length; column += 1) {
+      if (admitted[column] !== 1) continue;
+      const field = fields[column] as string;
+      next[field] = out[column];
+      columns[field]?.set(symbol, out[column]);
+    }
+    // What setComponent announces, without its second read of the value.
+    component.update$.next({ entity, value: [next as never, previous], component });
+    this.counters.writes += 1;
   }
 
   /** Write converted members: an update of a live component, or (part of) a new one, written once complete. */

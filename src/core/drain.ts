@@ -1,0 +1,115 @@
+import type { Timers } from "./clock";
+
+export interface DrainConfig {
+  /**
+   * Longest a burst may keep the drain waiting. While updates keep arriving turn after turn (a burst), the drain waits
+   * so each entity × model is written once; when a turn passes with none (the stream is calm) it runs at once.
+   * @default 250
+   */
+  readonly maxWaitMs: number;
+  /** Longest a drain slice runs before it yields to the event loop, ms. @default 4 */
+  readonly sliceMs: number;
+}
+
+export const DRAIN_DEFAULTS: DrainConfig = { maxWaitMs: 250, sliceMs: 4 };
+
+/** One slice of work: run until `overdue()` says the slice is spent; return whether anything is left. */
+export type Slice = (overdue: () => boolean) => boolean;
+
+/**
+ * When the queue drains: promptly once the stream is calm, not while a burst is still arriving (up to `maxWaitMs`), in
+ * slices of a few milliseconds with the event loop let in between, so the main thread is never held for long. The
+ * clock is read every few entities by the slice itself, through `overdue`.
+ */
+export class DrainScheduler {
+  private arrivals = 0;
+  private arrivalsAtCheck = 0;
+  private firstArrivalAt: number | undefined;
+  private pending = false;
+  private timer: unknown;
+  private running: Promise<void> | undefined;
+  private paused = false;
+  private closed = false;
+
+  constructor(
+    private readonly config: DrainConfig,
+    private readonly timers: Timers,
+    private readonly slice: Slice,
+  ) {}
+
+  /** An update arrived: drain once the burst it belongs to is over (or has lasted `maxWaitMs`). */
+  noteArrival(): void {
+    this.arrivals += 1;
+    if (this.pending || this.running !== undefined || this.paused || this.closed) return;
+    this.pending = true;
+    this.firstArrivalAt ??= this.timers.now();
+    this.arrivalsAtCheck = this.arrivals;
+    this.scheduleCheck();
+  }
+
+  /** Drain everything now, in slices; resolves when nothing is left. */
+  flush(): Promise<void> {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+      // Something may have arrived during the last slice's yield: start over.
+      if (this.arrivals !== this.arrivalsAtCheck && !this.closed) this.noteArrival();
+    });
+    return this.running;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.noteArrival();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** A zero-delay timer, not a bare task: cancellable on close, and a turn of the loop for arrivals to come in first. */
+  private scheduleCheck(): void {
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      this.check();
+    }, 0);
+  }
+
+  private check(): void {
+    this.pending = false;
+    if (this.closed || this.paused || this.running !== undefined) return;
+    const arriving = this.arrivals !== this.arrivalsAtCheck;
+    const waited = this.timers.now() - (this.firstArrivalAt ?? 0);
+    if (arriving && waited < this.config.maxWaitMs) {
+      // Still arriving: coalesce one more turn.
+      this.pending = true;
+      this.arrivalsAtCheck = this.arrivals;
+      this.scheduleCheck();
+      return;
+    }
+    void this.flush();
+  }
+
+  private async run(): Promise<void> {
+    this.firstArrivalAt = undefined;
+    this.arrivalsAtCheck = this.arrivals;
+    const clock = this.timers.monotonic ?? this.timers.now;
+    for (;;) {
+      if (this.closed) return;
+      const deadline = clock() + this.config.sliceMs;
+      const more = this.slice(() => clock() >= deadline);
+      if (!more || this.closed) return;
+      await new Promise<void>((resolve) => this.defer(resolve));
+    }
+  }
+
+  private defer(callback: () => void): void {
+    if (this.timers.defer !== undefined) this.timers.defer(callback);
+    else this.timers.setTimeout(callback, 0);
+  }
+}

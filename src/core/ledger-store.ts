@@ -1,0 +1,189 @@
+import type { EntityId } from "./entity-id";
+import type { ModelTag } from "./types";
+import { NO_VERSION } from "./version";
+
+/** A model the ledger tracks: its tag, whether it is versioned by its own member, and its members' columns. */
+export interface LedgerModel {
+  readonly tag: ModelTag;
+  readonly own: boolean;
+  readonly names: string[];
+  readonly columns: Map<string, number>;
+}
+
+const START = 256;
+
+/**
+ * The ledger's storage, in columns: entity slots (floor, seen) and model records (`v`, `at`, a tombstone flag, and
+ * member versions for the few members a partial write moved past `v`). An entity × model costs a few numbers, not an
+ * object: a million of them fit in tens of megabytes.
+ */
+export class LedgerStore {
+  readonly models: LedgerModel[] = [];
+  readonly modelIndex = new Map<ModelTag, number>();
+  readonly slots = new Map<EntityId, number>();
+  ids: Array<EntityId | undefined> = [];
+  /** Per entity slot: block time of the last whole-entity delete (NO_VERSION: none). */
+  floor = new Float64Array(START).fill(NO_VERSION);
+  /** Per entity slot: newest entity-wide `executed_at` (seconds) of any message about it (-1: none). */
+  seen = new Float64Array(START).fill(-1);
+  /** Per entity slot × model (stride `stride`): the record, or -1. */
+  recordOf = new Int32Array(START * 4).fill(-1);
+  stride = 4;
+  /** Per record: the floor of every member, in the model's unit; the newest change's block time; a tombstone flag. */
+  v = new Float64Array(START);
+  at = new Float64Array(START);
+  deleted = new Uint8Array(START);
+  /** Per record: versions of members newer than `v` (NaN: none), by column; `undefined` when there are none. */
+  members: Array<Float64Array | undefined> = [];
+  private freeSlots: number[] = [];
+  private freeRecords: number[] = [];
+  private nextRecord = 0;
+  records = 0;
+
+  constructor(models: ReadonlyArray<{ readonly tag: ModelTag; readonly fields: readonly string[] }>, private readonly ownVersioned: (model: ModelTag) => boolean) {
+    for (const model of models) this.model(model.tag, model.fields);
+  }
+
+  /** The model's index, registered on first sight (tests and tools may name models the writer never bound). */
+  model(tag: ModelTag, fields: readonly string[] = []): number {
+    const known = this.modelIndex.get(tag);
+    if (known !== undefined) return known;
+    const index = this.models.length;
+    this.models.push({ tag, own: this.ownVersioned(tag), names: [...fields], columns: new Map(fields.map((field, column) => [field, column])) });
+    this.modelIndex.set(tag, index);
+    if (index >= this.stride) this.widen();
+    return index;
+  }
+
+  /** A member's column within a model, registered on first sight. */
+  column(model: number, name: string): number {
+    const entry = this.models[model] as LedgerModel;
+    let column = entry.columns.get(name);
+    if (column === undefined) {
+      column = entry.names.length;
+      entry.names.push(name);
+      entry.columns.set(name, column);
+    }
+    return column;
+  }
+
+  /** The entity's slot, made if needed. */
+  slot(entityId: EntityId): number {
+    const known = this.slots.get(entityId);
+    if (known !== undefined) return known;
+    const slot = this.freeSlots.pop() ?? this.ids.length;
+    if (slot === this.ids.length) {
+      this.ids.push(entityId);
+      if (slot >= this.floor.length) this.growSlots();
+    } else this.ids[slot] = entityId;
+    this.floor[slot] = NO_VERSION;
+    this.seen[slot] = -1;
+    this.recordOf.fill(-1, slot * this.stride, (slot + 1) * this.stride);
+    this.slots.set(entityId, slot);
+    return slot;
+  }
+
+  record(slot: number, model: number): number {
+    return this.recordOf[slot * this.stride + model] as number;
+  }
+
+  /** A new record for the slot's model: no version yet, live. */
+  addRecord(slot: number, model: number): number {
+    const record = this.freeRecords.pop() ?? this.nextRecord++;
+    if (record >= this.v.length) this.growRecords();
+    this.v[record] = NO_VERSION;
+    this.at[record] = NO_VERSION;
+    this.deleted[record] = 0;
+    this.members[record] = undefined;
+    this.recordOf[slot * this.stride + model] = record;
+    this.records += 1;
+    return record;
+  }
+
+  removeRecord(slot: number, model: number): void {
+    const record = this.record(slot, model);
+    if (record < 0) return;
+    this.members[record] = undefined;
+    this.freeRecords.push(record);
+    this.recordOf[slot * this.stride + model] = -1;
+    this.records -= 1;
+  }
+
+  removeSlot(slot: number): void {
+    for (let model = 0; model < this.models.length; model += 1) this.removeRecord(slot, model);
+    this.slots.delete(this.ids[slot] as EntityId);
+    this.ids[slot] = undefined;
+    this.freeSlots.push(slot);
+  }
+
+  /** A member's own version, above the record's floor (NaN: none). */
+  memberVersion(record: number, column: number): number {
+    const members = this.members[record];
+    return members === undefined || column >= members.length ? Number.NaN : (members[column] as number);
+  }
+
+  setMemberVersion(record: number, model: number, column: number, version: number): void {
+    let members = this.members[record];
+    const width = Math.max((this.models[model] as LedgerModel).names.length, column + 1);
+    if (members === undefined || column >= members.length) {
+      const grown = new Float64Array(width).fill(Number.NaN);
+      if (members !== undefined) grown.set(members);
+      this.members[record] = members = grown;
+    }
+    members[column] = version;
+  }
+
+  /** Forget member versions no newer than the record's floor; drop the array when none is left. */
+  trimMembers(record: number): void {
+    const members = this.members[record];
+    if (members === undefined) return;
+    const floor = this.v[record] as number;
+    let left = 0;
+    for (let column = 0; column < members.length; column += 1) {
+      const version = members[column] as number;
+      if (version <= floor) members[column] = Number.NaN;
+      else if (version === version) left += 1;
+    }
+    if (left === 0) this.members[record] = undefined;
+  }
+
+  clear(): void {
+    for (const slot of this.slots.values()) this.removeSlot(slot);
+  }
+
+  private widen(): void {
+    const stride = this.stride * 2;
+    const recordOf = new Int32Array((this.recordOf.length / this.stride) * stride).fill(-1);
+    for (let slot = 0; slot < this.ids.length; slot += 1) {
+      for (let model = 0; model < this.stride; model += 1) recordOf[slot * stride + model] = this.recordOf[slot * this.stride + model] as number;
+    }
+    this.recordOf = recordOf;
+    this.stride = stride;
+  }
+
+  private growSlots(): void {
+    const size = this.floor.length * 2;
+    const floor = new Float64Array(size).fill(NO_VERSION);
+    floor.set(this.floor);
+    this.floor = floor;
+    const seen = new Float64Array(size).fill(-1);
+    seen.set(this.seen);
+    this.seen = seen;
+    const recordOf = new Int32Array(size * this.stride).fill(-1);
+    recordOf.set(this.recordOf);
+    this.recordOf = recordOf;
+  }
+
+  private growRecords(): void {
+    const size = this.v.length * 2;
+    const v = new Float64Array(size);
+    v.set(this.v);
+    this.v = v;
+    const at = new Float64Array(size);
+    at.set(this.at);
+    this.at = at;
+    const deleted = new Uint8Array(size);
+    deleted.set(this.deleted);
+    this.deleted = deleted;
+  }
+}

@@ -1,0 +1,285 @@
+import type { DropRecorder } from "./drops";
+import type { EntityId } from "./entity-id";
+import type { LedgerScope } from "./types";
+import { columnsFor, grow, newRow, PENDING_START, wipeUpTo, type PendingColumns } from "./pending-columns";
+
+export type { PendingColumns } from "./pending-columns";
+import { NO_VERSION, type Version } from "./version";
+import type { ComponentBinding } from "./writer/bindings";
+
+export interface PendingStoreOptions {
+  /** Entities pending at once before the backlog is dropped (and `onOverflow` asks for a resync). */
+  readonly highWaterMark: number;
+  readonly drops: DropRecorder;
+  readonly onOverflow?: (dropped: number) => void;
+}
+
+/**
+ * Everything pending, coalesced per entity × model × member, newest wins; it only coalesces (the ledger decides later
+ * what lands). One hash lookup per message finds the entity's slot; the rest is arithmetic on typed arrays. Entities
+ * leave in arrival order.
+ */
+export class PendingStore {
+  readonly models: readonly ComponentBinding[];
+  readonly columns: PendingColumns[];
+  /** Per entity slot: its id, scope, newest `executed_at` (seconds), pending whole-entity delete (NaN: none). */
+  ids: EntityId[] = [];
+  scopes: LedgerScope[] = [];
+  executedAt = new Float64Array(PENDING_START);
+  entityDeleteAt = new Float64Array(PENDING_START).fill(Number.NaN);
+  /** Per entity slot × model: the model's pending row, or -1. */
+  rowOf = new Int32Array(0);
+  compacted = 0;
+  highWater = 0;
+  overflows = 0;
+  private slots = new Map<string, number>();
+  private freeSlots: number[] = [];
+  private capacity = PENDING_START;
+  private order = new Int32Array(PENDING_START);
+  private head = 0;
+  private count = 0;
+  private closed = false;
+
+  constructor(
+    models: readonly ComponentBinding[],
+    private readonly options: PendingStoreOptions,
+  ) {
+    this.models = models;
+    this.columns = models.map((binding) => columnsFor(binding.fields.length));
+    this.rowOf = new Int32Array(PENDING_START * models.length).fill(-1);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The entity's pending slot, made if needed (past the high-water mark the backlog goes first); -1 once closed. */
+  slotFor(scope: LedgerScope, entityId: EntityId, executedAt: number): number {
+    if (this.closed) return -1;
+    const key = scope === "entities" ? entityId : `events:${entityId}`;
+    const known = this.slots.get(key);
+    if (known !== undefined) {
+      this.compacted += 1;
+      if (executedAt > (this.executedAt[known] as number)) this.executedAt[known] = executedAt;
+      return known;
+    }
+    // Past the mark the backlog goes and a resync is asked for; the update that tipped it over is still kept.
+    if (this.count >= this.options.highWaterMark) this.overflow();
+    const slot = this.freeSlots.pop() ?? this.newSlot();
+    this.slots.set(key, slot);
+    this.ids[slot] = entityId;
+    this.scopes[slot] = scope;
+    this.executedAt[slot] = executedAt;
+    this.entityDeleteAt[slot] = Number.NaN;
+    this.order[(this.head + this.count) % this.capacity] = slot;
+    this.count += 1;
+    if (this.count > this.highWater) this.highWater = this.count;
+    return slot;
+  }
+
+  /** The model's pending row for the slot, made if needed. */
+  rowFor(slot: number, model: number): number {
+    const at = slot * this.models.length + model;
+    const row = this.rowOf[at] as number;
+    if (row >= 0) return row;
+    const columns = this.columns[model] as PendingColumns;
+    const fresh = columns.free.pop() ?? newRow(columns);
+    columns.deleteAt[fresh] = Number.NaN;
+    this.rowOf[at] = fresh;
+    return fresh;
+  }
+
+  /**
+   * Merge some members of one write, newest wins per member. `members` is the client's own object (its keys were
+   * checked by the decoder); `version` is in the model's unit (NO_VERSION: the write lacks its own version), `at` its
+   * block time. Returns the number of members the schema lacks.
+   */
+  mergeWrite(slot: number, model: number, members: Readonly<Record<string, unknown>>, version: Version, at: Version): number {
+    if (at < (this.entityDeleteAt[slot] as number)) {
+      this.options.drops.drop("superseded");
+      return 0;
+    }
+    const binding = this.models[model] as ComponentBinding;
+    const columns = this.columns[model] as PendingColumns;
+    const row = this.rowFor(slot, model);
+    if (at < (columns.deleteAt[row] as number)) {
+      this.options.drops.drop("superseded");
+      return 0;
+    }
+    const base = row * columns.width;
+    const { versions, ats, values } = columns;
+    let superseded = false;
+    let unknown = 0;
+    for (const name in members) {
+      if (!Object.hasOwn(members, name)) continue;
+      const field = binding.fieldIndex.get(name);
+      if (field === undefined) {
+        unknown += 1;
+        continue;
+      }
+      const cell = base + field;
+      const queued = versions[cell] as number;
+      // Two writes compare in the model's unit when both carry it, else by block time (a write lacking it ties there).
+      if (queued === queued && (version !== NO_VERSION && queued !== NO_VERSION ? version < queued : at < (ats[cell] as number))) {
+        superseded = true;
+        continue;
+      }
+      values[cell] = members[name];
+      versions[cell] = version;
+      ats[cell] = at;
+    }
+    // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
+    if (superseded) this.options.drops.drop("superseded");
+    return unknown;
+  }
+
+  mergeModelDelete(slot: number, model: number, version: Version): void {
+    if (version < (this.entityDeleteAt[slot] as number)) {
+      this.options.drops.drop("superseded");
+      return;
+    }
+    const columns = this.columns[model] as PendingColumns;
+    const row = this.rowFor(slot, model);
+    if (version < (columns.deleteAt[row] as number)) {
+      this.options.drops.drop("superseded");
+      return;
+    }
+    columns.deleteAt[row] = version;
+    wipeUpTo(columns, row, version);
+  }
+
+  mergeEntityDelete(slot: number, version: Version): void {
+    if (version < (this.entityDeleteAt[slot] as number)) {
+      this.options.drops.drop("superseded");
+      return;
+    }
+    this.entityDeleteAt[slot] = version;
+    // Ties go to the later arrival: pending changes no newer than the delete would be wiped by it anyway.
+    for (let model = 0; model < this.models.length; model += 1) {
+      const row = this.rowOf[slot * this.models.length + model] as number;
+      if (row < 0) continue;
+      const columns = this.columns[model] as PendingColumns;
+      if ((columns.deleteAt[row] as number) <= version) columns.deleteAt[row] = Number.NaN;
+      wipeUpTo(columns, row, version);
+    }
+  }
+
+  /**
+   * Hand pending entities to `visit` in arrival order and forget them, until the store is empty or `stop()` says so
+   * (asked every few entities). `visit` reads the slot's rows while it runs; they are freed right after.
+   */
+  drain(visit: (slot: number) => void, stop: () => boolean): number {
+    let visited = 0;
+    while (this.count > 0) {
+      const slot = this.order[this.head] as number;
+      this.head = (this.head + 1) % this.capacity;
+      this.count -= 1;
+      const scope = this.scopes[slot] as LedgerScope;
+      const id = this.ids[slot] as EntityId;
+      this.slots.delete(scope === "entities" ? id : `events:${id}`);
+      visit(slot);
+      this.release(slot);
+      visited += 1;
+      if ((visited & 15) === 0 && stop()) break;
+    }
+    return visited;
+  }
+
+  /** Move everything pending here behind what `target` holds (the replay's buffer released behind the snapshot). */
+  moveInto(target: PendingStore): void {
+    this.drain((slot) => {
+      const scope = this.scopes[slot] as LedgerScope;
+      const id = this.ids[slot] as EntityId;
+      const into = target.slotFor(scope, id, this.executedAt[slot] as number);
+      if (into < 0) return;
+      const entityDelete = this.entityDeleteAt[slot] as number;
+      if (entityDelete === entityDelete) target.mergeEntityDelete(into, entityDelete);
+      for (let model = 0; model < this.models.length; model += 1) {
+        const row = this.rowOf[slot * this.models.length + model] as number;
+        if (row >= 0) target.absorbRow(into, model, this.columns[model] as PendingColumns, row);
+      }
+    }, () => false);
+  }
+
+  /** Drop everything pending without applying it; returns how many entities went. */
+  clear(): number {
+    const dropped = this.count;
+    this.drain(() => undefined, () => false);
+    return dropped;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.clear();
+  }
+
+  private absorbRow(slot: number, model: number, from: PendingColumns, fromRow: number): void {
+    const deleteAt = from.deleteAt[fromRow] as number;
+    if (deleteAt === deleteAt) this.mergeModelDelete(slot, model, deleteAt);
+    const columns = this.columns[model] as PendingColumns;
+    const base = fromRow * from.width;
+    let row = -1;
+    for (let field = 0; field < from.width; field += 1) {
+      const version = from.versions[base + field] as number;
+      if (version !== version) continue;
+      const at = from.ats[base + field] as number;
+      if (at < (this.entityDeleteAt[slot] as number)) continue;
+      if (row < 0) row = this.rowFor(slot, model);
+      if (at < (columns.deleteAt[row] as number)) continue;
+      const cell = row * columns.width + field;
+      const queued = columns.versions[cell] as number;
+      if (queued === queued && (version !== NO_VERSION && queued !== NO_VERSION ? version < queued : at < (columns.ats[cell] as number))) continue;
+      columns.values[cell] = from.values[base + field];
+      columns.versions[cell] = version;
+      columns.ats[cell] = at;
+    }
+  }
+
+  private release(slot: number): void {
+    const width = this.models.length;
+    for (let model = 0; model < width; model += 1) {
+      const at = slot * width + model;
+      const row = this.rowOf[at] as number;
+      if (row < 0) continue;
+      const columns = this.columns[model] as PendingColumns;
+      const base = row * columns.width;
+      columns.versions.fill(Number.NaN, base, base + columns.width);
+      // The values are the client's objects: let them go.
+      for (let field = 0; field < columns.width; field += 1) columns.values[base + field] = undefined;
+      columns.free.push(row);
+      this.rowOf[at] = -1;
+    }
+    this.freeSlots.push(slot);
+  }
+
+  private overflow(): void {
+    const dropped = this.clear();
+    this.overflows += 1;
+    this.options.drops.drop("overflow", dropped);
+    this.options.onOverflow?.(dropped);
+  }
+
+  private newSlot(): number {
+    const slot = this.ids.length;
+    if (slot >= this.capacity) this.growSlots();
+    this.ids.push("" as EntityId);
+    this.scopes.push("entities");
+    return slot;
+  }
+
+  private growSlots(): void {
+    const capacity = this.capacity * 2;
+    const order = new Int32Array(capacity);
+    for (let i = 0; i < this.count; i += 1) order[i] = this.order[(this.head + i) % this.capacity] as number;
+    this.order = order;
+    this.head = 0;
+    const executedAt = new Float64Array(capacity);
+    executedAt.set(this.executedAt);
+    this.executedAt = executedAt;
+    this.entityDeleteAt = grow(this.entityDeleteAt, capacity);
+    const rowOf = new Int32Array(capacity * this.models.length).fill(-1);
+    rowOf.set(this.rowOf);
+    this.rowOf = rowOf;
+    this.capacity = capacity;
+  }
+}
