@@ -38,7 +38,7 @@ export async function runOurs(workload: Workload, options: OursOptions = {}): Pr
   const components = defineBenchComponents(world, workload.models);
   const client = new BenchToriiClient();
   const timers = countingTimers();
-  const pipeline = createSyncPipeline({ client, world, components, timers });
+  const pipeline = createSyncPipeline({ client, world, components, timers, logging: false });
   await pipeline.start();
   const writes = countWrites(components);
   timers.reset();

@@ -42,7 +42,7 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
   return (store, slot) => {
     const entityId = store.ids[slot] as EntityId;
     const ledger = ledgers[store.scopes[slot] as LedgerScope];
-    const entity = ledger.slot(entityId);
+    const entity = ledger.slotAt(store.entitySlots[slot] as number, entityId);
     const executedAt = store.executedAt[slot] as number;
     ledger.noteSeenAt(entity, executedAt);
     if (executedAt > counters.seenExecutedAt) counters.seenExecutedAt = executedAt;

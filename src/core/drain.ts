@@ -2,16 +2,23 @@ import type { Timers } from "./clock";
 
 export interface DrainConfig {
   /**
-   * Longest a burst may keep the drain waiting. While updates keep arriving turn after turn (a burst), the drain waits
-   * so each entity × model is written once; when a turn passes with none (the stream is calm) it runs at once.
-   * @default 250
+   * Longest a burst may keep the drain waiting, ms. While updates keep arriving faster than `burstRate` turn after
+   * turn, the drain waits so each entity × model is written once; when a turn passes with none (the stream is calm) it
+   * runs at once. @default 1000
    */
   readonly maxWaitMs: number;
+  /**
+   * Arrivals per millisecond from which a stream counts as a burst. Below it (a steady stream, however long) the drain
+   * waits at most `trickleWaitMs`, so a live game sees its updates within a frame or two. @default 20
+   */
+  readonly burstRate: number;
+  /** Longest a steady stream below `burstRate` keeps the drain waiting, ms. @default 16 */
+  readonly trickleWaitMs: number;
   /** Longest a drain slice runs before it yields to the event loop, ms. @default 4 */
   readonly sliceMs: number;
 }
 
-export const DRAIN_DEFAULTS: DrainConfig = { maxWaitMs: 250, sliceMs: 4 };
+export const DRAIN_DEFAULTS: DrainConfig = { maxWaitMs: 1000, burstRate: 20, trickleWaitMs: 16, sliceMs: 4 };
 
 /** One slice of work: run until `overdue()` says the slice is spent; return whether anything is left. */
 export type Slice = (overdue: () => boolean) => boolean;
@@ -25,6 +32,7 @@ export class DrainScheduler {
   private arrivals = 0;
   private arrivalsAtCheck = 0;
   private firstArrivalAt: number | undefined;
+  private checkedAt = 0;
   private pending = false;
   private timer: unknown;
   private running: Promise<void> | undefined;
@@ -42,7 +50,8 @@ export class DrainScheduler {
     this.arrivals += 1;
     if (this.pending || this.running !== undefined || this.paused || this.closed) return;
     this.pending = true;
-    this.firstArrivalAt ??= this.timers.now();
+    this.checkedAt = this.clock();
+    this.firstArrivalAt ??= this.checkedAt;
     this.arrivalsAtCheck = this.arrivals;
     this.scheduleCheck();
   }
@@ -83,26 +92,32 @@ export class DrainScheduler {
   private check(): void {
     this.pending = false;
     if (this.closed || this.paused || this.running !== undefined) return;
-    const arriving = this.arrivals !== this.arrivalsAtCheck;
-    const waited = this.timers.now() - (this.firstArrivalAt ?? 0);
-    if (arriving && waited < this.config.maxWaitMs) {
+    const now = this.clock();
+    const arrived = this.arrivals - this.arrivalsAtCheck;
+    const rate = arrived / Math.max(now - this.checkedAt, 1);
+    const limit = rate >= this.config.burstRate ? this.config.maxWaitMs : this.config.trickleWaitMs;
+    if (arrived > 0 && now - (this.firstArrivalAt ?? now) < limit) {
       // Still arriving: coalesce one more turn.
       this.pending = true;
       this.arrivalsAtCheck = this.arrivals;
+      this.checkedAt = now;
       this.scheduleCheck();
       return;
     }
     void this.flush();
   }
 
+  private clock(): number {
+    return this.timers.monotonic?.() ?? this.timers.now();
+  }
+
   private async run(): Promise<void> {
     this.firstArrivalAt = undefined;
     this.arrivalsAtCheck = this.arrivals;
-    const clock = this.timers.monotonic ?? this.timers.now;
     for (;;) {
       if (this.closed) return;
-      const deadline = clock() + this.config.sliceMs;
-      const more = this.slice(() => clock() >= deadline);
+      const deadline = this.clock() + this.config.sliceMs;
+      const more = this.slice(() => this.clock() >= deadline);
       if (!more || this.closed) return;
       await new Promise<void>((resolve) => this.defer(resolve));
     }

@@ -54,6 +54,11 @@ export class LedgerCore {
     return this.store.slot(entityId);
   }
 
+  /** `slot(entityId)` where `hint` is the slot it had when it was queued: the same unless pruned since. */
+  slotAt(hint: number, entityId: EntityId): number {
+    return this.store.ids[hint] === entityId ? hint : this.store.slot(entityId);
+  }
+
   /**
    * Which members of a pending row may land, changing nothing: `admitted[column]` is set to 1 for each (0 for the
    * others, and for columns with nothing pending). Returns how many. `versions`/`ats` are the pending store's columns.
@@ -100,31 +105,36 @@ export class LedgerCore {
       s.members[record] = undefined;
     }
     s.deleted[record] = 0;
-    const current = (column: number): number => {
-      const member = s.memberVersion(record, column);
-      return member === member ? Math.max(s.v[record] as number, member) : (s.v[record] as number);
-    };
-    // A write without its own version takes the model's: it ties, it does not advance.
-    const versionOf = (column: number): number => {
-      const version = versions[base + column] as number;
-      return own && version === NO_VERSION ? current(column) : version;
-    };
     if (complete) {
       // Every member is now at least as new as the oldest of (what just landed, what was already newer): the new floor.
       let floor = Infinity;
       for (let column = 0; column < width; column += 1) {
-        if ((versions[base + column] as number) !== (versions[base + column] as number)) continue;
-        floor = Math.min(floor, admitted[column] === 1 ? versionOf(column) : current(column));
+        const version = versions[base + column] as number;
+        if (version !== version) continue;
+        floor = Math.min(floor, admitted[column] === 1 ? this.landing(record, column, version, own) : this.current(record, column));
       }
       s.v[record] = Math.max(s.v[record] as number, floor);
     }
     for (let column = 0; column < width; column += 1) {
       if (admitted[column] !== 1) continue;
-      const version = versionOf(column);
+      const version = this.landing(record, column, versions[base + column] as number, own);
       if (version > (s.v[record] as number)) s.setMemberVersion(record, model, column, version);
-      s.at[record] = Math.max(s.at[record] as number, ats[base + column] as number);
+      const at = ats[base + column] as number;
+      if (at > (s.at[record] as number)) s.at[record] = at;
     }
-    s.trimMembers(record);
+    if (s.members[record] !== undefined) s.trimMembers(record);
+  }
+
+  /** A member's version in the record: its own when newer than the floor, else the floor. */
+  private current(record: number, column: number): number {
+    const member = this.store.memberVersion(record, column);
+    const floor = this.store.v[record] as number;
+    return member === member && member > floor ? member : floor;
+  }
+
+  /** The version a landing member takes: a write without its own version takes the model's (it ties, never advances). */
+  private landing(record: number, column: number, version: number, own: boolean): number {
+    return own && version === NO_VERSION ? this.current(record, column) : version;
   }
 
   /**

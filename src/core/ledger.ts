@@ -198,3 +198,8 @@ export function ledgersFor(layout: ReadonlyArray<{ readonly model: ModelTag; rea
   const models = layout.map((binding) => ({ tag: binding.model, fields: binding.fields }));
   return { entities: new EntityLedger(ownVersioned, models), events: new EntityLedger(ownVersioned, models) };
 }
+
+/** The entity's slot in the ledger of its scope: how the pending stores find an entity (one hash lookup). */
+export function entitySlotIn(ledgers: Readonly<Record<LedgerScope, EntityLedger>>): (scope: LedgerScope, entityId: EntityId) => number {
+  return (scope, entityId) => ledgers[scope].slot(entityId);
+}

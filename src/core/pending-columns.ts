@@ -1,3 +1,5 @@
+import type { EntityId } from "./entity-id";
+import type { LedgerScope } from "./types";
 import type { Version } from "./version";
 
 /**
@@ -51,4 +53,21 @@ export function wipeUpTo(columns: PendingColumns, row: number, version: Version)
       columns.values[base + field] = undefined;
     }
   }
+}
+
+/** Numbers entities per scope for a store used without a ledger. */
+export function ownEntitySlots(): (scope: LedgerScope, entityId: EntityId) => number {
+  const numbers = { entities: new Map<EntityId, number>(), events: new Map<EntityId, number>() };
+  return (scope, entityId) => {
+    const known = numbers[scope].get(entityId);
+    if (known !== undefined) return known;
+    numbers[scope].set(entityId, numbers[scope].size);
+    return numbers[scope].size - 1;
+  };
+}
+
+export function growSlotIndex(index: Int32Array, needed: number): Int32Array {
+  const grown = new Int32Array(Math.max(PENDING_START, needed + 1, index.length * 2)).fill(-1);
+  grown.set(index);
+  return grown;
 }

@@ -1,17 +1,19 @@
 import type { DropRecorder } from "./drops";
 import type { EntityId } from "./entity-id";
+import { columnsFor, grow, growSlotIndex, newRow, ownEntitySlots, PENDING_START, wipeUpTo, type PendingColumns } from "./pending-columns";
 import type { LedgerScope } from "./types";
-import { columnsFor, grow, newRow, PENDING_START, wipeUpTo, type PendingColumns } from "./pending-columns";
-
-export type { PendingColumns } from "./pending-columns";
 import { NO_VERSION, type Version } from "./version";
 import type { ComponentBinding } from "./writer/bindings";
+
+export type { PendingColumns } from "./pending-columns";
 
 export interface PendingStoreOptions {
   /** Entities pending at once before the backlog is dropped (and `onOverflow` asks for a resync). */
   readonly highWaterMark: number;
   readonly drops: DropRecorder;
   readonly onOverflow?: (dropped: number) => void;
+  /** The entity's slot in its scope's ledger: the one hash lookup per message. Without it the store numbers entities. */
+  readonly entitySlot?: (scope: LedgerScope, entityId: EntityId) => number;
 }
 
 /**
@@ -22,8 +24,9 @@ export interface PendingStoreOptions {
 export class PendingStore {
   readonly models: readonly ComponentBinding[];
   readonly columns: PendingColumns[];
-  /** Per entity slot: its id, scope, newest `executed_at` (seconds), pending whole-entity delete (NaN: none). */
+  /** Per pending slot: its id, scope, ledger slot, newest `executed_at` (seconds), pending whole-entity delete (NaN: none). */
   ids: EntityId[] = [];
+  entitySlots = new Int32Array(PENDING_START);
   scopes: LedgerScope[] = [];
   executedAt = new Float64Array(PENDING_START);
   entityDeleteAt = new Float64Array(PENDING_START).fill(Number.NaN);
@@ -32,7 +35,9 @@ export class PendingStore {
   compacted = 0;
   highWater = 0;
   overflows = 0;
-  private slots = new Map<string, number>();
+  /** Per scope, by ledger slot: the pending slot, or -1. */
+  private pendingOf: Record<LedgerScope, Int32Array> = { entities: new Int32Array(PENDING_START).fill(-1), events: new Int32Array(0) };
+  private readonly entitySlot: (scope: LedgerScope, entityId: EntityId) => number;
   private freeSlots: number[] = [];
   private capacity = PENDING_START;
   private order = new Int32Array(PENDING_START);
@@ -45,6 +50,7 @@ export class PendingStore {
     private readonly options: PendingStoreOptions,
   ) {
     this.models = models;
+    this.entitySlot = options.entitySlot ?? ownEntitySlots();
     this.columns = models.map((binding) => columnsFor(binding.fields.length));
     this.rowOf = new Int32Array(PENDING_START * models.length).fill(-1);
   }
@@ -56,9 +62,11 @@ export class PendingStore {
   /** The entity's pending slot, made if needed (past the high-water mark the backlog goes first); -1 once closed. */
   slotFor(scope: LedgerScope, entityId: EntityId, executedAt: number): number {
     if (this.closed) return -1;
-    const key = scope === "entities" ? entityId : `events:${entityId}`;
-    const known = this.slots.get(key);
-    if (known !== undefined) {
+    const entity = this.entitySlot(scope, entityId);
+    let pendingOf = this.pendingOf[scope];
+    const known = entity < pendingOf.length ? (pendingOf[entity] as number) : -1;
+    // The id check: a ledger slot pruned and given to another entity while this one was pending starts afresh.
+    if (known >= 0 && this.ids[known] === entityId) {
       this.compacted += 1;
       if (executedAt > (this.executedAt[known] as number)) this.executedAt[known] = executedAt;
       return known;
@@ -66,7 +74,9 @@ export class PendingStore {
     // Past the mark the backlog goes and a resync is asked for; the update that tipped it over is still kept.
     if (this.count >= this.options.highWaterMark) this.overflow();
     const slot = this.freeSlots.pop() ?? this.newSlot();
-    this.slots.set(key, slot);
+    if (entity >= pendingOf.length) pendingOf = this.pendingOf[scope] = growSlotIndex(pendingOf, entity);
+    pendingOf[entity] = slot;
+    this.entitySlots[slot] = entity;
     this.ids[slot] = entityId;
     this.scopes[slot] = scope;
     this.executedAt[slot] = executedAt;
@@ -174,9 +184,9 @@ export class PendingStore {
       const slot = this.order[this.head] as number;
       this.head = (this.head + 1) % this.capacity;
       this.count -= 1;
-      const scope = this.scopes[slot] as LedgerScope;
-      const id = this.ids[slot] as EntityId;
-      this.slots.delete(scope === "entities" ? id : `events:${id}`);
+      const pendingOf = this.pendingOf[this.scopes[slot] as LedgerScope];
+      const entity = this.entitySlots[slot] as number;
+      if (pendingOf[entity] === slot) pendingOf[entity] = -1;
       visit(slot);
       this.release(slot);
       visited += 1;
@@ -273,6 +283,9 @@ export class PendingStore {
     for (let i = 0; i < this.count; i += 1) order[i] = this.order[(this.head + i) % this.capacity] as number;
     this.order = order;
     this.head = 0;
+    const entitySlots = new Int32Array(capacity);
+    entitySlots.set(this.entitySlots);
+    this.entitySlots = entitySlots;
     const executedAt = new Float64Array(capacity);
     executedAt.set(this.executedAt);
     this.executedAt = executedAt;
@@ -283,3 +296,4 @@ export class PendingStore {
     this.capacity = capacity;
   }
 }
+

@@ -7,7 +7,7 @@ import { GuardController } from "./guard/controller";
 import { browserEnvironment } from "./guard/environment";
 import { createWatch } from "./guard/watch";
 import { createIntake } from "./intake";
-import { ledgersFor } from "./ledger";
+import { entitySlotIn, ledgersFor } from "./ledger";
 import { createCounters, recordReplay, snapshotMetrics, type SyncMetrics } from "./metrics";
 import type { SyncPipeline } from "./pipeline-api";
 import { createPipelineParts, type PipelineOptions } from "./pipeline-parts";
@@ -73,9 +73,9 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     counters.evidence,
   );
   const admit = createAdmission({ ledgers, writer, counters, drops, onUnconvertible: parts.report });
+  const entitySlot = entitySlotIn(ledgers);
   const store = new PendingStore(layout, {
-    highWaterMark: parts.queue.highWaterMark,
-    drops,
+    ...{ highWaterMark: parts.queue.highWaterMark, drops, entitySlot },
     onOverflow(dropped) {
       events.emit({ type: "overflow", at: now(), dropped });
       guard.evidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`);
@@ -96,7 +96,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     return store.size > 0;
   });
   const streams = new ReplayStreams({
-    ...{ source, timers, drops, layout, highWaterMark: parts.queue.highWaterMark },
+    ...{ source, timers, drops, layout, entitySlot, highWaterMark: parts.queue.highWaterMark },
     onConnection: (connection) => guard.dispatch({ type: "connection", connection }),
     onOverflow: (dropped) => events.emit({ type: "overflow", at: now(), dropped }),
   });

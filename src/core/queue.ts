@@ -9,10 +9,14 @@ export interface UpdateQueueConfig {
    */
   readonly highWaterMark: number;
   /**
-   * Longest a burst may keep the drain waiting: while updates keep arriving turn after turn the drain waits, so each
-   * component is written once; a calm stream drains at once. @default 250
+   * Longest a burst may keep the drain waiting: while updates keep arriving faster than `burstRate` turn after turn
+   * the drain waits, so each component is written once; a calm stream drains at once. @default 1000
    */
   readonly maxWaitMs: number;
+  /** Arrivals per millisecond from which a stream counts as a burst. @default 20 */
+  readonly burstRate: number;
+  /** Longest a steady stream below `burstRate` keeps the drain waiting, ms. @default 16 */
+  readonly trickleWaitMs: number;
   /** Longest a drain slice holds the main thread before it yields, ms. @default 4 */
   readonly sliceMs: number;
 }

@@ -15,9 +15,10 @@ const knownTags = new Set<string>();
  * over and writes it straight into `sink`, one call per model, with no object per update in between (a burst is
  * hundreds of thousands of these). A bad id or timestamp rejects the entity; a bad model rejects that model and the
  * rest still goes through. Member values are checked at their top level here, in depth by the writer, for the few that
- * survive compaction. `stream` says whether the all-zero entity is the client's reconnect signal (it is on a stream).
+ * survive compaction. `stream` says whether the all-zero entity is the client's reconnect signal (it is on a stream);
+ * `normalizeId` is the source's own memo of ids.
  */
-export function decodeEntity(raw: unknown, scope: LedgerScope, stream: boolean, sink: IntakeSink): void {
+export function decodeEntity(raw: unknown, scope: LedgerScope, stream: boolean, sink: IntakeSink, normalizeId: (raw: unknown) => EntityId = normalizeEntityIdCached): void {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     sink.reject(new SyncError("SYNC_BAD_PAYLOAD", "A Torii entity must be an object { hashed_keys, models, executed_at, … }."), scope);
     return;
@@ -34,7 +35,7 @@ export function decodeEntity(raw: unknown, scope: LedgerScope, stream: boolean, 
   let entityId: EntityId;
   let executedAt: number;
   try {
-    entityId = normalizeEntityIdCached(entity.hashed_keys);
+    entityId = normalizeId(entity.hashed_keys);
     executedAt = isTimestamp(entity.executed_at) ? entity.executed_at : readTimestamp(entity.executed_at, "executed_at");
     if (!isTimestamp(entity.updated_at)) readTimestamp(entity.updated_at, "updated_at");
   } catch (error) {

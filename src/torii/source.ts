@@ -1,5 +1,6 @@
 import { systemTimers, type Timers } from "../core/clock";
 import { withDeadline } from "../core/deadline";
+import { createEntityIdNormalizer } from "../core/entity-id";
 import { SyncError, toSyncError } from "../core/errors";
 import type { RecentWrite, ScopeWatermark, SyncSource } from "../core/ports";
 import type { LedgerScope } from "../core/types";
@@ -62,6 +63,7 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
   const refuse = (): Promise<never> => Promise.reject(new SyncError("SYNC_CANCELLED", "The source was cancelled with its pipeline."));
   // Newest executed_at that passed through this source: the version of a removal a legacy client reports.
   let newestSeen = 0;
+  const normalizeId = createEntityIdNormalizer();
   const noteSeen = (entity: unknown): void => {
     const executedAt = (entity as { executed_at?: unknown } | null)?.executed_at;
     if (typeof executedAt === "number" && executedAt > newestSeen) newestSeen = executedAt;
@@ -117,7 +119,7 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
       }
       for (const item of page.items) {
         noteSeen(item);
-        decodeEntity(item, scope, false, sink);
+        decodeEntity(item, scope, false, sink, normalizeId);
       }
       const next = page.next_cursor;
       return { nextCursor: typeof next === "string" && next.length > 0 ? next : undefined, rows: page.items.length };
@@ -131,7 +133,7 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
           return;
         }
         noteSeen(entity);
-        decodeEntity(entity, scope, true, sink);
+        decodeEntity(entity, scope, true, sink, normalizeId);
       };
       const legacy = createLegacyRefetcher({
         fetchByIds: (ids) => request(scope, query(undefined, ids.length, { HashedKeys: ids }), `Reading entities a legacy callback reported (${scope})`).then((page) => page.items),
@@ -139,9 +141,14 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
         newestSeen: () => newestSeen,
         timers,
       });
-      const callback = (...args: unknown[]): void => {
-        const notice = legacyNotice(args);
-        if (notice === undefined) deliver(entityFromCallback(args));
+      const callback = (first: unknown, second?: unknown): void => {
+        // The common shapes, `(entity)` and `(entity, subscriptionId)`, without an array per message.
+        if (typeof first !== "string") {
+          deliver(first);
+          return;
+        }
+        const notice = legacyNotice([first, second]);
+        if (notice === undefined) deliver(entityFromCallback([first, second]));
         else if (live) legacy.note(notice);
         else sink.closedStream();
       };

@@ -1,7 +1,7 @@
 import { createWorld, defineComponent, Type as RecsType } from "@dojoengine/recs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Timers } from "../../src/core/clock";
-import { DrainScheduler } from "../../src/core/drain";
+import { DRAIN_DEFAULTS, DrainScheduler, type DrainConfig } from "../../src/core/drain";
 import { createDropRecorder } from "../../src/core/drops";
 import { normalizeEntityId } from "../../src/core/entity-id";
 import { PendingStore, type PendingColumns } from "../../src/core/pending-store";
@@ -111,12 +111,23 @@ describe("PendingStore: it only coalesces", () => {
 });
 
 describe("DrainScheduler: when the queue drains", () => {
+  /** Node's timers under fake time: a zero-delay timer waits a millisecond (Node's clamp), the clocks are Date.now. */
+  const fakeTimers: Timers = {
+    setTimeout: (cb, ms) => setTimeout(cb, Math.max(ms, 1)),
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    now: () => Date.now(),
+    monotonic: () => Date.now(),
+    defer: (cb) => setImmediate(cb),
+  };
+
   /** A scheduler over a counter of pending items: each slice drains up to `perSlice` of them. */
-  function scheduler(config: { maxWaitMs?: number; sliceMs?: number } = {}, timers?: Timers) {
+  function scheduler(config: Partial<DrainConfig> = {}, timers: Timers = fakeTimers) {
     let pending = 0;
     const slices: number[] = [];
-    const drain = new DrainScheduler({ maxWaitMs: 250, sliceMs: 4, ...config }, timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>), now: () => Date.now(), defer: (cb) => setImmediate(cb) }, (overdue) => {
+    const sliceTimes: number[] = [];
+    const drain = new DrainScheduler({ ...DRAIN_DEFAULTS, ...config }, timers, (overdue) => {
       let drained = 0;
+      sliceTimes.push(Date.now());
       while (pending > 0 && !overdue()) {
         pending -= 1;
         drained += 1;
@@ -127,6 +138,7 @@ describe("DrainScheduler: when the queue drains", () => {
     return {
       drain,
       slices,
+      sliceTimes,
       /** `count` updates arrive, one message each (as a socket hands them over). */
       arrive(count = 1) {
         for (let i = 0; i < count; i += 1) {
@@ -144,36 +156,53 @@ describe("DrainScheduler: when the queue drains", () => {
     vi.useFakeTimers();
     const s = scheduler();
     s.arrive();
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(s.pending).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  /** The next macrotask, queued like a socket's next frame (behind the drain's own check). */
-  const nextFrame = () => new Promise<void>((resolve) => setImmediate(resolve));
-
   it("should wait while a burst keeps arriving turn after turn, so each entity is written once", async () => {
+    vi.useFakeTimers();
     const s = scheduler();
-    for (let turn = 0; turn < 50; turn += 1) {
+    // 1,000 updates a millisecond (a socket handing over a burst frame by frame) for 500 ms.
+    for (let turn = 0; turn < 500; turn += 1) {
       s.arrive(1000);
-      await nextFrame();
+      await vi.advanceTimersByTimeAsync(1);
     }
-    // Fifty turns of arrivals and not one slice yet: the burst was coalesced.
     expect(s.slices).toEqual([]);
-    await s.drain.flush();
+    // The burst is over: one quiet turn and it drains, all of it.
+    await vi.advanceTimersByTimeAsync(2);
+    expect(s.slices.length).toBeGreaterThan(0);
     expect(s.pending).toBe(0);
   });
 
-  it("should not wait longer than maxWaitMs for a burst that never ends", async () => {
-    const s = scheduler({ maxWaitMs: 20 });
+  it("should apply a steady stream below the burst rate within trickleWaitMs, however long it lasts", async () => {
+    vi.useFakeTimers();
     const startedAt = Date.now();
-    while (s.slices.length === 0 && Date.now() - startedAt < 1_000) {
-      s.arrive(2);
-      await nextFrame();
+    const s = scheduler();
+    // 5 updates a millisecond (5,000/s) without a pause.
+    for (let turn = 0; turn < 100; turn += 1) {
+      s.arrive(5);
+      await vi.advanceTimersByTimeAsync(1);
     }
-    expect(s.slices.length).toBeGreaterThan(0);
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(20);
-    expect(Date.now() - startedAt).toBeLessThan(200);
+    expect(s.sliceTimes.length).toBeGreaterThan(3);
+    // The first drain once the first update had waited 16 ms, then again every 16 ms or so.
+    expect((s.sliceTimes[0] as number) - startedAt).toBeGreaterThanOrEqual(DRAIN_DEFAULTS.trickleWaitMs);
+    expect((s.sliceTimes[0] as number) - startedAt).toBeLessThanOrEqual(DRAIN_DEFAULTS.trickleWaitMs + 2);
+    const gaps = s.sliceTimes.slice(1).map((at, i) => at - (s.sliceTimes[i] as number));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(DRAIN_DEFAULTS.trickleWaitMs + 3);
+  });
+
+  it("should not wait longer than maxWaitMs for a burst that never ends", async () => {
+    vi.useFakeTimers();
+    const startedAt = Date.now();
+    const s = scheduler({ maxWaitMs: 300 });
+    while (s.slices.length === 0 && Date.now() - startedAt < 2_000) {
+      s.arrive(1000);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect((s.sliceTimes[0] as number) - startedAt).toBeGreaterThanOrEqual(300);
+    expect((s.sliceTimes[0] as number) - startedAt).toBeLessThanOrEqual(302);
   });
 
   it("should drain a large backlog in time slices, yielding between them", async () => {

@@ -3,7 +3,9 @@ import type { DropRecorder } from "../drops";
 import { SyncError } from "../errors";
 import { PendingStore } from "../pending-store";
 import type { IntakeSink, StreamHandle, SyncSource } from "../ports";
+import type { EntityId } from "../entity-id";
 import type { ConnectionState } from "../state";
+import type { LedgerScope } from "../types";
 import type { ComponentBinding } from "../writer/bindings";
 
 export interface ReplayStreamsDeps {
@@ -14,6 +16,8 @@ export interface ReplayStreamsDeps {
   readonly highWaterMark: number;
   /** The bound models (the pending store's layout). */
   readonly layout: readonly ComponentBinding[];
+  /** The entity's ledger slot (see PendingStoreOptions.entitySlot). */
+  readonly entitySlot: (scope: LedgerScope, entityId: EntityId) => number;
   onConnection(connection: ConnectionState): void;
   /** The buffer passed its high-water mark and dropped what it held (the replay must page again). */
   onOverflow(dropped: number): void;
@@ -42,6 +46,7 @@ export class ReplayStreams {
     this.buffer = new PendingStore(this.deps.layout, {
       highWaterMark: this.deps.highWaterMark,
       drops: this.deps.drops,
+      entitySlot: this.deps.entitySlot,
       onOverflow: (dropped) => {
         this.overflowed = true;
         this.overflows += 1;

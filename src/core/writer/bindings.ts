@@ -18,6 +18,8 @@ export interface ComponentBinding {
   readonly required: readonly string[];
   /** Whether each column is required (same order as `fields`). */
   readonly requiredColumns: readonly boolean[];
+  /** RECS's own storage of each column (`component.values[field]`), by column: read and written without a name lookup. */
+  readonly stores: ReadonlyArray<Map<symbol, unknown> | undefined>;
 }
 
 /**
@@ -34,9 +36,10 @@ export function bindComponents(components: ComponentsInput): Map<ModelTag, Compo
     const requiredColumns = fields.map((field) => !isOptional(component.schema[field]));
     const required = fields.filter((_, column) => requiredColumns[column]);
     const fieldIndex = new Map(fields.map((field, column) => [field, column]));
+    const stores = fields.map((field) => (component.values as Record<string, Map<symbol, unknown> | undefined>)[field]);
     // A component bound twice (two components for one model) keeps its first column.
     const index = bindings.get(model)?.index ?? bindings.size;
-    bindings.set(model, { model, index, component, fields, fieldIndex, required, requiredColumns });
+    bindings.set(model, { model, index, component, fields, fieldIndex, required, requiredColumns, stores });
   }
   return bindings;
 }

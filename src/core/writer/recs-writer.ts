@@ -144,27 +144,33 @@ export class RecsWriter {
    */
   writeRow(binding: ComponentBinding, entityId: EntityId, out: readonly unknown[], admitted: Uint8Array): void {
     const entity = entityId as unknown as Entity;
-    const { component, fields } = binding;
-    const previous = getComponentValue(component, entity);
-    if (previous === undefined) {
-      // A first write (whole, or partial and held until complete): the rare path, through the Map-based write.
+    const { component, fields, stores } = binding;
+    const symbol = getEntitySymbol(entity);
+    const previous = readLive(binding, symbol);
+    if (previous === undefined && !this.completes(binding, entityId, admitted)) {
+      // A partial first write, held until complete: the rare path, through the Map-based write.
       const values = new Map<string, unknown>();
       for (let column = 0; column < fields.length; column += 1) if (admitted[column] === 1) values.set(fields[column] as string, out[column]);
       this.write(binding, entityId, values);
       return;
     }
-    const next: Record<string, unknown> = { ...previous };
-    const symbol = getEntitySymbol(entity);
-    const columns = component.values as Record<string, Map<unknown, unknown>>;
+    const next: Record<string, unknown> = previous === undefined ? {} : { ...previous };
     for (let column = 0; column < fields.length; column += 1) {
       if (admitted[column] !== 1) continue;
-      const field = fields[column] as string;
-      next[field] = out[column];
-      columns[field]?.set(symbol, out[column]);
+      next[fields[column] as string] = out[column];
+      stores[column]?.set(symbol, out[column]);
     }
-    // What setComponent announces, without its second read of the value.
+    // What setComponent does and announces, without its two further reads of the value.
     component.update$.next({ entity, value: [next as never, previous], component });
     this.counters.writes += 1;
+  }
+
+  /** Whether a first write of these columns makes the component visible, with nothing held for it. */
+  private completes(binding: ComponentBinding, entityId: EntityId, admitted: Uint8Array): boolean {
+    if (this.held.get(binding.model)?.has(entityId) === true) return false;
+    const { requiredColumns } = binding;
+    for (let column = 0; column < requiredColumns.length; column += 1) if (requiredColumns[column] === true && admitted[column] !== 1) return false;
+    return true;
   }
 
   /** Write converted members: an update of a live component, or (part of) a new one, written once complete. */
@@ -246,4 +252,16 @@ export class RecsWriter {
     for (const perModel of this.held.values()) count += perModel.size;
     return count;
   }
+}
+
+/** What RECS's getComponentValue reads (undefined while a required field is missing), from the binding's columns. */
+function readLive(binding: ComponentBinding, symbol: symbol): Record<string, unknown> | undefined {
+  const { fields, stores, requiredColumns } = binding;
+  let value: Record<string, unknown> | undefined;
+  for (let column = 0; column < fields.length; column += 1) {
+    const member = stores[column]?.get(symbol);
+    if (member === undefined && requiredColumns[column] === true) return undefined;
+    (value ??= {})[fields[column] as string] = member;
+  }
+  return value ?? {};
 }
