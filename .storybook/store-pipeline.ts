@@ -1,4 +1,8 @@
 import { createStore } from "zustand/vanilla";
+import type { SyncEvent } from "../src/core/events";
+import type { LedgerEntry } from "../src/core/ledger";
+import { createListeners } from "../src/core/util/listeners";
+import { trackEvents } from "../src/telemetry/event-log";
 import { emptyMetrics } from "../src/core/metrics";
 import type { SyncMetrics } from "../src/core/metrics";
 import type { PipelineSnapshot, PipelineStore } from "../src/core/publisher";
@@ -36,13 +40,26 @@ export function createFixtureStore(initial: FixtureState = {}): FixtureStore {
   };
 }
 
+/** What a fixture pipeline knows besides its store: the events it has seen, and the entities its ledger holds. */
+export interface PipelineFixture {
+  /** Events already seen when the story starts (the panel lists them), oldest first. */
+  readonly events?: readonly SyncEvent[];
+  /** What `inspectEntity` answers, by padded id. */
+  readonly entities?: ReadonlyArray<LedgerEntry & { readonly values: Readonly<Record<string, unknown>> }>;
+}
+
+/** A fixture pipeline, and how a story or a test makes an event happen on it. */
+export type FixturePipeline = SyncPipeline & { emit(event: SyncEvent): void };
+
 /**
- * A pipeline that is a view of a fixture store: its state, metrics and store are the fixture's, and only
- * `forceReplay` does something (what the caller gives). Shared by the Storybook harness and the browser fixture.
+ * A pipeline that is a view of a fixture store: its state, metrics and store are the fixture's, its events and ledger
+ * are the fixture's, and only `forceReplay` does something (what the caller gives). Shared by the Storybook harness
+ * and the browser fixture.
  */
-export function storeBackedPipeline(fixture: FixtureStore, forceReplay: () => Promise<void>): SyncPipeline {
+export function storeBackedPipeline(fixture: FixtureStore, forceReplay: () => Promise<void>, extras: PipelineFixture = {}): FixturePipeline {
   const metrics = (): SyncMetrics => fixture.pipelineStore.getState().metrics;
-  return {
+  const events = createListeners<[SyncEvent]>();
+  const pipeline: FixturePipeline = {
     start: async () => undefined,
     ready: Promise.resolve(),
     store: fixture.pipelineStore,
@@ -50,9 +67,9 @@ export function storeBackedPipeline(fixture: FixtureStore, forceReplay: () => Pr
     subscribe: (listener) => fixture.pipelineStore.subscribe((next, previous) => listener(next.sync, previous.sync)),
     subscribeApplied: () => () => undefined,
     entityVersion: () => undefined,
-    subscribeEvents: () => () => undefined,
-    reportHardReload: () => undefined,
-    inspectEntity: () => undefined,
+    subscribeEvents: (listener) => events.add(listener),
+    reportHardReload: () => events.emit({ type: "hard_reload_requested", at: Date.now() }),
+    inspectEntity: (entityId) => extras.entities?.find((entry) => entry.entityId === entityId),
     forceReplay,
     cancel: () => undefined,
     metrics,
@@ -61,11 +78,16 @@ export function storeBackedPipeline(fixture: FixtureStore, forceReplay: () => Pr
       state: fixture.pipelineStore.getState().sync,
       metrics: metrics(),
       ledger: {
-        entities: { entities: 0, models: 0, tombstones: 0, memberVersions: 0 },
+        entities: { entities: extras.entities?.length ?? 0, models: 0, tombstones: 0, memberVersions: 0 },
         events: { entities: 0, models: 0, tombstones: 0, memberVersions: 0 },
       },
       openStreams: 1,
       replaying: fixture.pipelineStore.getState().sync.status === "replaying",
     }),
+    emit: (event) => events.emit(event),
   };
+  // Kept like a real pipeline's, so the panel lists what happened before it mounted.
+  trackEvents(pipeline);
+  for (const event of extras.events ?? []) events.emit(event);
+  return pipeline;
 }

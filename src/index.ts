@@ -17,3 +17,5 @@ export { HardReloadPrompt, HARD_RELOAD_PROMPT_MESSAGES } from "./components/Hard
 export type { HardReloadPromptMessages, HardReloadPromptProps, HardReloadPromptView } from "./components/HardReloadPrompt";
 export { SyncDebugPanel, SYNC_DEBUG_PANEL_LABELS } from "./components/SyncDebugPanel";
 export type { SyncDebugPanelLabels, SyncDebugPanelProps } from "./components/SyncDebugPanel";
+export { useSyncEvents } from "./hooks/useSyncEvents";
+export type { HeadingLevel as SyncDebugPanelHeadingLevel } from "./components/SyncDebugPanel";

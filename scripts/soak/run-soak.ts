@@ -1,6 +1,9 @@
 import { createWorld } from "@dojoengine/recs";
+import type { SyncEventType } from "../../src/core/events";
+import type { SyncMetrics } from "../../src/core/metrics";
 import { createSyncPipeline } from "../../src/sync/create-sync-pipeline";
 import type { SyncStatus } from "../../src/core/state";
+import { createMetricsSink, type MetricsSinkRecord } from "../../src/telemetry/metrics-sink";
 import type { ToriiClientLike } from "../../src/torii/client-types";
 import { connectToriiClient, createRng, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "../../src/testing/index";
 import { diffWorld } from "../../test/support/compare-world";
@@ -36,6 +39,10 @@ export interface SoakReport {
   readonly stallDetectionMs: readonly number[];
   /** Times the replay budget was spent (the status reached error). */
   readonly budgetSpent: number;
+  /** Events the sink received, by kind. */
+  readonly eventsByKind: Readonly<Partial<Record<SyncEventType, number>>>;
+  /** The sink's last metrics snapshot (taken after the final replay): the figures below come from it. */
+  readonly metrics: SyncMetrics;
   readonly finalStatus: SyncStatus;
   readonly compared: number;
   /** Entity × models where RECS and the server differ at the end: must be 0. */
@@ -78,6 +85,43 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const stall: StallWatch = { startedAt: undefined, detections: [], count: 0 };
   const timers: Array<ReturnType<typeof setTimeout>> = [];
   let cancelPipeline: () => void = () => undefined;
+  const eventsByKind: Partial<Record<SyncEventType, number>> = {};
+  let lastSnapshot: SyncMetrics | undefined;
+  let forceReplay: () => void = () => undefined;
+  const onRecord = (record: MetricsSinkRecord): void => {
+    if (record.kind === "snapshot") {
+      lastSnapshot = record.metrics;
+      return;
+    }
+    const { event } = record;
+    eventsByKind[event.type] = (eventsByKind[event.type] ?? 0) + 1;
+    if (event.type !== "state" || event.state.status === event.previous.status) return;
+    const { state, previous, at: now } = event;
+    if (state.status === "error" || state.status === "lagging") say(`[soak] ${previous.status} → ${state.status}: ${state.reason}`);
+    // Nothing replays by itself in error: the player presses "Try again" on the HardReloadPrompt, 2 s later.
+    if (state.status === "error") {
+      budgetSpent += 1;
+      timers.push(
+        setTimeout(() => {
+          userRetries += 1;
+          forceReplay();
+        }, 2_000),
+      );
+    }
+    if (previous.status === "streaming") {
+      disruptions += 1;
+      leftStreamingAt = now;
+      if (stall.startedAt !== undefined) {
+        stall.detections.push(now - stall.startedAt);
+        stall.startedAt = undefined;
+      }
+    }
+    if (state.status === "streaming" && leftStreamingAt !== undefined) {
+      longestRecoveryMs = Math.max(longestRecoveryMs, now - leftStreamingAt);
+      leftStreamingAt = undefined;
+    }
+  };
+  const sink = createMetricsSink(onRecord, { intervalMs: 1_000 });
   try {
     client = await connectToriiClient(fake);
     const components = defineBlitzComponents(createWorld());
@@ -92,36 +136,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       guard: { heartbeatTimeoutMs: 2_000, heartbeatCheckIntervalMs: 500, maxReplayAttempts: 3, replayPageLimit: 40 },
       backoff: { baseMs: 200, maxMs: 2_000 },
       subscribeTimeoutMs: 5_000,
-      onStateChange: (state, previous) => {
-        const now = Date.now();
-        if (state.status !== previous.status && (state.status === "error" || state.status === "lagging")) {
-          say(`[soak] ${previous.status} → ${state.status}: ${state.reason}`);
-        }
-        // Nothing replays by itself in error: the player presses "Try again" on the HardReloadPrompt, 2 s later.
-        if (state.status === "error" && previous.status !== "error") {
-          budgetSpent += 1;
-          timers.push(
-            setTimeout(() => {
-              userRetries += 1;
-              void pipeline.forceReplay();
-            }, 2_000),
-          );
-        }
-        if (previous.status === "streaming" && state.status !== "streaming") {
-          disruptions += 1;
-          leftStreamingAt = now;
-          if (stall.startedAt !== undefined) {
-            stall.detections.push(now - stall.startedAt);
-            stall.startedAt = undefined;
-          }
-        }
-        if (state.status === "streaming" && leftStreamingAt !== undefined) {
-          longestRecoveryMs = Math.max(longestRecoveryMs, now - leftStreamingAt);
-          leftStreamingAt = undefined;
-        }
-      },
+      // The soak reads the pipeline the way ops would: through a sink, its events and its snapshots. It says what it
+      // saw itself: no `[sync-guard]` lines (printed by default when Node runs without NODE_ENV).
+      sinks: [sink],
+      logging: false,
     });
     cancelPipeline = () => pipeline.cancel();
+    forceReplay = () => void pipeline.forceReplay();
     await pipeline.start();
 
     const endAt = Date.now() + options.seconds * 1000;
@@ -144,8 +165,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         applyChaos(fake, act, timers, stall);
         nextAct = now + 2_000 + rng.int(0, 3_000);
       }
-      if (now >= nextProgress) {
-        const m = pipeline.metrics();
+      if (now >= nextProgress && lastSnapshot !== undefined) {
+        const m = lastSnapshot;
         say(
           `[soak] ${Math.round((endAt - now) / 1000)}s left · ${pipeline.getState().status} · blocks ${blocks} · sent ${updatesSent} · received ${m.received} · applied ${m.applied} · stale ${m.droppedStale} · replays ${m.replays} · gaps ${m.gaps}`,
         );
@@ -161,7 +182,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await waitFor(() => pipeline.getState().status === "streaming" || pipeline.getState().status === "error", { timeoutMs: 60_000, intervalMs: 50 });
     await pipeline.forceReplay();
     const diff = diffWorld(fake.world.entities(), components);
-    const m = pipeline.metrics();
+    sink.flush();
+    const m = lastSnapshot ?? pipeline.metrics();
     const report: SoakReport = {
       seconds: options.seconds,
       seed: options.seed,
@@ -181,7 +203,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       stalls: stall.count,
       stallDetectionMs: stall.detections,
       budgetSpent,
-      finalStatus: pipeline.getState().status,
+      eventsByKind: { ...eventsByKind },
+      metrics: m,
+      finalStatus: m.status,
       compared: diff.compared,
       difference: diff.mismatches.length,
       mismatches: diff.mismatches.slice(0, 20),
@@ -263,15 +287,33 @@ export function formatSoakReport(report: SoakReport): string {
     `| silent stalls (hold and drop) | ${report.stalls}, ${report.stallDetectionMs.length} detected while silent |`,
     `| time from stall to detection, p50 / max | ${percentile(report.stallDetectionMs, 0.5)} ms / ${Math.max(0, ...report.stallDetectionMs)} ms |`,
     `| budget spent | ${report.budgetSpent} |`,
+    `| replay duration p50 / p95 / last | ${report.metrics.replayMsP50 ?? 0} ms / ${report.metrics.replayMsP95 ?? 0} ms / ${report.metrics.lastReplayMs ?? 0} ms |`,
+    `| last applied block time | ${report.metrics.lastApplied?.iso ?? "none"} |`,
+    `| queue depth now / high water / overflows | ${report.metrics.queueDepth} / ${report.metrics.queueHighWater} / ${report.metrics.overflows} |`,
+    `| dropped, by reason | ${listed(report.metrics.droppedByReason)} |`,
+    `| probes, by outcome | ${report.metrics.probes}: ${listed(report.metrics.probesByOutcome)} |`,
+    `| lag at the end | ${report.metrics.lagMs} ms |`,
+    `| indexer head at the last probe | ${report.metrics.indexerHead === undefined ? "unknown" : `block ${report.metrics.indexerHead.block}`} |`,
+    `| events seen by the sink | ${listed(report.eventsByKind)} |`,
     `| player pressed "Try again" | ${report.userRetries} |`,
     `| chaos | ${Object.entries(report.chaosEvents).map(([k, v]) => `${k} ${v}`).join(", ")} |`,
-    `| evidence acted on | ${Object.entries(report.evidence).map(([k, v]) => `${k} ${v}`).join(", ") || "none"} |`,
+    `| evidence acted on | ${listed(report.evidence)} |`,
     `| final status | ${report.finalStatus} |`,
     `| entity-models compared at the end | ${report.compared} |`,
     `| **difference between RECS and the server** | **${report.difference}** |`,
   ];
   if (report.mismatches.length > 0) lines.push("", "First differences:", ...report.mismatches.map((m) => `- ${m}`));
   return lines.join("\n");
+}
+
+/** `a 1, b 2` for the non-zero counts, or "none". */
+function listed(counts: Readonly<Record<string, number | undefined>>): string {
+  return (
+    Object.entries(counts)
+      .filter(([, n]) => (n ?? 0) > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ") || "none"
+  );
 }
 
 function percentile(values: readonly number[], p: number): number {

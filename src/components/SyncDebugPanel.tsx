@@ -6,87 +6,30 @@ import {
   type ReactNode,
   type RefAttributes,
 } from "react";
-import type { ConnectionState, SyncStatus } from "../core/state";
 import { useSyncActions } from "../hooks/useSyncActions";
 import { useSyncState } from "../hooks/useSyncState";
 import type { SyncMetrics } from "../core/metrics";
+import { EntityLookup } from "./debug-panel/EntityLookup";
+import type { HeadingLevel } from "./debug-panel/heading";
+import { SYNC_DEBUG_PANEL_LABELS, type SyncDebugPanelLabels } from "./debug-panel/labels";
+import { RecentEvents } from "./debug-panel/RecentEvents";
 import { DEBUG_BUTTON_STYLE, DEBUG_LIST_STYLE, DEBUG_PANEL_STYLE, DEBUG_TERM_STYLE, DEBUG_VALUE_STYLE, withDefaultStyle } from "./primitives/styles";
 
-/** Every string the panel shows; pass any subset through `labels` to translate or reword. */
-export interface SyncDebugPanelLabels {
-  /** The accessible name of the panel's region. @default "Sync debug" */
-  readonly region: string;
-  /** @default "Status" */
-  readonly status: string;
-  /** @default "Connection" */
-  readonly connection: string;
-  /** @default "Lag" */
-  readonly lag: string;
-  /** @default "Replay attempts" */
-  readonly attempts: string;
-  /** @default "Last error" */
-  readonly lastError: string;
-  /** @default "Received" */
-  readonly received: string;
-  /** @default "Applied" */
-  readonly applied: string;
-  /** @default "Dropped (stale)" */
-  readonly droppedStale: string;
-  /** @default "Rejected" */
-  readonly rejected: string;
-  /** @default "Queue (depth / high water)" */
-  readonly queue: string;
-  /** @default "Replays" */
-  readonly replays: string;
-  /** @default "Last replay" */
-  readonly lastReplay: string;
-  /** @default "Gaps" */
-  readonly gaps: string;
-  /** @default "Probes" */
-  readonly probes: string;
-  /** @default "Force replay" */
-  readonly forceReplay: string;
-  /** A missing value (no error yet, no replay yet). @default "none" */
-  readonly none: string;
-  /** The names shown for each status. @default the status itself */
-  readonly statusNames: Readonly<Record<SyncStatus, string>>;
-  /** The names shown for each connection state. @default the state itself */
-  readonly connectionNames: Readonly<Record<ConnectionState, string>>;
-  /** A duration. @default (ms) => `${ms} ms` */
-  readonly ms: (ms: number) => string;
-  /** A count. @default (n) => String(n) */
-  readonly count: (n: number) => string;
-}
-
-export const SYNC_DEBUG_PANEL_LABELS: SyncDebugPanelLabels = {
-  region: "Sync debug",
-  status: "Status",
-  connection: "Connection",
-  lag: "Lag",
-  attempts: "Replay attempts",
-  lastError: "Last error",
-  received: "Received",
-  applied: "Applied",
-  droppedStale: "Dropped (stale)",
-  rejected: "Rejected",
-  queue: "Queue (depth / high water)",
-  replays: "Replays",
-  lastReplay: "Last replay",
-  gaps: "Gaps",
-  probes: "Probes",
-  forceReplay: "Force replay",
-  none: "none",
-  statusNames: { idle: "idle", replaying: "replaying", streaming: "streaming", lagging: "lagging", error: "error" },
-  connectionNames: { connecting: "connecting", open: "open", closed: "closed" },
-  ms: (ms) => `${Math.round(ms)} ms`,
-  count: (n) => String(n),
-};
+export { SYNC_DEBUG_PANEL_LABELS } from "./debug-panel/labels";
+export type { SyncDebugPanelLabels } from "./debug-panel/labels";
+export type { HeadingLevel } from "./debug-panel/heading";
 
 export interface SyncDebugPanelProps extends ComponentPropsWithoutRef<"section"> {
   /** Overrides for any of the panel's strings and formats. @default SYNC_DEBUG_PANEL_LABELS */
   readonly labels?: Partial<SyncDebugPanelLabels>;
   /** Drop the default inline styles (the `--tsg-debug-*` variables); `className` and `style` still apply. @default false */
   readonly unstyled?: boolean;
+  /** Show the entity lookup (an id → its ledger and RECS values). @default true */
+  readonly entityLookup?: boolean;
+  /** How many recent events to list (newest first); `0` hides the list. @default 20 */
+  readonly events?: number;
+  /** The level of the sections' headings ("Entity lookup", "Recent events"), to fit the page's outline. @default 3 */
+  readonly headingLevel?: HeadingLevel;
   /** Extra content after the figures and the button (your own rows, links to logs…). */
   readonly children?: ReactNode;
 }
@@ -97,12 +40,15 @@ interface Row {
   readonly value: string;
 }
 
-/** A compact readout of the sync state and its metrics, with a "Force replay" button: for developers and support. */
+/**
+ * A readout of the sync state and its metrics with a "Force replay" button, an entity lookup (its ledger and RECS
+ * values) and the recent events: for developers and support. Render it behind your own dev flag.
+ */
 export const SyncDebugPanel: ForwardRefExoticComponent<SyncDebugPanelProps & RefAttributes<HTMLElement>> = forwardRef<
   HTMLElement,
   SyncDebugPanelProps
 >(function SyncDebugPanel(props, ref) {
-  const { labels, unstyled = false, children, style, ...rest } = props;
+  const { labels, unstyled = false, entityLookup = true, events = 20, headingLevel = 3, children, style, ...rest } = props;
   const state = useSyncState((s) => ({
     status: s.status,
     connection: s.connection,
@@ -167,6 +113,8 @@ export const SyncDebugPanel: ForwardRefExoticComponent<SyncDebugPanelProps & Ref
       >
         {l.forceReplay}
       </button>
+      {entityLookup ? <EntityLookup labels={l} headingLevel={headingLevel} unstyled={unstyled} /> : null}
+      {events > 0 ? <RecentEvents labels={l} headingLevel={headingLevel} unstyled={unstyled} limit={events} /> : null}
       {children}
     </section>
   );

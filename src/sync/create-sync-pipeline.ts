@@ -1,8 +1,12 @@
 import { createPipeline, type SyncPipeline } from "../core/pipeline";
 import type { PipelineOptions } from "../core/pipeline-parts";
-import type { SyncSource } from "../core/ports";
+import type { CoreLogger, SyncSource } from "../core/ports";
 import { bindComponents } from "../core/writer/bindings";
-import { createLogger, type SyncLogger } from "../core/log";
+import type { SyncLogger } from "../core/log";
+import { defaultPipelineName, type InspectorOption } from "../telemetry/inspector";
+import { observePipeline } from "../telemetry/observe";
+import type { SyncSink } from "../telemetry/sink";
+import { createStructuredLogger, type SyncLogSink } from "../telemetry/structured-logger";
 import type { ToriiClientLike } from "../torii/client-types";
 import { createToriiSource, type ToriiSourceOptions, type WatermarkUnavailable } from "../torii/source";
 
@@ -15,21 +19,45 @@ export interface SyncPipelineOptions extends Omit<PipelineOptions, "source" | "l
   readonly client?: ToriiClientLike;
   /** A ready source (a custom adapter of the core's port). Takes precedence over `client`. */
   readonly source?: SyncSource;
-  /** `true` logs to the console, a logger logs to it, `false` is silent. @default false */
+  /**
+   * Readable `[sync-guard] …` lines: `true` to the console, a console-like logger to it, `false` nowhere.
+   * @default the console in development builds, nothing in production builds (or when `logger` is given)
+   */
   readonly logging?: boolean | SyncLogger;
+  /**
+   * Structured records `{ level, tag: "sync", message, entityId?, model?, version?, block?, code?, pipeline }` to the
+   * app's own logger (pino, Sentry…). Floods are one record per kind, as in the console. @default none
+   */
+  readonly logger?: SyncLogSink;
+  /** Where events and metrics snapshots go: `createPostHogSink(posthog)`, `createMetricsSink(fn)`. @default [] (nothing is sent) */
+  readonly sinks?: readonly SyncSink[];
+  /**
+   * The `window.__SYNC_DEBUG__` entry: a name (`"torii-sync:game"`), `true` for the default name in any build, `false`
+   * for none. Made unique with `#2`… when two pipelines share a name; removed on `cancel()`.
+   * @default `torii-sync:<first world address or "default">`, in development builds only
+   */
+  readonly inspector?: boolean | string;
 }
 
 /**
  * The guarded sync pipeline over a Torii client: `createSyncPipeline({ client, world, components, toriiUrl })`, then
- * `start()`. The engine (src/core) wired to the Torii adapter (src/torii) and the logger (src/telemetry).
+ * `start()`. The engine (src/core) wired to the Torii adapter (src/torii) and to telemetry (src/telemetry): the structured
+ * logger, the sinks and the `window.__SYNC_DEBUG__` inspector.
  */
 export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
-  const logger = createLogger(options.logging);
+  const name = pipelineName(options.inspector, options.worldAddresses);
+  const logger = createStructuredLogger({ logging: options.logging, logger: options.logger, pipeline: name });
   const source = options.source ?? toriiSourceOf(options, logger);
-  return createPipeline({ ...options, source, logger });
+  const engine = createPipeline({ ...options, source, logger });
+  return observePipeline(engine, { name, sinks: options.sinks, inspector: options.inspector, timers: options.timers });
 }
 
-function toriiSourceOf(options: SyncPipelineOptions, logger: ReturnType<typeof createLogger>): SyncSource {
+/** The pipeline's name: its inspector name when given one, else `torii-sync:<first world address or "default">`. */
+function pipelineName(inspector: InspectorOption, worldAddresses: readonly string[] | undefined): string {
+  return typeof inspector === "string" && inspector !== "" ? inspector : defaultPipelineName(worldAddresses);
+}
+
+function toriiSourceOf(options: SyncPipelineOptions, logger: CoreLogger): SyncSource {
   if (options.client === undefined) throw new TypeError("createSyncPipeline needs a `client` (an awaited ToriiClient) or a `source`.");
   const { client, timers, ...rest } = options;
   const source = createToriiSource(client, { ...rest, ...(timers === undefined ? {} : { timers }), syncedModels: [...bindComponents(options.components).keys()].filter((model) => (options.models?.length ?? 0) === 0 || options.models?.includes(model)) });
@@ -42,7 +70,7 @@ const DEGRADED: Readonly<Record<WatermarkUnavailable, string>> = {
   "clause-not-sql": "the clause has no SQL form (a Member clause?): stall detection uses pages that rotate through the synced scope.",
 };
 
-function warnDegraded(reason: WatermarkUnavailable | undefined, logger: ReturnType<typeof createLogger>): void {
+function warnDegraded(reason: WatermarkUnavailable | undefined, logger: CoreLogger): void {
   if (reason !== undefined) logger.once("warn", reason, DEGRADED[reason]);
 }
 

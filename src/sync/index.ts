@@ -37,3 +37,4 @@ export type { EnumVariantOrder } from "../core/writer/convert";
 export type { SyncLogger } from "../core/log";
 export type { ProbeOutcome, SyncEvent, SyncEventType } from "../core/events";
 export type { LedgerEntry } from "../core/ledger";
+export * from "../telemetry/index";

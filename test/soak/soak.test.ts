@@ -17,5 +17,12 @@ describe("chaos soak (the real Torii client against the fake Torii)", () => {
     // Silent stalls happened and were caught while the stream was still silent (SQL watermark through toriiUrl).
     expect(report.stalls).toBeGreaterThan(0);
     expect(report.stallDetectionMs.length).toBeGreaterThan(0);
+    // The figures come through the sink, and its events agree with its snapshot's counters.
+    expect(report.eventsByKind.replay_finished).toBe(report.metrics.replays);
+    expect(report.eventsByKind.gap ?? 0).toBe(report.metrics.gaps);
+    expect(report.eventsByKind.budget_spent ?? 0).toBe(report.metrics.budgetSpent);
+    expect(report.eventsByKind.probe ?? 0).toBe(Object.values(report.metrics.probesByOutcome).reduce((a, b) => a + (b ?? 0), 0));
+    expect(report.metrics.lastApplied?.seconds).toBeGreaterThan(0);
+    expect(report.metrics.replayMsP95).toBeGreaterThanOrEqual(report.metrics.replayMsP50 ?? Infinity);
   });
 });

@@ -18,12 +18,18 @@ import { componentsByTag, type DifferenceReport } from "./difference";
 import { OWNER_COLORS } from "./draw-map";
 import { ProjectionMap, SdkMap } from "./MapCanvas";
 import { startNaiveSync, type NaiveSync } from "./naive-sync";
+import { demoSink } from "./telemetry";
+import { TelemetryLog } from "./TelemetryLog";
 import { useDifferences } from "./useDifferences";
 
 /** Scaled down from the 30 s / 5 s defaults so a visitor sees detection within seconds. A stable object: defined once. */
 const SYNC_OPTIONS: SyncProviderOptions = {
   guard: { ...DEMO_GUARD, replayPageLimit: DEMO_REPLAY_PAGE_LIMIT },
   backoff: DEMO_BACKOFF,
+  // Telemetry, as a game would wire it: a sink (PostHog's would be `createPostHogSink(posthog)`), and the console
+  // inspector even in this production build: window.__SYNC_DEBUG__["torii-sync:demo"].ledger(id), .forceReplay()…
+  sinks: [demoSink],
+  inspector: "torii-sync:demo",
 };
 
 export function App({ session }: { readonly session: DemoSession }): ReactNode {
@@ -109,13 +115,20 @@ export function App({ session }: { readonly session: DemoSession }): ReactNode {
                 gives it a clean start.
               </p>
               <p>
+                Below the figures: paste an entity id (an army&apos;s, from the server) into the lookup to see its ledger and RECS values, and the
+                recent events. The same pipeline is on <code>window.__SYNC_DEBUG__[&quot;torii-sync:demo&quot;]</code> in the browser console.
+              </p>
+              <p>
                 The demo world writes each component at most once per block second. Torii sends only whole-second timestamps, so two writes to one
                 component in the same second are applied in arrival order by any client; only a replay orders them.
               </p>
             </div>
           </section>
         </div>
-        <ChaosPanel />
+        <div className="right">
+          <ChaosPanel />
+          <TelemetryLog />
+        </div>
       </main>
     </SyncProvider>
   );
