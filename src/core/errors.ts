@@ -17,7 +17,12 @@ export type SyncErrorCode =
   | "SYNC_CANCELLED"
   | "SYNC_REPLAY_BUDGET_SPENT"
   | "SYNC_PROBE_FAILED"
-  | "SYNC_CLIENT_NOT_READY";
+  | "SYNC_CLIENT_NOT_READY"
+  /** The persisted cache (see `persist`): storage missing, over quota, an upgrade blocked, a record unreadable. */
+  | "SYNC_CACHE_UNAVAILABLE"
+  | "SYNC_CACHE_QUOTA"
+  | "SYNC_CACHE_BLOCKED"
+  | "SYNC_CACHE_CORRUPT";
 
 export interface SyncErrorDetails {
   /** The entity the error is about, when there is one. */

@@ -1,6 +1,6 @@
 import type { EntityId } from "./entity-id";
 import type { SyncError } from "./errors";
-import type { LedgerScope, ModelTag } from "./types";
+import type { LedgerScope, ModelTag, ToriiValue } from "./types";
 
 /**
  * Where decoded updates go: the core's intake port. An adapter (the Torii decoder) reads each entity message once and
@@ -102,3 +102,21 @@ export interface CoreLogger {
   log(level: LogLevel, message: string, fields?: LogFields): void;
   once(level: LogLevel, key: string, message: string, fields?: LogFields): void;
 }
+
+/**
+ * What the admission let through, in Torii's own terms (the members as Torii sent them, times in `executed_at`
+ * seconds): what a persisted cache stores and what a leader tab hands to its followers. A write carries the members
+ * that landed, each with the block time of the update that carried it (a coalesced row mixes several updates).
+ */
+export type AdmittedChange =
+  | {
+      readonly kind: "write";
+      readonly scope: LedgerScope;
+      readonly entityId: EntityId;
+      readonly model: ModelTag;
+      readonly members: readonly string[];
+      readonly values: readonly ToriiValue[];
+      readonly ats: readonly number[];
+    }
+  | { readonly kind: "delete_model"; readonly scope: LedgerScope; readonly entityId: EntityId; readonly model: ModelTag; readonly at: number }
+  | { readonly kind: "delete_entity"; readonly scope: LedgerScope; readonly entityId: EntityId; readonly at: number };
