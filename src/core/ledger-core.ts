@@ -104,7 +104,7 @@ export class LedgerCore {
       s.v[record] = NO_VERSION;
       s.members[record] = undefined;
     }
-    s.deleted[record] = 0;
+    s.setDeleted(slot, record, 0);
     if (complete) {
       // Every member is now at least as new as the oldest of (what just landed, what was already newer): the new floor.
       let floor = Infinity;
@@ -149,10 +149,10 @@ export class LedgerCore {
       record = s.addRecord(slot, model);
       s.v[record] = version;
       s.at[record] = version;
-      s.deleted[record] = 1;
+      s.setDeleted(slot, record, 1);
       return NOTHING_SURVIVES;
     }
-    return this.deleteRecord(record, model, version);
+    return this.deleteRecord(slot, record, model, version);
   }
 
   /**
@@ -167,7 +167,7 @@ export class LedgerCore {
     for (let model = 0; model < s.models.length; model += 1) {
       const record = s.record(slot, model);
       if (record < 0) continue;
-      const decision = this.deleteRecord(record, model, version);
+      const decision = this.deleteRecord(slot, record, model, version);
       const tag = (s.models[model] as LedgerModel).tag;
       if (!decision.applied) kept.set(tag, "all");
       else if (decision.survivors.length > 0) kept.set(tag, decision.survivors);
@@ -181,7 +181,7 @@ export class LedgerCore {
   }
 
   /** Delete one model record at block time `version`. */
-  private deleteRecord(record: number, model: number, version: Version): DeleteDecision {
+  private deleteRecord(slot: number, record: number, model: number, version: Version): DeleteDecision {
     const s = this.store;
     if ((s.models[model] as LedgerModel).own) {
       // Member versions are in the model's own unit, not comparable with a block time: the delete wins whole if it
@@ -189,7 +189,7 @@ export class LedgerCore {
       if (version < (s.at[record] as number)) return REFUSED;
       s.members[record] = undefined;
       s.at[record] = version;
-      s.deleted[record] = 1;
+      s.setDeleted(slot, record, 1);
       return NOTHING_SURVIVES;
     }
     // Every member is at least as new as the floor: a delete older than the floor is older than everything.
@@ -207,7 +207,7 @@ export class LedgerCore {
     }
     s.v[record] = version;
     s.at[record] = Math.max(s.at[record] as number, version);
-    s.deleted[record] = survivors.length === 0 ? 1 : 0;
+    s.setDeleted(slot, record, survivors.length === 0 ? 1 : 0);
     return survivors.length === 0 ? NOTHING_SURVIVES : { applied: true, survivors };
   }
 }

@@ -26,6 +26,10 @@ export class LedgerStore {
   floor = new Float64Array(START).fill(NO_VERSION);
   /** Per entity slot: newest entity-wide `executed_at` (seconds) of any message about it (-1: none). */
   seen = new Float64Array(START).fill(-1);
+  /** Per entity slot: its live (not deleted) records. With the totals below, kept as records change, never counted. */
+  liveOf = new Uint16Array(START);
+  liveRecords = 0;
+  liveEntities = 0;
   /** Per entity slot × model (stride `stride`): the record, or -1. */
   recordOf = new Int32Array(START * 4).fill(-1);
   stride = 4;
@@ -78,6 +82,7 @@ export class LedgerStore {
     } else this.ids[slot] = entityId;
     this.floor[slot] = NO_VERSION;
     this.seen[slot] = -1;
+    this.liveOf[slot] = 0;
     this.recordOf.fill(-1, slot * this.stride, (slot + 1) * this.stride);
     this.slots.set(entityId, slot);
     return slot;
@@ -97,12 +102,29 @@ export class LedgerStore {
     this.members[record] = undefined;
     this.recordOf[slot * this.stride + model] = record;
     this.records += 1;
+    this.countLive(slot, 1);
     return record;
+  }
+
+  /** Mark a record live (0) or a tombstone (1), keeping the live counts. */
+  setDeleted(slot: number, record: number, deleted: 0 | 1): void {
+    if (this.deleted[record] === deleted) return;
+    this.deleted[record] = deleted;
+    this.countLive(slot, deleted === 1 ? -1 : 1);
+  }
+
+  private countLive(slot: number, change: 1 | -1): void {
+    const before = this.liveOf[slot] as number;
+    this.liveOf[slot] = before + change;
+    this.liveRecords += change;
+    if (before === 0) this.liveEntities += 1;
+    else if (before + change === 0) this.liveEntities -= 1;
   }
 
   removeRecord(slot: number, model: number): void {
     const record = this.record(slot, model);
     if (record < 0) return;
+    if (this.deleted[record] === 0) this.countLive(slot, -1);
     this.members[record] = undefined;
     this.freeRecords.push(record);
     this.recordOf[slot * this.stride + model] = -1;
@@ -169,6 +191,9 @@ export class LedgerStore {
     const seen = new Float64Array(size).fill(-1);
     seen.set(this.seen);
     this.seen = seen;
+    const liveOf = new Uint16Array(size);
+    liveOf.set(this.liveOf);
+    this.liveOf = liveOf;
     const recordOf = new Int32Array(size * this.stride).fill(-1);
     recordOf.set(this.recordOf);
     this.recordOf = recordOf;

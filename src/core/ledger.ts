@@ -99,16 +99,12 @@ export class EntityLedger extends LedgerCore {
 
   /** Entities with at least one live model: what reconciliation weighs a removal plan against. */
   liveEntityCount(): number {
-    let count = 0;
-    for (const slot of this.store.slots.values()) if (this.liveIn(slot) > 0) count += 1;
-    return count;
+    return this.store.liveEntities;
   }
 
   /** Live (not deleted) entity × model records: what the client holds, to compare with a server's row count. */
   liveModelCount(): number {
-    let count = 0;
-    for (const slot of this.store.slots.values()) count += this.liveIn(slot);
-    return count;
+    return this.store.liveRecords;
   }
 
   entityIds(): IterableIterator<EntityId> {
@@ -180,16 +176,6 @@ export class EntityLedger extends LedgerCore {
     const slot = s.slots.get(entityId);
     const index = s.modelIndex.get(model);
     return slot === undefined || index === undefined ? -1 : s.record(slot, index);
-  }
-
-  private liveIn(slot: number): number {
-    const s = this.store;
-    let live = 0;
-    for (let model = 0; model < s.models.length; model += 1) {
-      const record = s.record(slot, model);
-      if (record >= 0 && s.deleted[record] === 0) live += 1;
-    }
-    return live;
   }
 }
 

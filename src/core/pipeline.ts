@@ -120,7 +120,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const replay = {
     ...parts.replay,
     ...{ source, streams, streamSink, store, flush: () => drain.flush(), snapshot, timers, log, sleeper, isCancelled, dispatch: guard.dispatch, emit: (event: SyncEvent) => events.emit(event) },
-    reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, isCancelled }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
+    reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, timers, isCancelled }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
     seenExecutedAt: () => counters.seenExecutedAt,
     onDone({ ms, startedAt }: { readonly ms: number; readonly startedAt: number | undefined }) {
       // A full replay just reconciled everything: tombstones far older than what was seen guard nothing any more.

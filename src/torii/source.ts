@@ -1,6 +1,7 @@
 import { systemTimers, type Timers } from "../core/clock";
 import { withDeadline } from "../core/deadline";
 import { createEntityIdNormalizer } from "../core/entity-id";
+import { Slicer } from "../core/util/slicer";
 import { SyncError, toSyncError } from "../core/errors";
 import type { RecentWrite, ScopeWatermark, SyncSource } from "../core/ports";
 import type { LedgerScope } from "../core/types";
@@ -117,9 +118,15 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
       if (page === null || typeof page !== "object" || !Array.isArray(page.items)) {
         throw new SyncError("SYNC_BAD_PAYLOAD", `Torii answered a page of ${scope} without an items list.`);
       }
+      // A page can hold tens of thousands of entities: read it in slices of a few ms, the event loop let in between.
+      const slicer = new Slicer(timers);
       for (const item of page.items) {
         noteSeen(item);
         decodeEntity(item, scope, false, sink, normalizeId);
+        if (slicer.due()) {
+          await slicer.pause();
+          if (closed) throw new SyncError("SYNC_CANCELLED", "The request was cancelled with the pipeline.");
+        }
       }
       const next = page.next_cursor;
       return { nextCursor: typeof next === "string" && next.length > 0 ? next : undefined, rows: page.items.length };

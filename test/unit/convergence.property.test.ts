@@ -7,6 +7,8 @@ import { MemoryToriiClient } from "../support/memory-client";
 import { paddedId, rawEntity, ty } from "../support/ty";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
+/** A guard against a hang, not a speed check: a run costs a few ms, many more on a loaded machine. */
+const TIMEOUT_MS = 30_000 + RUNS * 30;
 
 const FIELDS = {
   "prop-Pos": ["x", "y"],
@@ -128,7 +130,7 @@ describe("convergence (property)", () => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT_MS);
 
   it("should lose nothing when delivered in order, in any batch split", async () => {
     await fc.assert(
@@ -138,5 +140,5 @@ describe("convergence (property)", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT_MS);
 });

@@ -105,3 +105,40 @@ describe("EntityLedger", () => {
     expect(ledger.stats()).toMatchObject({ entities: 1, tombstones: 1 });
   });
 });
+
+describe("EntityLedger: live counts kept as records change", () => {
+  /** What the counts must equal: every entity × model record walked and counted. */
+  function recount(ledger: EntityLedger, ids: readonly string[], models: readonly string[]) {
+    let records = 0;
+    let entities = 0;
+    for (const entityId of ids) {
+      const live = ledger.liveModels(entityId as never).filter((model) => models.includes(model)).length;
+      records += live;
+      if (live > 0) entities += 1;
+    }
+    return { records, entities };
+  }
+
+  it("should equal a recount after any mix of writes, deletes, entity deletes and pruning", () => {
+    const ids = Array.from({ length: 12 }, (_, index) => normalizeEntityId(`0x${(index + 1).toString(16)}`));
+    const models = ["ns-Army", "ns-Tile", "ns-Bank"];
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const ledger = new EntityLedger();
+    for (let step = 0; step < 3_000; step += 1) {
+      const entityId = ids[next(ids.length)] as (typeof ids)[number];
+      const model = models[next(models.length)] as string;
+      const at = v(1 + step + next(40) - 20);
+      const op = next(10);
+      if (op < 6) ledger.admitWrite(entityId, model, members(next(2) === 0 ? { x: at, y: at } : { x: at }), next(2) === 0);
+      else if (op < 8) ledger.admitModelDelete(entityId, model, at);
+      else if (op < 9) ledger.admitEntityDelete(entityId, at);
+      else ledger.pruneTombstones(v(step - 100));
+      const expected = recount(ledger, ids, models);
+      expect({ records: ledger.liveModelCount(), entities: ledger.liveEntityCount() }).toEqual(expected);
+    }
+  });
+});

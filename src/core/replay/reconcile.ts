@@ -2,6 +2,8 @@ import type { EntityId } from "../entity-id";
 import type { EntityLedger } from "../ledger";
 import type { CoreLogger, SyncSource } from "../ports";
 import type { LedgerScope, ModelTag } from "../types";
+import type { Timers } from "../clock";
+import { Slicer } from "../util/slicer";
 import type { Version } from "../version";
 import type { RecsWriter } from "../writer/recs-writer";
 import { rereadScope } from "./scope-rows";
@@ -33,9 +35,11 @@ export const RECONCILE_DEFAULTS: ReconcileLimits = { maxRemovalRatio: 0.5, minRe
  * missing from rows it did list (`missing`, noted while paging). Removing each at the version the client had means a
  * newer update (released from the boot buffer afterwards) still recreates it.
  */
-export function planRemovals(ledger: EntityLedger, seen: ReadonlySet<string>, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean): Removal[] {
+export async function planRemovals(ledger: EntityLedger, seen: ReadonlySet<string>, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean, slicer: Slicer): Promise<Removal[]> {
   const removals: Removal[] = [];
-  for (const entityId of ledger.entityIds()) {
+  // A copy of the ids: the walk yields to the event loop, and the ledger may change meanwhile.
+  for (const entityId of [...ledger.entityIds()]) {
+    if (slicer.due()) await slicer.pause();
     if (seen.has(entityId)) continue;
     for (const model of ledger.liveModels(entityId)) if (isSynced(model)) removals.push({ entityId, model, version: ledger.versionOf(entityId, model) });
   }
@@ -85,6 +89,7 @@ export interface ReconcileDeps {
   readonly limits: ReconcileLimits;
   readonly log: CoreLogger;
   readonly counters: { reconciled: number; reconcileSkipped: number };
+  readonly timers: Timers;
   isCancelled(): boolean;
 }
 
@@ -94,9 +99,12 @@ export interface ReconcileDeps {
  */
 export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerScope, ReadonlySet<string>>, missing: readonly Removal[]): Promise<void> {
   const isBound = (model: ModelTag): boolean => deps.writer.binding(model) !== undefined;
+  // At 100k entities the walk and the removals take far longer than a frame: in slices, the event loop let in between.
+  const slicer = new Slicer(deps.timers);
   for (const [scope, ids] of seen) {
     const ledger = deps.ledgers[scope];
-    let removals: readonly Removal[] = planRemovals(ledger, ids, scope === "entities" ? missing : [], isBound);
+    let removals: readonly Removal[] = await planRemovals(ledger, ids, scope === "entities" ? missing : [], isBound, slicer);
+    if (deps.isCancelled()) return;
     if (removals.length === 0) continue;
     if (isSuspicious(removals, ledger.liveEntityCount(), deps.limits)) {
       const { source } = deps;
@@ -115,6 +123,10 @@ export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerSco
       removals = confirmed.removals;
     }
     for (const { entityId, model, version } of removals) {
+      if (slicer.due()) {
+        await slicer.pause();
+        if (deps.isCancelled()) return;
+      }
       const binding = deps.writer.binding(model);
       if (binding === undefined) continue;
       const decision = ledger.admitModelDelete(entityId, model, version);
