@@ -3,7 +3,7 @@ import { asSyncError, SyncError } from "../core/errors";
 import type { IntakeSink } from "../core/ports";
 import type { LedgerScope } from "../core/types";
 import { MAX_VERSION_MAJOR } from "../core/version";
-import { FORBIDDEN_KEYS } from "../core/writer/convert";
+import { FORBIDDEN_KEYS, isForbiddenKey } from "../core/writer/convert";
 import { checkShape, isToriiValueShape } from "./validate";
 
 const MODEL_TAG = /^[A-Za-z0-9_]{1,128}-[A-Za-z0-9_]{1,128}$/;
@@ -91,7 +91,7 @@ function countMembers(body: unknown, tag: string): number {
   let count = 0;
   for (const name in body) {
     if (!Object.hasOwn(body, name)) continue;
-    if (FORBIDDEN_KEYS.has(name)) throw new SyncError("SYNC_FORBIDDEN_KEY", `${tag}: member name "${name}" is not allowed.`);
+    if (isForbiddenKey(name)) throw new SyncError("SYNC_FORBIDDEN_KEY", `${tag}: member name "${name}" is not allowed.`);
     const value = (body as Record<string, unknown>)[name];
     if (!isToriiValueShape(value)) checkShape(value, `${tag}.${name}`);
     count += 1;

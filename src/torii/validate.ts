@@ -5,6 +5,22 @@ import type { ToriiValue } from "../core/types";
 const VALUE_KINDS: ReadonlySet<string> = new Set(["primitive", "struct", "enum", "array", "tuple", "bytearray", "fixed_size_array"]);
 const MAX_DEPTH = 32;
 
+/** `VALUE_KINDS.has(type)` for the hottest path: a switch on a few short strings, no hashing. */
+function isValueKind(type: string): boolean {
+  switch (type) {
+    case "primitive":
+    case "struct":
+    case "enum":
+    case "array":
+    case "tuple":
+    case "bytearray":
+    case "fixed_size_array":
+      return true;
+    default:
+      return false;
+  }
+}
+
 /**
  * Check that a member value has the shape the Torii client decodes (`{ type, type_name, value, key }`, recursively).
  * The stream path checks only the top level (`validateMembers`) and leaves the depth to the writer, which walks every
@@ -77,7 +93,7 @@ export function validateMembers(raw: unknown, where: string, depth = 0): Map<str
 export function isToriiValueShape(raw: unknown): boolean {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return false;
   const ty = raw as { type?: unknown; type_name?: unknown };
-  return typeof ty.type === "string" && VALUE_KINDS.has(ty.type) && typeof ty.type_name === "string";
+  return typeof ty.type === "string" && isValueKind(ty.type) && typeof ty.type_name === "string";
 }
 
 export function checkShape(raw: unknown, where: string): ToriiValue {

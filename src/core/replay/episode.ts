@@ -103,8 +103,9 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
       if (deps.isCancelled()) return;
       const error = toSyncError(thrown, "SYNC_TORII_ERROR", "Replay failed");
       if (error.code === "SYNC_REPEATED_CURSOR") restartPaging(progress, deps.snapshot);
-      const after = deps.dispatch({ type: "replayFailed", error, maxAttempts: deps.maxAttempts });
+      // Stamped before the dispatch: a spent budget emits `budget_spent` from it, which must not read earlier than its cause.
       const now = deps.timers.now();
+      const after = deps.dispatch({ type: "replayFailed", error, maxAttempts: deps.maxAttempts });
       deps.emit({ type: "replay_failed", at: now, durationMs: now - startedAt, code: error.code, message: error.message, attempt, budgetSpent: after.status === "error" });
       // The state's count, so the log and the UI say the same number.
       deps.log.log("warn", `replay failed (${after.replayAttempts} of ${deps.maxAttempts} in a row${after.status === "error" ? ", budget spent" : ""}): ${error.message}`, { code: error.code });

@@ -4,7 +4,7 @@ import type { ToriiValue } from "../types";
 import { integerToNumber, parseInteger } from "./integers";
 import { assertToriiValue, convertGeneric, isOption, isUnit, mismatch, readArray, readEnum, readOption } from "./torii-values";
 
-export { FORBIDDEN_KEYS } from "./torii-values";
+export { FORBIDDEN_KEYS, isForbiddenKey } from "./torii-values";
 
 /** A component field's type: a RECS type, or a nested schema (a struct; an array of schemas for a tuple). */
 export type SchemaType = RecsType | Schema;

@@ -5,6 +5,11 @@ import { describeValue, isIntegerType, isSmallInteger, parseInteger } from "./in
 /** Names that could reach an object's prototype if used as keys. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
+/** `FORBIDDEN_KEYS.has(name)` for the hottest path (every member of every message): three comparisons, no hashing. */
+export function isForbiddenKey(name: string): boolean {
+  return name === "__proto__" || name === "constructor" || name === "prototype";
+}
+
 const MAX_DEPTH = 32;
 
 /**
