@@ -66,6 +66,7 @@ export function storeBackedPipeline(fixture: FixtureStore, forceReplay: () => Pr
     getState: () => fixture.pipelineStore.getState().sync,
     subscribe: (listener) => fixture.pipelineStore.subscribe((next, previous) => listener(next.sync, previous.sync)),
     subscribeApplied: () => () => undefined,
+    subscribeAdmitted: () => () => undefined,
     entityVersion: () => undefined,
     subscribeEvents: (listener) => events.add(listener),
     reportHardReload: () => events.emit({ type: "hard_reload_requested", at: Date.now() }),

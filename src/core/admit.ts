@@ -3,7 +3,10 @@ import type { EntityId } from "./entity-id";
 import type { SyncError } from "./errors";
 import type { EntityLedger } from "./ledger";
 import type { PendingColumns, PendingStore } from "./pending-store";
-import type { LedgerScope } from "./types";
+import type { AdmittedChange } from "./ports";
+import type { LedgerScope, ToriiValue } from "./types";
+import { createListeners } from "./util/listeners";
+import { versionMajor } from "./version";
 import type { RecsWriter } from "./writer/recs-writer";
 
 export interface AdmitCounters {
@@ -24,6 +27,37 @@ export interface AdmitDeps {
   readonly drops: DropRecorder;
   /** A value that cannot be converted: counted per code and logged once. */
   readonly onUnconvertible: (error: SyncError) => void;
+  /**
+   * Told every change that landed, in Torii's terms (a persisted cache, follower tabs). Read per change, so a listener
+   * can come and go; while it is `undefined` nothing is built for it.
+   */
+  readonly admitted?: { listener: ((change: AdmittedChange) => void) | undefined };
+}
+
+/** The admission's `admitted` hook and the listeners behind it: the hook is set only while someone listens. */
+export function createAdmittedHook(): {
+  readonly hook: NonNullable<AdmitDeps["admitted"]>;
+  subscribe(listener: (change: AdmittedChange) => void): () => void;
+  clear(): void;
+} {
+  const listeners = createListeners<[AdmittedChange]>();
+  const hook: NonNullable<AdmitDeps["admitted"]> = { listener: undefined };
+  const emit = (change: AdmittedChange): void => listeners.emit(change);
+  return {
+    hook,
+    subscribe(listener) {
+      const remove = listeners.add(listener);
+      hook.listener = emit;
+      return () => {
+        remove();
+        if (listeners.size === 0) hook.listener = undefined;
+      };
+    },
+    clear() {
+      listeners.clear();
+      hook.listener = undefined;
+    },
+  };
 }
 
 /** Admits one drained entity of `store`; `landed` lists the entities whose changes reached RECS. */
@@ -35,7 +69,7 @@ export type Admission = (store: PendingStore, slot: number) => boolean;
  * and the component is written once. Every refusal is recorded with its reason; a member that cannot be converted
  * keeps the component's whole write out.
  */
-export function createAdmission({ ledgers, writer, counters, drops, onUnconvertible }: AdmitDeps): Admission {
+export function createAdmission({ ledgers, writer, counters, drops, onUnconvertible, admitted: hook }: AdmitDeps): Admission {
   // Scratch columns, reused for every row: no array or object per update.
   let admitted = new Uint8Array(16);
   const converted: unknown[] = [];
@@ -53,6 +87,7 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
       if (decision.applied) {
         writer.removeEntity(entityId, decision.kept);
         landed = deleted(counters, entityDeleteAt);
+        hook?.listener?.({ kind: "delete_entity", scope: store.scopes[slot] as LedgerScope, entityId, at: versionMajor(entityDeleteAt) });
       } else drops.drop("stale");
     }
     const models = store.models.length;
@@ -68,6 +103,7 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
         if (decision.applied) {
           writer.remove(binding, entityId, decision.survivors);
           landed = deleted(counters, deleteAt);
+          hook?.listener?.({ kind: "delete_model", scope: store.scopes[slot] as LedgerScope, entityId, model: binding.model, at: versionMajor(deleteAt) });
         } else drops.drop("stale");
       }
       const { width, versions, ats } = columns;
@@ -93,10 +129,25 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
       }
       counters.applied += 1;
       landed = true;
+      const listener = hook?.listener;
+      if (listener !== undefined) listener(writeChange(store.scopes[slot] as LedgerScope, entityId, binding.model, binding.fields, columns, base, admitted));
     }
     if (landed && executedAt > counters.lastExecutedAt) counters.lastExecutedAt = executedAt;
     return landed;
   };
+}
+
+function writeChange(scope: LedgerScope, entityId: EntityId, model: string, fields: readonly string[], columns: PendingColumns, base: number, admitted: Uint8Array): AdmittedChange {
+  const members: string[] = [];
+  const values: ToriiValue[] = [];
+  const ats: number[] = [];
+  for (let column = 0; column < columns.width; column += 1) {
+    if (admitted[column] !== 1) continue;
+    members.push(fields[column] as string);
+    values.push(columns.values[base + column] as ToriiValue);
+    ats.push(versionMajor(columns.ats[base + column] as number));
+  }
+  return { kind: "write", scope, entityId, model, members, values, ats };
 }
 
 function deleted(counters: AdmitCounters, version: number): true {

@@ -2,6 +2,7 @@ import type { EntityId } from "./entity-id";
 import type { SyncEvent } from "./events";
 import type { EntityLedger, LedgerEntry } from "./ledger";
 import type { SyncMetrics } from "./metrics";
+import type { AdmittedChange } from "./ports";
 import type { SyncState } from "./state";
 import type { PipelineStore } from "./publisher";
 import type { SyncGuardConfig } from "./sync-guard-config";
@@ -29,6 +30,11 @@ export interface SyncPipeline {
   subscribe(listener: (state: SyncState, previous: SyncState) => void): () => void;
   /** Called after each drain with the entities whose changes landed. Returns the unsubscribe. */
   subscribeApplied(listener: (entityIds: readonly EntityId[]) => void): () => void;
+  /**
+   * Every change the admission let through, as it lands, in Torii's terms (members as Torii sent them, times in
+   * `executed_at` seconds): what a persisted cache stores and a leader tab hands to its followers. Returns the unsubscribe.
+   */
+  subscribeAdmitted(listener: (change: AdmittedChange) => void): () => void;
   /** Every event as it happens (state changes, replays, probes, gaps, overflows, rejected input…). Returns the unsubscribe. */
   subscribeEvents(listener: (event: SyncEvent) => void): () => void;
   /** The UI is about to reload the page to recover (announced as `hard_reload_requested`). */

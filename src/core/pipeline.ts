@@ -1,4 +1,4 @@
-import { admitSlice, createAdmission } from "./admit";
+import { admitSlice, createAdmission, createAdmittedHook } from "./admit";
 import { systemTimers } from "./clock";
 import { createDropRecorder } from "./drops";
 import { createEventStream, type SyncEvent } from "./events";
@@ -72,7 +72,8 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     },
     counters.evidence,
   );
-  const admit = createAdmission({ ledgers, writer, counters, drops, onUnconvertible: parts.report });
+  const admitted = createAdmittedHook();
+  const admit = createAdmission({ ledgers, writer, counters, drops, onUnconvertible: parts.report, admitted: admitted.hook });
   const entitySlot = entitySlotIn(ledgers);
   const store = new PendingStore(layout, {
     ...{ highWaterMark: parts.queue.highWaterMark, drops, entitySlot },
@@ -160,6 +161,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     getState: () => guard.view,
     subscribe: (listener) => stateListeners.add(listener),
     subscribeApplied: (listener) => appliedListeners.add(listener),
+    subscribeAdmitted: (listener) => admitted.subscribe(listener),
     subscribeEvents: (listener) => events.add(listener),
     reportHardReload: () => events.emit({ type: "hard_reload_requested", at: now() }),
     inspectEntity(entityId) {
@@ -183,9 +185,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
       scheduler.close();
       sleeper.wakeAll();
       guard.cancel();
-      stateListeners.clear();
-      appliedListeners.clear();
-      events.clear();
+      for (const listeners of [stateListeners, appliedListeners, admitted, events]) listeners.clear();
     },
     metrics,
     inspect: () => ({

@@ -441,6 +441,7 @@ describe("under the real <SyncProvider>", () => {
       },
       store,
       subscribeApplied: () => () => undefined,
+      subscribeAdmitted: () => () => undefined,
       entityVersion: () => undefined,
       subscribeEvents: () => () => undefined,
       reportHardReload: () => undefined,
