@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
 import { useSyncContext } from "./sync-context";
 import { withSqlFields } from "../map/merge-sql";
-import type { MapBounds, MapSnapshot, MapTile } from "../map/projection";
+import type { MapBounds, MapBuildStatus, MapSnapshot, MapTile } from "../map/projection";
 import { shallowEqual } from "../core/util/shallow-equal";
 
 interface MapView {
@@ -72,4 +72,17 @@ export function useMapArea(bounds: MapBounds): readonly MapTile[] {
   const { minX, minY, maxX, maxY } = bounds;
   const selectArea = useCallback((map: MapSnapshot) => map.area({ minX, minY, maxX, maxY }), [minX, minY, maxX, maxY]);
   return useMapData(selectArea);
+}
+
+/**
+ * Whether the map is being built (the first build, or the one after a restart) and how far, for a loading state:
+ * `{ building, progress }`. Meanwhile `useMapData` keeps giving the last complete map. Re-renders only when the
+ * status changes (a hundredth of progress at a time).
+ */
+export function useMapStatus(): MapBuildStatus {
+  const { map } = useSyncContext("useMapStatus");
+  if (map === undefined) throw new Error("useMapStatus needs a map projection: pass <SyncProvider map={defineMapProjection(…)}>");
+  const subscribe = useCallback((listener: () => void) => map.subscribeStatus(listener), [map]);
+  const read = useCallback(() => map.getStatus(), [map]);
+  return useSyncExternalStore(subscribe, read, read);
 }

@@ -11,20 +11,25 @@ export interface ReadableLayer {
   readonly unreadable: Set<Entity>;
 }
 
+/** Entities a rebuild already knows to be unreadable (a `Set` will do). */
+export interface KnownUnreadable {
+  has(entity: Entity): boolean;
+}
+
 /** Turns RECS values into a layer's items, and keeps the values a layer could not read off the map, said once. */
 export interface LayerReader {
   /**
    * The item a RECS value puts on the layer, or `undefined` for none. A value the layer cannot read is counted and
    * reported, unless this is a rebuild and the entity was unreadable before it (`wasUnreadable`).
    */
-  read(layer: ReadableLayer, entity: Entity, value: ComponentValue<Schema, unknown> | undefined, wasUnreadable?: ReadonlySet<Entity>): MapItem | undefined;
+  read(layer: ReadableLayer, entity: Entity, value: ComponentValue<Schema, unknown> | undefined, wasUnreadable?: KnownUnreadable): MapItem | undefined;
   /** Values kept off the map since the reader was made. */
   readonly rejected: number;
 }
 
 export function createLayerReader(onError: ((error: SyncError) => void) | undefined, logger: TaggedLogger): LayerReader {
   let rejected = 0;
-  const read = (layer: ReadableLayer, entity: Entity, value: ComponentValue<Schema, unknown> | undefined, wasUnreadable?: ReadonlySet<Entity>): MapItem | undefined => {
+  const read = (layer: ReadableLayer, entity: Entity, value: ComponentValue<Schema, unknown> | undefined, wasUnreadable?: KnownUnreadable): MapItem | undefined => {
     let problem: string;
     let cause: unknown;
     try {
@@ -40,8 +45,10 @@ export function createLayerReader(onError: ((error: SyncError) => void) | undefi
       problem = `the layer threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
       cause = thrown;
     }
+    // Asked before the entity is marked: a build's answer also counts what was found unreadable during it.
+    const known = wasUnreadable?.has(entity) === true;
     layer.unreadable.add(entity);
-    if (wasUnreadable?.has(entity) === true) return undefined;
+    if (known) return undefined;
     rejected += 1;
     const error = new SyncError("SYNC_BAD_VALUE", `Map layer "${layer.name}" could not place entity ${entity}: ${problem}. It stays off the layer until its next change.`, { entityId: entity, cause });
     logger.once("warn", `map:${layer.name}:${cause === undefined ? "position" : "threw"}`, error.message);

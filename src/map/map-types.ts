@@ -1,4 +1,5 @@
 import type { Component, ComponentValue, Entity, Metadata, Schema } from "@dojoengine/recs";
+import type { Timers } from "../core/clock";
 import type { SyncError } from "../core/errors";
 import type { SyncLogger } from "../core/log";
 
@@ -41,6 +42,30 @@ export interface MapProjectionOptions {
   readonly onError?: (error: SyncError) => void;
   /** Where to say so (once per layer and message): `true` for the console, a logger, or `false` (the default). */
   readonly logging?: boolean | SyncLogger;
+  /**
+   * The longest a build (the first one, and the one after each restart) reads RECS before it lets the event loop in, in
+   * milliseconds. The map shows the last complete version until the build is done (see `getStatus`).
+   * @default 4
+   */
+  readonly buildSliceMs?: number;
+  /**
+   * The clock a build's slices are timed with (`monotonic`, else `now`) and how it yields (`defer`, else a zero-delay
+   * `setTimeout`); inject fake ones in tests.
+   * @default systemTimers (performance.now; setImmediate, or a MessageChannel turn in browsers)
+   */
+  readonly timers?: Timers;
+}
+
+/** Whether the map is being built from RECS, for a game's loading state. */
+export interface MapBuildStatus {
+  /**
+   * A build is running: the snapshot is still the last complete version (empty before the first build), updates that
+   * arrive meanwhile are held, and the next version has all of them and the whole build. `false` for a build that
+   * fits in one slice: it is done within `start()`.
+   */
+  readonly building: boolean;
+  /** How much of the build is done, 0 to 1, in steps of a hundredth; 1 when not building. */
+  readonly progress: number;
 }
 
 export interface MapBounds {
@@ -68,13 +93,20 @@ export interface MapSnapshot {
 }
 
 export interface MapProjection {
-  /** Build the indexes from what RECS holds (one pass) and follow every change after it. Idempotent. */
+  /**
+   * Build the indexes from what RECS holds (one pass, time-sliced: the first slice runs at once, the rest after a turn
+   * of the event loop each) and follow every change after it. Idempotent.
+   */
   start(): void;
-  /** Stop following RECS. Idempotent. */
+  /** Stop following RECS and stop a build in progress (no timer is left). Idempotent. */
   stop(): void;
   getSnapshot(): MapSnapshot;
-  /** Called once per batch of changes (a microtask after the first), not once per change. */
+  /** Called once per batch of changes (a microtask after the first), not once per change, and once when a build completes. */
   subscribe(listener: () => void): () => void;
+  /** The build's status; same object while it does not change. */
+  getStatus(): MapBuildStatus;
+  /** Called when `getStatus()` changes: a build started, moved on by a hundredth, completed or stopped. */
+  subscribeStatus(listener: () => void): () => void;
   readonly layers: readonly string[];
   /**
    * Values kept off the map because a layer could not read them (see `onError`), since the projection was defined.

@@ -1,20 +1,23 @@
-import { getComponentEntities, getComponentValue, type ComponentValue, type Entity, type Schema } from "@dojoengine/recs";
+import type { ComponentValue, Entity, Schema } from "@dojoengine/recs";
+import { systemTimers } from "../core/clock";
 import { SyncError } from "../core/errors";
 import { createLogger } from "../core/log";
 import { createListeners } from "../core/util/listeners";
-import { shallowEqual } from "../core/util/shallow-equal";
+import { createBuild, type MapBuild } from "./build";
+import { EntityTable, type EntityIndex } from "./entity-table";
 import { createLayerReader, type ReadableLayer } from "./layer-read";
-import type { MapItem, MapLayer, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
+import type { MapBuildStatus, MapItem, MapLayer, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
+import { runInSlices } from "./slices";
 import { TileTable } from "./tile-table";
 import { toSnapshot, type UndoLog, type Version } from "./versions";
 import { createScratch, warm, WARM_CHUNK, WARM_FROM, type WarmScratch } from "./warm";
 
-export type { MapBounds, MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapSnapshot, MapTile } from "./map-types";
+export type { MapBounds, MapBuildStatus, MapItem, MapLayer, MapPosition, MapProjection, MapProjectionOptions, MapSnapshot, MapTile } from "./map-types";
 
 /** What the projection needs of one layer, looked up once. */
 interface LayerState extends ReadableLayer {
   readonly index: number;
-  readonly byEntity: Map<Entity, MapItem>;
+  readonly byEntity: EntityTable<MapItem>;
   /** RECS updates received since the last commit, read at once (RECS hands over the caller's value object, which the caller may reuse), applied by the commit. */
   pendingEntities: Entity[];
   pendingItems: Array<MapItem | undefined>;
@@ -28,6 +31,11 @@ interface LayerState extends ReadableLayer {
  * another (at a million entities that halved the cost per change). A snapshot reads the live tables through the undo
  * logs recorded after it (none, for the newest), so every snapshot handed out stays exactly as it was, and unchanged
  * tiles keep their identity across versions.
+ *
+ * The first build, and the rebuild after each restart, read RECS in time slices (`buildSliceMs`) and publish once,
+ * complete: until then the last complete version stays (no half-drawn map), updates that arrive meanwhile are applied
+ * to the tables being built (exactly once: the walk leaves an item an update already placed), and `getStatus()` says
+ * a build is running and how far it is.
  */
 export function defineMapProjection(options: MapProjectionOptions): MapProjection {
   const layerNames = Object.keys(options.layers);
@@ -37,8 +45,8 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     if (name in Object.prototype) throw new SyncError("SYNC_BAD_VALUE", `Map layer name "${name}" is taken by Object.prototype; choose another name.`);
   }
   const tiles = new TileTable<MapTile>();
-  const states: LayerState[] = layerNames.map((name, index) => ({ name, index, definition: options.layers[name] as MapLayer<Schema, unknown>, byEntity: new Map(), unreadable: new Set(), pendingEntities: [], pendingItems: [] }));
-  const items = new Map<string, Map<Entity, MapItem>>(states.map((state) => [state.name, state.byEntity]));
+  const states: LayerState[] = layerNames.map((name, index) => ({ name, index, definition: options.layers[name] as MapLayer<Schema, unknown>, byEntity: new EntityTable(), unreadable: new Set(), pendingEntities: [], pendingItems: [] }));
+  const items = new Map<string, EntityIndex<MapItem>>(states.map((state) => [state.name, state.byEntity]));
   const layerIndex = new Map(layerNames.map((name, index) => [name, index]));
   const counts: Record<string, number> = Object.fromEntries(layerNames.map((name) => [name, 0]));
   let head: Version = { undo: undefined };
@@ -49,6 +57,18 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
   const { read } = reader;
   let subscriptions: Array<{ unsubscribe(): void }> = [];
   const listeners = createListeners<[]>();
+  const timers = options.timers ?? systemTimers;
+  const sliceMs = options.buildSliceMs ?? DEFAULT_SLICE_MS;
+  /** The build running, or the one a stop cut short: until one completes, the tables are not a version to publish. */
+  let build: MapBuild | undefined;
+  let cancelBuild: (() => void) | undefined;
+  let status = IDLE;
+  const statusListeners = createListeners<[]>();
+  const setStatus = (next: MapBuildStatus): void => {
+    if (next.building === status.building && next.progress === status.progress) return;
+    status = next;
+    statusListeners.emit();
+  };
 
   let queued = false;
   let scratch: WarmScratch | undefined;
@@ -57,7 +77,8 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
   const commit = (): void => {
     queued = false;
     for (const state of states) if (state.pendingEntities.length > 0) applyPending(state);
-    if (log === undefined) return;
+    // During a build its log stays open: the version handed out is the last complete one until the build completes.
+    if (log === undefined || build !== undefined) return;
     log = undefined;
     version += 1;
     snapshot = toSnapshot(head, tiles, items, layerIndex, { ...counts }, version);
@@ -71,8 +92,9 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     const next: Version = { undo: undefined };
     const empty = tiles.size === 0 && states.every((state) => state.byEntity.size === 0);
     // Sized for the batch being applied (a change touches at most two tiles), so it does not grow while it fills.
-    // Capped: a batch of a million changes would otherwise reserve its worst case up front.
-    log = { empty, tiles: new TileTable(empty ? 0 : Math.min(2 * batchSize, LOG_CAPACITY_CAP)), items: layerNames.map(() => new Map()), next };
+    // Capped: a batch of a million changes would otherwise reserve its worst case up front. A build's log may record
+    // every entity: its items are sharded, as the layers' are, so that it never grows all at once.
+    log = { empty, tiles: new TileTable(empty ? 0 : Math.min(2 * batchSize, LOG_CAPACITY_CAP)), items: layerNames.map(() => (build === undefined || empty ? new Map() : new EntityTable())), next };
     head.undo = log;
     head = next;
     // No commit to schedule: changes are placed only by a commit or by start(), and both publish the log.
@@ -130,7 +152,7 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     const before = byEntity.get(entity);
     if (before === undefined && after === undefined) return;
     const undo = openLog();
-    const undoItems = undo.items[state.index] as Map<Entity, MapItem | undefined>;
+    const undoItems = undo.items[state.index] as EntityIndex<MapItem | undefined>;
     if (!undo.empty && !undoItems.has(entity)) undoItems.set(entity, before);
     if (after === undefined) byEntity.delete(entity);
     else byEntity.set(entity, after);
@@ -155,38 +177,41 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
         state.pendingEntities = [];
         state.pendingItems = [];
       }
-      // Subscribed before reading: a write made while the map reads RECS (a layer's own callback can make one) is
-      // queued, and applied after the build.
+      // Subscribed before reading: a write made while the map reads RECS (a layer's own callback can make one, or the
+      // game between two slices) is queued and applied as any other, to the tables being built.
       for (const state of states) subscriptions.push(state.definition.component.update$.subscribe((update) => receive(state, update.entity, update.value[0] as ComponentValue<Schema, unknown> | undefined)));
       // After a stop, RECS moved on unseen: bring every item in line with what RECS holds now. An item that did not
       // change is left as it is, so a stop and start with nothing in between (StrictMode mounts every effect twice)
       // changes no tile and makes no new version.
-      for (const state of states) {
-        const { component } = state.definition;
-        const gone = new Set(state.byEntity.keys());
-        // Rebuilt like the items: an entity that left RECS while stopped is no longer unreadable.
-        const wasUnreadable = new Set(state.unreadable);
-        state.unreadable.clear();
-        for (const entity of getComponentEntities(component)) {
-          gone.delete(entity);
-          const after = read(state, entity, getComponentValue(component, entity), wasUnreadable);
-          const before = state.byEntity.get(entity);
-          if (before === undefined || after === undefined || !sameItem(before, after)) place(state, entity, after);
-        }
-        for (const entity of gone) place(state, entity, undefined);
-      }
-      // The initial build is visible at once, not a microtask later.
-      commit();
+      const current = createBuild(states, read, place, build);
+      build = current;
+      const cancel = runInSlices(current.step, timers, sliceMs, {
+        yielded: () => setStatus({ building: true, progress: Math.floor(current.progress() * 100) / 100 }),
+        done: () => {
+          build = undefined;
+          cancelBuild = undefined;
+          // A build that fits in one slice is visible at once, not a microtask later.
+          commit();
+          setStatus(IDLE);
+        },
+      });
+      if (build === current) cancelBuild = cancel;
     },
     stop() {
       for (const subscription of subscriptions) subscription.unsubscribe();
       subscriptions = [];
+      // What the build placed stays in the tables, unpublished: the next start resumes from them.
+      cancelBuild?.();
+      cancelBuild = undefined;
+      setStatus(IDLE);
     },
     get rejected() {
       return reader.rejected;
     },
     getSnapshot: () => snapshot,
     subscribe: (listener) => listeners.add(listener),
+    getStatus: () => status,
+    subscribeStatus: (listener) => statusListeners.add(listener),
   };
 }
 
@@ -206,7 +231,7 @@ function edited(existing: readonly MapItem[] | undefined, removed: MapItem | und
 /** The most slots an undo log reserves before it fills. */
 const LOG_CAPACITY_CAP = 1 << 16;
 
-/** Same place, same fields (a layer's `fields` builds a new object per read, so compared one level deep). */
-function sameItem(before: MapItem, after: MapItem): boolean {
-  return before.x === after.x && before.y === after.y && shallowEqual(before.fields, after.fields);
-}
+/** A build's slice: long enough that yielding costs little, short enough to leave room in a 16 ms frame. */
+const DEFAULT_SLICE_MS = 4;
+
+const IDLE: MapBuildStatus = { building: false, progress: 1 };

@@ -1,5 +1,6 @@
 import type { Entity } from "@dojoengine/recs";
 import type { MapItem, MapSnapshot, MapTile } from "./map-types";
+import type { EntityIndex } from "./entity-table";
 import { TileTable } from "./tile-table";
 
 /**
@@ -11,7 +12,7 @@ export interface UndoLog {
   readonly empty: boolean;
   readonly tiles: TileTable<MapTile>;
   /** Per layer, in declaration order. */
-  readonly items: ReadonlyArray<Map<Entity, MapItem | undefined>>;
+  readonly items: ReadonlyArray<EntityIndex<MapItem | undefined>>;
   readonly next: Version;
 }
 
@@ -23,7 +24,7 @@ export interface Version {
 const AREA_SCAN_FACTOR = 4;
 
 /** The snapshot of `version`: the live tables, read through every undo log recorded after `at`. */
-export function toSnapshot(at: Version, tiles: TileTable<MapTile>, items: ReadonlyMap<string, ReadonlyMap<Entity, MapItem>>, layerIndex: ReadonlyMap<string, number>, counts: Readonly<Record<string, number>>, version: number): MapSnapshot {
+export function toSnapshot(at: Version, tiles: TileTable<MapTile>, items: ReadonlyMap<string, EntityIndex<MapItem>>, layerIndex: ReadonlyMap<string, number>, counts: Readonly<Record<string, number>>, version: number): MapSnapshot {
   const tileAt = (x: number, y: number): MapTile | undefined => {
     if (Number.isNaN(x) || Number.isNaN(y)) return undefined;
     // The first log after this version that touched the tile holds its value as of this version.
@@ -39,7 +40,7 @@ export function toSnapshot(at: Version, tiles: TileTable<MapTile>, items: Readon
     if (index === undefined) return undefined;
     for (let v: Version = at; v.undo !== undefined; v = v.undo.next) {
       if (v.undo.empty) return undefined;
-      const undo = v.undo.items[index] as Map<Entity, MapItem | undefined>;
+      const undo = v.undo.items[index] as EntityIndex<MapItem | undefined>;
       if (undo.has(entity)) return undo.get(entity);
     }
     return items.get(layer)?.get(entity);
@@ -72,7 +73,7 @@ export function toSnapshot(at: Version, tiles: TileTable<MapTile>, items: Readon
     let reachedEmpty = false;
     for (let v: Version = at; v.undo !== undefined && !reachedEmpty; v = v.undo.next) {
       reachedEmpty = v.undo.empty;
-      for (const [entity, item] of v.undo.items[index] as Map<Entity, MapItem | undefined>) if (!past.has(entity)) past.set(entity, item);
+      for (const [entity, item] of v.undo.items[index] as EntityIndex<MapItem | undefined>) if (!past.has(entity)) past.set(entity, item);
     }
     const found: MapItem[] = [];
     if (!reachedEmpty) for (const [entity, item] of items.get(layer) ?? []) if (!past.has(entity)) found.push(item);

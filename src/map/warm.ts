@@ -5,7 +5,7 @@ import type { TileTable } from "./tile-table";
 /** What the warming pass reads of a layer. */
 interface WarmedLayer {
   readonly name: string;
-  readonly byEntity: ReadonlyMap<Entity, MapItem>;
+  readonly byEntity: { get(entity: Entity): MapItem | undefined };
 }
 
 /** Changes warmed and applied together: a chunk's touched memory (about 1 KB per change) stays within the CPU's caches. */

@@ -1,9 +1,19 @@
 import { createWorld, defineComponent, getComponentValue, Has, removeComponent, runQuery, setComponent, Type as RecsType, type Entity } from "@dojoengine/recs";
 import { describe, expect, it } from "vitest";
-import { defineMapProjection, type MapSnapshot } from "../../src/map/projection";
+import { defineMapProjection, type MapProjection, type MapSnapshot } from "../../src/map/projection";
 
 const e = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Entity;
 const flush = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+/** Until the build start() began is done: a real clock may split a build of a few hundred entities into slices. */
+const built = (projection: MapProjection) =>
+  new Promise<void>((resolve) => {
+    if (!projection.getStatus().building) return resolve();
+    const off = projection.subscribeStatus(() => {
+      if (projection.getStatus().building) return;
+      off();
+      resolve();
+    });
+  });
 const at = (tiles: ReturnType<MapSnapshot["area"]>) => tiles.map((tile) => `${tile.x},${tile.y}`);
 
 function army() {
@@ -82,6 +92,7 @@ describe("map snapshot stability", () => {
     const coordinate = () => (next(3) === 0 ? special[next(special.length)]! : next(20) - 10);
     for (let i = 0; i < 500; i += 1) setComponent(Army, e(i), { x: coordinate(), y: coordinate(), t: next(4) });
     projection.start();
+    await built(projection);
     const kept: Array<[MapSnapshot, string[]]> = [];
     for (const [round, size] of [1, 63, 64, 65, 2000, 300].entries()) {
       kept.push([projection.getSnapshot(), rows(projection.getSnapshot())]);
@@ -94,6 +105,7 @@ describe("map snapshot stability", () => {
         projection.stop();
         setComponent(Army, e(1), { x: -0, y: Infinity, t: 1 });
         projection.start();
+        await built(projection);
       }
       await flush();
       expect(rows(projection.getSnapshot())).toEqual(expected());

@@ -1,0 +1,63 @@
+import type { Timers } from "../core/clock";
+
+/** Aim for a clock read about this often: the few items past the deadline then cost less than this. */
+const CHECK_EVERY_MS = 0.25;
+/** Items before the first clock read, while the cost per item is not known yet. */
+const FIRST_STRIDE = 4;
+/** The most items between two clock reads, whatever the clock says (a frozen fake clock reads 0 per item). */
+const MAX_STRIDE = 4096;
+
+/** What happens as the slices run. Each is called from the slice's own task. */
+export interface SliceEvents {
+  /** A slice ended with work left; the next one runs after a turn of the event loop. */
+  yielded(): void;
+  /** `step` said there is nothing left. Not called after a cancel. */
+  done(): void;
+}
+
+/**
+ * Runs `step` (one item of work; `false` when there is none left) in slices of about `budgetMs`, the first one at once,
+ * yielding a turn of the event loop between two. The clock is read every few items, how many sized from the cost per
+ * item measured so far, so a read costs next to nothing and a slice overshoots its budget by about `CHECK_EVERY_MS`.
+ * Returns the cancel: no item runs after it, a zero-delay timer is cleared, and a turn already handed to `defer`
+ * (which has no cancel) finds nothing to do.
+ */
+export function runInSlices(step: () => boolean, timers: Timers, budgetMs: number, events: SliceEvents): () => void {
+  const clock = timers.monotonic === undefined ? () => timers.now() : () => (timers.monotonic as () => number)();
+  let cancelled = false;
+  let timer: unknown;
+  let stride = FIRST_STRIDE;
+  const slice = (): void => {
+    timer = undefined;
+    if (cancelled) return;
+    let checked = clock();
+    const deadline = checked + budgetMs;
+    for (;;) {
+      for (let item = 0; item < stride; item += 1) {
+        // A layer's code runs inside `step` and may stop the projection.
+        if (cancelled) return;
+        if (!step()) {
+          cancelled = true;
+          events.done();
+          return;
+        }
+      }
+      const now = clock();
+      // From the last stride alone: a layer whose items cost ten times more is caught at its first check.
+      const perItem = (now - checked) / stride;
+      checked = now;
+      stride = perItem > 0 ? Math.max(1, Math.min(MAX_STRIDE, Math.floor(CHECK_EVERY_MS / perItem))) : Math.min(MAX_STRIDE, stride * 2);
+      if (now >= deadline) break;
+    }
+    events.yielded();
+    if (cancelled) return;
+    if (timers.defer !== undefined) timers.defer(slice);
+    else timer = timers.setTimeout(slice, 0);
+  };
+  slice();
+  return () => {
+    cancelled = true;
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = undefined;
+  };
+}
