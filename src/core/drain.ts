@@ -12,13 +12,18 @@ export interface DrainConfig {
    * waits at most `trickleWaitMs`, so a live game sees its updates within a frame or two. @default 20
    */
   readonly burstRate: number;
+  /**
+   * Arrivals in one turn of the event loop from which a stream counts as a burst, whatever the clock says: a loaded
+   * CPU stretches the time a burst frame takes to read, and must not make it look like a calm stream. @default 500
+   */
+  readonly burstTurn: number;
   /** Longest a steady stream below `burstRate` keeps the drain waiting, ms. @default 16 */
   readonly trickleWaitMs: number;
   /** Longest a drain slice runs before it yields to the event loop, ms. @default 4 */
   readonly sliceMs: number;
 }
 
-export const DRAIN_DEFAULTS: DrainConfig = { maxWaitMs: 1000, burstRate: 20, trickleWaitMs: 16, sliceMs: 4 };
+export const DRAIN_DEFAULTS: DrainConfig = { maxWaitMs: 1000, burstRate: 20, burstTurn: 500, trickleWaitMs: 16, sliceMs: 4 };
 
 /** One slice of work: run until `overdue()` says the slice is spent; return whether anything is left. */
 export type Slice = (overdue: () => boolean) => boolean;
@@ -95,7 +100,8 @@ export class DrainScheduler {
     const now = this.clock();
     const arrived = this.arrivals - this.arrivalsAtCheck;
     const rate = arrived / Math.max(now - this.checkedAt, 1);
-    const limit = rate >= this.config.burstRate ? this.config.maxWaitMs : this.config.trickleWaitMs;
+    const burst = rate >= this.config.burstRate || arrived >= this.config.burstTurn;
+    const limit = burst ? this.config.maxWaitMs : this.config.trickleWaitMs;
     if (arrived > 0 && now - (this.firstArrivalAt ?? now) < limit) {
       // Still arriving: coalesce one more turn.
       this.pending = true;

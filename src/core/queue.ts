@@ -15,6 +15,8 @@ export interface UpdateQueueConfig {
   readonly maxWaitMs: number;
   /** Arrivals per millisecond from which a stream counts as a burst. @default 20 */
   readonly burstRate: number;
+  /** Arrivals in one turn of the event loop from which a stream counts as a burst, however slow the CPU. @default 500 */
+  readonly burstTurn: number;
   /** Longest a steady stream below `burstRate` keeps the drain waiting, ms. @default 16 */
   readonly trickleWaitMs: number;
   /** Longest a drain slice holds the main thread before it yields, ms. @default 4 */

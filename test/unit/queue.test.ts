@@ -176,6 +176,26 @@ describe("DrainScheduler: when the queue drains", () => {
     expect(s.pending).toBe(0);
   });
 
+  it("should take 1,000 arrivals in a turn for a burst even when a loaded CPU makes each turn last 60 ms", async () => {
+    vi.useFakeTimers();
+    // 1,000 updates every 60 ms, read while the clock runs (the check waits behind the frame): about 17 a millisecond,
+    // under burstRate, but each turn hands over a burst frame.
+    const run = async (config: Partial<DrainConfig>) => {
+      const s = scheduler(config);
+      for (let turn = 0; turn < 10; turn += 1) {
+        s.arrive(1000);
+        vi.setSystemTime(Date.now() + 59);
+        await vi.advanceTimersByTimeAsync(1);
+      }
+      return s;
+    };
+    expect((await run({ burstTurn: Infinity })).slices.length).toBeGreaterThan(0);
+    const s = await run({});
+    expect(s.slices).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(s.pending).toBe(0);
+  });
+
   it("should apply a steady stream below the burst rate within trickleWaitMs, however long it lasts", async () => {
     vi.useFakeTimers();
     const startedAt = Date.now();
