@@ -122,7 +122,7 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
         for (const error of errors) onUnconvertible(error);
         continue;
       }
-      writer.writeRow(binding, entityId, converted, admitted);
+      writer.writeRow(binding, entityId, converted, admitted, ledger.symbolOf(entity));
       ledger.commit(entity, model, versions, ats, base, width, admitted, present === width);
       for (let column = 0; column < width; column += 1) {
         if (admitted[column] === 1 && (ats[base + column] as number) > counters.lastAppliedVersion) counters.lastAppliedVersion = ats[base + column] as number;

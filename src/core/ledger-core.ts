@@ -55,6 +55,12 @@ export class LedgerCore {
   }
 
   /** `slot(entityId)` where `hint` is the slot it had when it was queued: the same unless pruned since. */
+  /** RECS's symbol for the slot's entity (what `getEntitySymbol` returns), kept with the slot. */
+  symbolOf(slot: number): symbol {
+    const store = this.store;
+    return (store.symbols[slot] ??= Symbol.for(store.ids[slot] as string));
+  }
+
   slotAt(hint: number, entityId: EntityId): number {
     return this.store.ids[hint] === entityId ? hint : this.store.slot(entityId);
   }

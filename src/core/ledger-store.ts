@@ -22,6 +22,8 @@ export class LedgerStore {
   readonly modelIndex = new Map<ModelTag, number>();
   readonly slots = new Map<EntityId, number>();
   ids: Array<EntityId | undefined> = [];
+  /** Per entity slot: RECS's symbol for the id (`Symbol.for(id)`), looked up once per entity instead of once per write. */
+  symbols: Array<symbol | undefined> = [];
   /** Per entity slot: block time of the last whole-entity delete (NO_VERSION: none). */
   floor = new Float64Array(START).fill(NO_VERSION);
   /** Per entity slot: newest entity-wide `executed_at` (seconds) of any message about it (-1: none). */
@@ -78,8 +80,12 @@ export class LedgerStore {
     const slot = this.freeSlots.pop() ?? this.ids.length;
     if (slot === this.ids.length) {
       this.ids.push(entityId);
+      this.symbols.push(undefined);
       if (slot >= this.floor.length) this.growSlots();
-    } else this.ids[slot] = entityId;
+    } else {
+      this.ids[slot] = entityId;
+      this.symbols[slot] = undefined;
+    }
     this.floor[slot] = NO_VERSION;
     this.seen[slot] = -1;
     this.liveOf[slot] = 0;
@@ -135,6 +141,7 @@ export class LedgerStore {
     for (let model = 0; model < this.models.length; model += 1) this.removeRecord(slot, model);
     this.slots.delete(this.ids[slot] as EntityId);
     this.ids[slot] = undefined;
+    this.symbols[slot] = undefined;
     this.freeSlots.push(slot);
   }
 

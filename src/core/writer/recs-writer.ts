@@ -142,10 +142,9 @@ export class RecsWriter {
    * Write converted columns in one RECS write: a live component gets one merged object (RECS's own values read once,
    * for the update's previous value); a new one is written once every required field is known (held until then).
    */
-  writeRow(binding: ComponentBinding, entityId: EntityId, out: readonly unknown[], admitted: Uint8Array): void {
+  writeRow(binding: ComponentBinding, entityId: EntityId, out: readonly unknown[], admitted: Uint8Array, symbol: symbol = getEntitySymbol(entityId as unknown as Entity)): void {
     const entity = entityId as unknown as Entity;
     const { component, fields, stores } = binding;
-    const symbol = getEntitySymbol(entity);
     const previous = readLive(binding, symbol);
     if (previous === undefined && !this.completes(binding, entityId, admitted)) {
       // A partial first write, held until complete: the rare path, through the Map-based write.
