@@ -76,7 +76,7 @@ export const CHAOS_SWITCHES: readonly ChaosSwitch[] = [
     id: "resume",
     label: "Resume",
     does: "Ends a stall: held updates are sent, in order.",
-    expect: "After a hold, nothing is missing: late updates older than what the SDK applied are dropped. After a drop, updates lost since the SDK's last replay carry no signal and a flowing stream starts no probe: they stay missing until the next replay (Force replay).",
+    expect: "After a hold, nothing is missing: late updates older than what the SDK applied are dropped. After a drop, updates lost since the SDK's last replay leave no silence to probe, so the audit the SDK runs while the stream flows (the server's recent writes and component count against its ledger, every 3 s) finds them and replays within about 7 s.",
   },
   {
     id: "break",

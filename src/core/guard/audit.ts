@@ -1,62 +1,130 @@
 import { normalizeEntityId, type EntityId } from "../entity-id";
 import type { EntityLedger } from "../ledger";
-import type { SyncSource } from "../ports";
+import type { ScopeWatermark, SyncSource } from "../ports";
 import { NO_VERSION, versionMajor } from "../version";
 import type { ProbeVerdict } from "./liveness";
 
 /** Writes audited at most per check: a busier window is skipped (inconclusive) rather than paged. */
 export const AUDIT_LIMIT = 2_000;
 
+/**
+ * Checks in a row whose scope count must disagree with the ledger's before the disagreement is evidence. One check can
+ * catch a creation or removal the stream is still carrying (the count is read on the server, the ledger a round trip
+ * later); a loss stays, so it disagrees again one interval later.
+ */
+export const COUNT_STRIKES = 2;
+
+export interface WriteAuditDeps {
+  readonly source: SyncSource;
+  readonly ledger: EntityLedger;
+  /**
+   * The server's scope count minus the ledger's live records, measured after the last replay (a consistent moment), or
+   * `undefined` while none is known: the offset a consistent world keeps (rows the client cannot read, say).
+   */
+  baseline(): number | undefined;
+  /** Newest entity `executed_at` (seconds) among everything the client received. */
+  seenExecutedAt(): number;
+}
+
 export interface WriteAudit {
-  /** One check: the writes that were on the server one check ago must all have reached the client. */
+  /** One check: the writes that were on the server one check ago must all have reached the client, and no row gone. */
   audit(): Promise<ProbeVerdict>;
   /** After a replay: audit from the block time the replay started at (what it paged covers everything before). */
   restart(fromExecutedAt: number | undefined): void;
 }
 
+const HEALTHY: ProbeVerdict = { kind: "healthy", lagMs: 0 };
+
 /**
  * A stream can lose updates without going silent (it drops frames, or a stall ends and the stream flows on): silence
- * never comes, so no probe runs. While streaming, every check reads the synced scope's writes in the window the
- * previous check closed — writes that had a whole interval to arrive — and compares each with the block time the
- * ledger holds for that entity × model. One the client never received is evidence.
+ * never comes, so no probe runs. While streaming, every check reads the scope's SQL watermark (its newest block time and
+ * its row count) and:
+ * - reads the synced scope's writes in the window the previous check closed — writes that had a whole interval to
+ *   arrive — and compares each with the block time the ledger holds for that entity × model. The window includes its
+ *   first second: timestamps are whole seconds, and a write in the second a replay started at can come after the
+ *   replay's pages read its entity (while the stream still loses it).
+ * - compares the row count with the ledger's live records (against the offset measured after the last replay): a lost
+ *   removal leaves no row to read, only a count that no longer matches, check after check.
+ * Either one the client never received is evidence. A world that is quiet or consistent gives neither.
  */
-export function createWriteAudit(source: SyncSource, ledger: EntityLedger): WriteAudit | undefined {
+export function createWriteAudit(deps: WriteAuditDeps): WriteAudit | undefined {
+  const { source, ledger } = deps;
   const { watermark, recentWrites } = source;
   if (watermark === undefined || recentWrites === undefined) return undefined;
   let from: number | undefined;
   let to: number | undefined;
+  let strikes = 0;
+  let lastDrift = 0;
+  let checked: string | undefined;
+
+  const countDrift = (server: ScopeWatermark, heldBefore: number): ProbeVerdict | undefined => {
+    const held = ledger.liveModelCount();
+    const baseline = deps.baseline();
+    // Not comparable yet: no offset measured, the stream changed what the client holds while the count was read, or
+    // the server holds a write newer than anything received (the stream is still carrying it).
+    if (baseline === undefined || held !== heldBefore || deps.seenExecutedAt() < server.newestExecutedAt) return undefined;
+    const drift = server.count - held - baseline;
+    if (drift === 0) {
+      strikes = 0;
+      return undefined;
+    }
+    // A loss keeps the same drift from check to check; what the stream was still carrying does not.
+    strikes = drift === lastDrift ? strikes + 1 : 1;
+    lastDrift = drift;
+    if (strikes < COUNT_STRIKES) return undefined;
+    strikes = 0;
+    return {
+      kind: "ahead",
+      lagMs: 0,
+      detail: `the server holds ${server.count} synced components, ${Math.abs(drift)} ${drift > 0 ? "more" : "fewer"} than the client expects, on ${COUNT_STRIKES} checks in a row`,
+    };
+  };
+
+  const missedWrite = async (window: { from: number; to: number }): Promise<ProbeVerdict | undefined> => {
+    const writes = await recentWrites(window.from - 1, window.to, AUDIT_LIMIT);
+    // A window this busy cannot be judged from a sample: the next check starts fresh.
+    if (writes.length >= AUDIT_LIMIT) return undefined;
+    for (const write of writes) {
+      let entityId: EntityId;
+      try {
+        entityId = normalizeEntityId(write.entityId);
+      } catch {
+        continue;
+      }
+      const held = ledger.versionOf(entityId, write.model);
+      if (held === NO_VERSION || versionMajor(held) < write.executedAt) {
+        return { kind: "ahead", lagMs: 0, detail: `${write.model} of ${entityId} changed at ${write.executedAt} on the server and the stream never brought it` };
+      }
+    }
+    return undefined;
+  };
+
   return {
     async audit() {
-      const newest = (await watermark()).newestExecutedAt;
+      const heldBefore = ledger.liveModelCount();
+      const server = await watermark();
+      const counted = countDrift(server, heldBefore);
+      const newest = server.newestExecutedAt;
       if (from === undefined || to === undefined) {
         from ??= newest;
         to = newest;
-        return { kind: "healthy", lagMs: 0 };
+        return counted ?? HEALTHY;
       }
       const window = { from, to };
       from = to;
       to = newest;
-      if (window.to <= window.from) return { kind: "healthy", lagMs: 0 };
-      const writes = await recentWrites(window.from, window.to, AUDIT_LIMIT);
-      // A window this busy cannot be judged from a sample: the next check starts fresh.
-      if (writes.length >= AUDIT_LIMIT) return { kind: "healthy", lagMs: 0 };
-      for (const write of writes) {
-        let entityId: EntityId;
-        try {
-          entityId = normalizeEntityId(write.entityId);
-        } catch {
-          continue;
-        }
-        const held = ledger.versionOf(entityId, write.model);
-        if (held === NO_VERSION || versionMajor(held) < write.executedAt) {
-          return { kind: "ahead", lagMs: 0, detail: `${write.model} of ${entityId} changed at ${write.executedAt} on the server and the stream never brought it` };
-        }
-      }
-      return { kind: "healthy", lagMs: 0 };
+      // A quiet world keeps closing the same one-second window: read it once.
+      const key = `${window.from}:${window.to}`;
+      if (window.to < window.from || key === checked) return counted ?? HEALTHY;
+      checked = key;
+      return (await missedWrite(window)) ?? counted ?? HEALTHY;
     },
     restart(fromExecutedAt) {
       from = fromExecutedAt;
       to = undefined;
+      strikes = 0;
+      lastDrift = 0;
+      checked = undefined;
     },
   };
 }

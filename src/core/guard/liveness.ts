@@ -164,8 +164,11 @@ export class LivenessMonitor {
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       const now = this.timers.now();
-      if (now - this.lastProgressAt >= this.config.heartbeatTimeoutMs) this.probeNow("silence");
-      else if (now - this.lastAuditAt >= this.config.heartbeatTimeoutMs && this.hooks.canAudit?.() === true) {
+      if (now - this.lastProgressAt >= this.config.heartbeatTimeoutMs) {
+        // The silence probe reads the same watermark an audit would: in a quiet world, one read per period.
+        this.lastAuditAt = now;
+        this.probeNow("silence");
+      } else if (now - this.lastAuditAt >= this.config.heartbeatTimeoutMs && this.hooks.canAudit?.() === true) {
         this.lastAuditAt = now;
         this.probeNow("audit");
       }

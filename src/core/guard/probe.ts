@@ -98,7 +98,7 @@ export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
     return reason === "silence" ? { kind: "healthy", lagMs: 0 } : { kind: "blind" };
   };
 
-  const audit = createWriteAudit(source, ledger);
+  const audit = createWriteAudit({ source, ledger, baseline: () => baseline, seenExecutedAt: deps.seenExecutedAt });
   return {
     canAudit: audit !== undefined,
     async probe(reason) {
@@ -110,6 +110,8 @@ export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
     async afterReplay(startedAt) {
       resetRotation();
       audit?.restart(startedAt);
+      // The previous replay's offset no longer holds; none is compared until this one is measured.
+      baseline = undefined;
       if (source.watermark === undefined) return;
       const measuredAt = ledger.liveModelCount();
       try {
