@@ -6,6 +6,8 @@ import { defineMapProjection, type MapItem, type MapSnapshot } from "../../src/m
 import { built } from "../support/map-build";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
+// A property test's time grows with its runs (PROPERTY_RUNS=10000 in the long check).
+const PROPERTY_TIMEOUT_MS = 5_000 + RUNS * 40;
 
 function setup() {
   const world = createWorld();
@@ -226,7 +228,7 @@ describe("defineMapProjection", () => {
     expect(Army.update$.observers?.length ?? 0).toBe(0);
   });
 
-  it("should equal a projection rebuilt from scratch with runQuery after any sequence of RECS writes (property)", async () => {
+  it("should equal a projection rebuilt from scratch with runQuery after any sequence of RECS writes (property)", { timeout: PROPERTY_TIMEOUT_MS }, async () => {
     const write = fc.oneof(
       fc.record({ op: fc.constant("set" as const), id: fc.nat(15), x: fc.integer({ min: -3, max: 3 }), y: fc.integer({ min: -3, max: 3 }), troops: fc.nat(9) }),
       fc.record({ op: fc.constant("move" as const), id: fc.nat(15), x: fc.integer({ min: -3, max: 3 }) }),
@@ -258,7 +260,7 @@ describe("defineMapProjection", () => {
     );
   });
 
-  it("should keep every snapshot it handed out exactly as it was, even before the batch commits (property)", async () => {
+  it("should keep every snapshot it handed out exactly as it was, even before the batch commits (property)", { timeout: PROPERTY_TIMEOUT_MS }, async () => {
     const move = fc.record({ id: fc.nat(9), x: fc.integer({ min: -2, max: 2 }), y: fc.integer({ min: -2, max: 2 }), remove: fc.boolean() });
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(move, { maxLength: 8 }), { maxLength: 8 }), async (batches) => {
@@ -283,7 +285,7 @@ describe("defineMapProjection", () => {
     );
   });
 
-  it("should answer tile(), item() and items() of every snapshot as they were, through batches large enough to be warmed (property)", async () => {
+  it("should answer tile(), item() and items() of every snapshot as they were, through batches large enough to be warmed (property)", { timeout: PROPERTY_TIMEOUT_MS }, async () => {
     const move = fc.record({ id: fc.nat(40), x: fc.integer({ min: -3, max: 3 }), y: fc.integer({ min: -3, max: 3 }), remove: fc.boolean() });
     const coords = [-3, -2, -1, 0, 1, 2, 3];
     const ids = Array.from({ length: 41 }, (_, id) => e(id));

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { TileTable } from "../../src/map/tile-table";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+// A property test's time grows with its runs (PROPERTY_RUNS=10000 in the long check).
+const PROPERTY_TIMEOUT_MS = 5_000 + RUNS * 20;
 
 const coordinate = fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(-0, 0.5, -7.25, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, -(2 ** 31), Number.MAX_SAFE_INTEGER, Infinity));
 const op = fc.oneof(
@@ -15,7 +17,7 @@ const op = fc.oneof(
 const keyOf = (x: number, y: number): string => `${x},${y}`;
 
 describe("TileTable", () => {
-  it("should behave like a Map keyed by (x, y) through any sequence of sets and deletes (property)", () => {
+  it("should behave like a Map keyed by (x, y) through any sequence of sets and deletes (property)", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 1_500 }), (ops) => {
         const table = new TileTable<number>();
