@@ -166,6 +166,24 @@ describe("the audit while the stream flows (toriiUrl)", () => {
     expect(p.metrics().evidence.server_ahead).toBeUndefined();
   });
 
+  it("should not replay for writes a lagging stream is still carrying, however far behind it falls", async () => {
+    for (const id of [1, 2, 3]) server.write(id, 100, id);
+    const p = await streaming();
+    // Every second entity 1 changes; the stream falls behind, half a second more with each write (a loaded client):
+    // never silent, but after 20 s it is 10 s late, more than three audit periods.
+    for (let second = 0; second < 40; second += 1) {
+      const at = 101 + second;
+      server.write(1, at, second, { lost: true });
+      setTimeout(() => client.emit(rawEntity(1, at, { "test-Army": army(second) })), second * 500);
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    await vi.advanceTimersByTimeAsync(25_000);
+    expect(armyX(1)).toBe(39);
+    expect(p.metrics().probesByOutcome.healthy).toBeGreaterThanOrEqual(10);
+    expect(p.metrics().evidence.server_ahead).toBeUndefined();
+    expect(p.metrics().replays).toBe(1);
+  });
+
   it("should read one watermark per period and replay nothing in a quiet world", async () => {
     for (const id of [1, 2, 3]) server.write(id, 100, id);
     const p = await streaming();

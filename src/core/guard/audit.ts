@@ -110,6 +110,10 @@ export function createWriteAudit(deps: WriteAuditDeps): WriteAudit | undefined {
         to = newest;
         return counted ?? HEALTHY;
       }
+      // A lagging client (nothing received as new as the window's end) may still be carrying the window's writes: judge
+      // the window once the stream has brought something that new; until then it keeps growing, so nothing is skipped.
+      // A stream that never gets there goes silent, and the silence probe sees the server ahead.
+      if (deps.seenExecutedAt() < to) return counted ?? HEALTHY;
       const window = { from, to };
       from = to;
       to = newest;
