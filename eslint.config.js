@@ -27,7 +27,7 @@ export default tseslint.config(
     // The core owns its ports and imports no other room: torii, map, telemetry and the React side implement or use it.
     files: ["src/core/**"],
     rules: {
-      "no-restricted-imports": rooms(["torii", "map", "telemetry", "sync", "store", "hooks", "components", "testing", "persistence"], "src/core imports no other room of src/ (see docs/architecture.md).", [
+      "no-restricted-imports": rooms(["torii", "map", "telemetry", "sync", "store", "hooks", "components", "testing", "persist"], "src/core imports no other room of src/ (see docs/architecture.md).", [
         { regex: REACT, message: "src/core never imports React (zustand/vanilla only)." },
       ]),
     },
@@ -35,24 +35,24 @@ export default tseslint.config(
   {
     // Adapters and derived data: the core and nothing else of src/.
     files: ["src/torii/**"],
-    rules: { "no-restricted-imports": rooms(["map", "telemetry", "sync", "store", "hooks", "components", "testing", "persistence"], "torii/ imports the core only (see docs/architecture.md).", [{ regex: REACT, message: "torii/ never imports React." }]) },
+    rules: { "no-restricted-imports": rooms(["map", "telemetry", "sync", "store", "hooks", "components", "testing", "persist"], "torii/ imports the core only (see docs/architecture.md).", [{ regex: REACT, message: "torii/ never imports React." }]) },
   },
   {
     files: ["src/map/**"],
-    rules: { "no-restricted-imports": rooms(["torii", "telemetry", "sync", "store", "hooks", "components", "testing", "persistence"], "map/ imports the core only (see docs/architecture.md).", [{ regex: REACT, message: "map/ never imports React." }]) },
+    rules: { "no-restricted-imports": rooms(["torii", "telemetry", "sync", "store", "hooks", "components", "testing", "persist"], "map/ imports the core only (see docs/architecture.md).", [{ regex: REACT, message: "map/ never imports React." }]) },
   },
   {
     files: ["src/telemetry/**"],
-    rules: { "no-restricted-imports": rooms(["torii", "map", "sync", "store", "hooks", "components", "testing", "persistence"], "telemetry/ imports the core only (see docs/architecture.md).", [{ regex: REACT, message: "telemetry/ never imports React." }]) },
+    rules: { "no-restricted-imports": rooms(["torii", "map", "sync", "store", "hooks", "components", "testing", "persist"], "telemetry/ imports the core only (see docs/architecture.md).", [{ regex: REACT, message: "telemetry/ never imports React." }]) },
   },
   {
-    files: ["src/persistence/**"],
-    rules: { "no-restricted-imports": rooms(["torii", "map", "telemetry", "sync", "store", "hooks", "components", "testing"], "persistence/ imports the core only (see docs/architecture.md).", [{ regex: REACT, message: "persistence/ never imports React." }]) },
+    files: ["src/persist/**"],
+    rules: { "no-restricted-imports": rooms(["torii", "map", "telemetry", "sync", "store", "hooks", "components", "testing"], "persist/ imports the core only (see docs/architecture.md).", [{ regex: REACT, message: "persist/ never imports React." }]) },
   },
   {
-    // The composition of the engine entry: core, torii, telemetry, persistence; never the React side.
+    // The composition of the engine entry: core, torii, telemetry, persist; never the React side.
     files: ["src/sync/**"],
-    rules: { "no-restricted-imports": rooms(["map", "store", "hooks", "components", "testing"], "src/sync composes the engine: core, torii, telemetry, persistence.", [{ regex: REACT, message: "src/sync never imports React." }]) },
+    rules: { "no-restricted-imports": rooms(["map", "store", "hooks", "components", "testing"], "src/sync composes the engine: core, torii, telemetry, persist.", [{ regex: REACT, message: "src/sync never imports React." }]) },
   },
   {
     // The React side reaches the engine through its public entry, its store and its types only.

@@ -5,11 +5,11 @@ import { createSyncPipeline, type SyncPipelineOptions } from "../sync/create-syn
 import type { ComponentsInput } from "../core/writer/bindings";
 import type { MapProjection } from "../map/projection";
 import type { SqlMapSource } from "../map/sql-source";
-import type { ToriiClientLike } from "../sync/index";
+import type { PersistOptions, ToriiClientLike } from "../sync/index";
 import { createIdleStore } from "../store/sync-view";
 import { SyncContext, type SyncContextValue } from "../hooks/sync-context";
 
-export type SyncProviderOptions = Omit<SyncPipelineOptions, "client" | "world" | "components" | "clause" | "toriiUrl">;
+export type SyncProviderOptions = Omit<SyncPipelineOptions, "client" | "world" | "components" | "clause" | "toriiUrl" | "persist">;
 
 export interface SyncProviderProps {
   /** The Torii client; with `world` and `components` the provider runs its own pipeline. */
@@ -23,6 +23,11 @@ export interface SyncProviderProps {
   readonly toriiUrl?: string;
   /** Torii clause of the synced scope. Compared by value: a new object with the same content does not restart. */
   readonly clause?: unknown;
+  /**
+   * Keep the synced world in IndexedDB for warm starts (see `SyncPipelineOptions.persist`): `{}` for the default cache
+   * name, `{ name }` for another. Compared by name: a new object with the same name does not restart. @default false
+   */
+  readonly persist?: PersistOptions | false;
   /** Pipeline options. Callbacks may change identity freely: they never restart the pipeline. */
   readonly options?: SyncProviderOptions;
   /** A pipeline the app owns (started here, never cancelled here). Takes precedence over `client`. */
@@ -50,6 +55,7 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
   const latest = useRef(props);
   latest.current = props;
   const clauseKey = useMemo(() => stableKey(clause), [clause]);
+  const persistKey = persistKeyOf(props.persist);
 
   useEffect(() => {
     if (ownedByApp !== undefined) {
@@ -67,6 +73,7 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
       components: current.components,
       clause: current.clause,
       ...(toriiUrl === undefined ? {} : { toriiUrl }),
+      ...(current.persist === undefined ? {} : { persist: current.persist }),
       onStateChange: (state, previous) => latest.current.options?.onStateChange?.(state, previous),
     });
     setPipeline(created);
@@ -75,8 +82,8 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
       created.cancel();
       setPipeline((shown) => (shown === created ? undefined : shown));
     };
-    // clauseKey stands for clause: the pipeline restarts when its content changes, not its identity.
-  }, [ownedByApp, client, world, clauseKey, toriiUrl]);
+    // clauseKey and persistKey stand for clause and persist: the pipeline restarts when their content changes.
+  }, [ownedByApp, client, world, clauseKey, toriiUrl, persistKey]);
 
   useEffect(() => {
     if (map === undefined) return undefined;
@@ -105,6 +112,12 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
     [store, pipeline, map, sqlMap],
   );
   return <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
+}
+
+/** What identifies a `persist` prop: off, or the cache's name (and whether an IndexedDB was injected). */
+function persistKeyOf(persist: PersistOptions | false | undefined): string {
+  if (persist === undefined || persist === false) return "";
+  return `${persist.name ?? "(default)"}${persist.indexedDB === undefined ? "" : persist.indexedDB === null ? "|none" : "|given"}`;
 }
 
 /** A value key for clauses: bigints and key order do not make two equal clauses look different. */

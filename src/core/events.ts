@@ -20,9 +20,16 @@ export type SyncEvent =
   | { readonly type: "overflow"; readonly at: number; readonly dropped: number }
   | { readonly type: "rejected"; readonly at: number; readonly code: string; readonly model?: string; readonly entityId?: string; readonly message: string }
   | { readonly type: "budget_spent"; readonly at: number; readonly attempts: number; readonly code: string }
-  | { readonly type: "hard_reload_requested"; readonly at: number };
+  | { readonly type: "hard_reload_requested"; readonly at: number }
+  | CacheSyncEvent;
 
 export type SyncEventType = SyncEvent["type"];
+
+/** What a persisted cache did (the `persist` option): a warm start's hit or miss, a storage failure. */
+export type CacheSyncEvent =
+  | { readonly type: "cache_hit"; readonly at: number; readonly entities: number; readonly durationMs: number; readonly ageMs: number | undefined }
+  | { readonly type: "cache_miss"; readonly at: number }
+  | { readonly type: "cache_failed"; readonly at: number; readonly code: string; readonly message: string };
 
 /** The pipeline's event stream: `emit` from the rooms that see things happen, `subscribe` for whoever listens. */
 export type EventStream = Listeners<[SyncEvent]>;

@@ -65,6 +65,47 @@ export interface SyncMetrics {
   lastApplied: { readonly seconds: number; readonly iso: string } | undefined;
   /** Components held because their first update was partial. */
   heldIncomplete: number;
+  /** The persisted cache (the `persist` option); `undefined` when it is off. */
+  cache: CacheMetrics | undefined;
+}
+
+/** What the persisted cache did for one pipeline. */
+export interface CacheMetrics {
+  /** Warm starts that found a cached world (at most one per pipeline). */
+  hits: number;
+  /** Starts that found none: a first visit, another schema or SDK version, or storage that failed. */
+  misses: number;
+  /** Entities the warm start handed to the admission. */
+  entitiesHydrated: number;
+  /** Torii entity messages the warm start handed to the admission. */
+  messagesHydrated: number;
+  /** How long the hydration took, from the first read to the last message (ms); `undefined` before a hit. */
+  hydrateMs: number | undefined;
+  /** How old the cached world was at the warm start (ms); `undefined` before a hit or without a watermark. */
+  ageMs: number | undefined;
+  /** Admitted changes handed to the cache's writer. */
+  changesRecorded: number;
+  /** Writes committed to storage (each a batch of changes, the watermark last). */
+  flushes: number;
+  /** Entities written (one entity lands whole or not at all). */
+  entitiesWritten: number;
+  /** An estimate of the bytes written (strings by length, numbers 8): the browser's own encoding differs. */
+  bytesWritten: number;
+  /** The newest watermark written: the block time (seconds) the cache holds everything up to; `undefined` before one. */
+  watermark: number | undefined;
+  /** Boot replays that read only what changed since the cache's watermark (its count confirmed nothing was removed). */
+  incrementalReplays: number;
+  /** Entities those incremental replays read. */
+  incrementalEntities: number;
+  /** Incremental replays given up for a full one (too many changes, no SQL answer, counts that differ). */
+  incrementalFallbacks: number;
+  /** This tab's part when tabs share the sync: it syncs for all (`leader`), applies the leader's changes (`follower`), or syncs alone. */
+  tabRole: "alone" | "leader" | "follower";
+  /** Times the leading tab changed, as this tab saw it (it took or lost the lead, or another tab took over). */
+  leaderChanges: number;
+  /** Storage failures (each drops the cache; the sync goes on from the network), all codes and by code. */
+  errors: number;
+  errorsByCode: Partial<Record<SyncErrorCode, number>>;
 }
 
 /** What the pipeline counts as it goes; `snapshotMetrics` copies it, with the gauges, into a SyncMetrics. */
@@ -92,6 +133,8 @@ export interface PipelineCounters {
   readonly rejectedByCode: Partial<Record<SyncErrorCode, number>>;
   readonly warningsByCode: Partial<Record<SyncErrorCode, number>>;
   readonly unboundModels: Record<string, number>;
+  /** Set when the pipeline has a persisted cache. */
+  cache: CacheMetrics | undefined;
 }
 
 export function createCounters(): PipelineCounters {
@@ -119,6 +162,7 @@ export function createCounters(): PipelineCounters {
     rejectedByCode: {},
     warningsByCode: {},
     unboundModels: {},
+    cache: undefined,
   };
 }
 
@@ -172,6 +216,7 @@ export function snapshotMetrics(counters: PipelineCounters, gauges: MetricsGauge
     lastAppliedVersion: counters.lastAppliedVersion,
     lastApplied: plainVersion(counters.lastAppliedVersion),
     heldIncomplete: gauges.heldIncomplete,
+    cache: counters.cache === undefined ? undefined : { ...counters.cache, errorsByCode: { ...counters.cache.errorsByCode } },
   };
 }
 

@@ -17,6 +17,7 @@ import { createVersionPolicy, type VersionPolicy } from "./version";
 import type { ComponentsInput } from "./writer/bindings";
 import type { EnumVariantOrder } from "./writer/convert";
 import { RecsWriter } from "./writer/recs-writer";
+import type { PersistedCacheFactory } from "./warm-start";
 
 /** The engine's options: a source (the port Torii is read through) and what to sync it into. */
 export interface PipelineOptions {
@@ -52,6 +53,11 @@ export interface PipelineOptions {
   readonly logger?: CoreLogger;
   /** Called on every state change. */
   readonly onStateChange?: (state: SyncState, previous: SyncState) => void;
+  /**
+   * A persisted cache (src/sync makes it from the `persist` option): its world is hydrated at boot through the same
+   * admission, and what lands is written back. @default none
+   */
+  readonly persist?: PersistedCacheFactory;
 }
 
 /** The options made whole, and what follows from them alone. */

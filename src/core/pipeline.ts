@@ -24,6 +24,8 @@ import { createTombstonePruner } from "./tombstones";
 import { createListeners } from "./util/listeners";
 import { createSleeper } from "./util/retry";
 import { NO_VERSION, versionMajor, type Version } from "./version";
+import { linkCache } from "./warm-start";
+import { INCREMENTAL_DEFAULTS, replayIncrementally } from "./replay/incremental";
 
 const seconds = (version: Version): number | undefined => (version === NO_VERSION ? undefined : versionMajor(version));
 
@@ -51,7 +53,6 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const tombstones = createTombstonePruner(Object.values(ledgers), counters, parts.guard.tombstoneHorizonSeconds);
   let [started, cancelled] = [false, false];
   const isCancelled = (): boolean => cancelled;
-
   const guard: GuardController = new GuardController(
     {
       log,
@@ -114,6 +115,8 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   });
   // Pages go straight to the queue; the stream goes to the replay's buffer while one pages.
   const snapshot = new SnapshotTracker(createIntake({ ...intakeDeps, target: () => store, onArrival: () => undefined }), ledgers.entities, source.restrictsModels !== true);
+  // The persisted cache's world goes to the main store (never the stream's buffer), and is not counted as received.
+  const cache = linkCache(options.persist, counters, { sink: createIntake({ ...intakeDeps, target: () => store, onArrival: () => drain.noteArrival(), counters: { received: 0, streamMessages: 0, seenExecutedAt: 0 } }), flush: () => drain.flush(), dispatch: guard.dispatch, publish: () => publisher.publish(), now, log, isCancelled, subscribeAdmitted: (listener) => admitted.subscribe(listener), emit: (event) => events.emit(event) });
   const watch = createWatch({
     ...{ source, ledger: ledgers.entities, isBound: parts.isBound, counters, guard, config: parts.guard, liveness: parts.liveness, timers, events },
     ...{ environment: options.environment ?? browserEnvironment(), onChange: () => publisher.publish() },
@@ -121,13 +124,16 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const replay = {
     ...parts.replay,
     ...{ source, streams, streamSink, store, flush: () => drain.flush(), snapshot, timers, log, sleeper, isCancelled, dispatch: guard.dispatch, emit: (event: SyncEvent) => events.emit(event) },
-    reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, timers, isCancelled }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
+    reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, timers, isCancelled, onRemoved: (scope, entityId, model, version) => admitted.hook.listener?.({ kind: "delete_model", scope, entityId, model, at: versionMajor(version) }) }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
+    warmStart: () => cache?.warmStart(),
+    incremental: () => replayIncrementally({ source, since: () => cache?.takeWatermark(), sink: createIntake({ ...intakeDeps, target: () => store, onArrival: () => drain.noteArrival() }), flush: () => drain.flush(), liveModelCount: () => ledgers.entities.liveModelCount(), limits: INCREMENTAL_DEFAULTS, log, counters: counters.cache, isCancelled }),
     seenExecutedAt: () => counters.seenExecutedAt,
     onDone({ ms, startedAt }: { readonly ms: number; readonly startedAt: number | undefined }) {
       // A full replay just reconciled everything: tombstones far older than what was seen guard nothing any more.
       tombstones.prune();
       void watch.probe.afterReplay(startedAt);
       recordReplay(counters, ms);
+      cache?.replayCompleted(counters.seenExecutedAt);
     },
   };
   const scheduler: ReplayScheduler = new ReplayScheduler({
@@ -184,17 +190,11 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
       store.close();
       scheduler.close();
       sleeper.wakeAll();
+      cache?.close();
       guard.cancel();
       for (const listeners of [stateListeners, appliedListeners, admitted, events]) listeners.clear();
     },
     metrics,
-    inspect: () => ({
-      config: parts.guard,
-      state: guard.view,
-      metrics: metrics(),
-      ledger: { entities: ledgers.entities.stats(), events: ledgers.events.stats() },
-      openStreams: source.openStreams(),
-      replaying: guard.state.inFlight,
-    }),
+    inspect: () => ({ config: parts.guard, state: guard.view, metrics: metrics(), ledger: { entities: ledgers.entities.stats(), events: ledgers.events.stats() }, openStreams: source.openStreams(), replaying: guard.state.inFlight }),
   };
 }

@@ -23,6 +23,13 @@ export interface SyncState {
   readonly reason: string;
   /** The replay budget is spent: the UI should offer a hard reload. */
   readonly canHardReload: boolean;
+  /**
+   * RECS shows the world the persisted cache held (a warm start, see the `persist` option), not yet confirmed by a
+   * replay; false again once a replay completes.
+   */
+  readonly fromCache: boolean;
+  /** How old that cached world was when it was loaded (ms), while `fromCache`. */
+  readonly cacheAgeMs: number | undefined;
 }
 
 export const INITIAL_SYNC_STATE: SyncState = {
@@ -35,4 +42,6 @@ export const INITIAL_SYNC_STATE: SyncState = {
   lastError: undefined,
   reason: "created",
   canHardReload: false,
+  fromCache: false,
+  cacheAgeMs: undefined,
 };

@@ -9,12 +9,16 @@ import type { SyncSink } from "../telemetry/sink";
 import { createStructuredLogger, type SyncLogSink } from "../telemetry/structured-logger";
 import type { ToriiClientLike } from "../torii/client-types";
 import { createToriiSource, type ToriiSourceOptions, type WatermarkUnavailable } from "../torii/source";
+import type { PersistOptions } from "../persist/index";
+import { withEntityFetcher } from "./entity-fetcher";
+import { persistedCache } from "./persist";
+import { shareAcrossTabs } from "./tabs";
 
 /**
  * Everything `createSyncPipeline` takes: the engine's options (see PipelineOptions) with a Torii client in place of a
  * source, the client's transport options, and logging. Each setting has one place.
  */
-export interface SyncPipelineOptions extends Omit<PipelineOptions, "source" | "logger">, Omit<ToriiSourceOptions, "timers" | "syncedModels"> {
+export interface SyncPipelineOptions extends Omit<PipelineOptions, "source" | "logger" | "persist">, Omit<ToriiSourceOptions, "timers" | "syncedModels"> {
   /** The Torii client (`await new ToriiClient(…)`), or anything with its methods. Either this or `source`. */
   readonly client?: ToriiClientLike;
   /** A ready source (a custom adapter of the core's port). Takes precedence over `client`. */
@@ -37,6 +41,14 @@ export interface SyncPipelineOptions extends Omit<PipelineOptions, "source" | "l
    * @default `torii-sync:<first world address or "default">`, in development builds only
    */
   readonly inspector?: boolean | string;
+  /**
+   * Keep the synced world in IndexedDB (one cache per world address, schema and SDK version): the next start shows it
+   * at once (state `fromCache`), then a replay confirms or corrects it, admitted against the cached versions. Storage
+   * trouble (no IndexedDB, quota, a blocked upgrade, a corrupt record) is never fatal: a `SYNC_CACHE_*` error is counted
+   * in `metrics().cache`, logged once, the cache dropped, and the sync goes on from the network.
+   * `clearPersistedSync(name?)` removes it. @default false
+   */
+  readonly persist?: PersistOptions | false;
 }
 
 /**
@@ -47,9 +59,13 @@ export interface SyncPipelineOptions extends Omit<PipelineOptions, "source" | "l
 export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   const name = pipelineName(options.inspector, options.worldAddresses);
   const logger = createStructuredLogger({ logging: options.logging, logger: options.logger, pipeline: name });
-  const source = options.source ?? toriiSourceOf(options, logger);
-  const engine = createPipeline({ ...options, source, logger });
-  return observePipeline(engine, { name, sinks: options.sinks, inspector: options.inspector, timers: options.timers });
+  const { persist: persistOption, ...engineOptions } = options;
+  const persist = persistedCache(persistOption, { components: options.components, worldAddresses: options.worldAddresses, timers: options.timers, scope: { clause: options.clause, models: options.models } });
+  const torii = options.source ?? toriiSourceOf(options, logger);
+  // With a cache, one tab of the origin syncs for all (when the browser can elect one).
+  const tabs = persist === undefined || persistOption === false || persistOption === undefined ? undefined : shareAcrossTabs(persistOption.tabs, persist, torii, options.timers);
+  const engine = createPipeline({ ...engineOptions, source: tabs?.source ?? torii, logger, ...(persist === undefined ? {} : { persist: persist.factory }) });
+  return observePipeline(tabs === undefined ? engine : tabs.attach(engine), { name, sinks: options.sinks, inspector: options.inspector, timers: options.timers });
 }
 
 /** The pipeline's name: its inspector name when given one, else `torii-sync:<first world address or "default">`. */
@@ -62,7 +78,8 @@ function toriiSourceOf(options: SyncPipelineOptions, logger: CoreLogger): SyncSo
   const { client, timers, ...rest } = options;
   const source = createToriiSource(client, { ...rest, ...(timers === undefined ? {} : { timers }), syncedModels: [...bindComponents(options.components).keys()].filter((model) => (options.models?.length ?? 0) === 0 || options.models?.includes(model)) });
   if (source.scopes.includes("entities")) warnDegraded(source.watermarkUnavailable, logger);
-  return source;
+  // A warm start can then replay only what changed since the cache's watermark.
+  return options.persist === undefined || options.persist === false ? source : withEntityFetcher(source, client, { ...rest, ...(timers === undefined ? {} : { timers }) });
 }
 
 const DEGRADED: Readonly<Record<WatermarkUnavailable, string>> = {

@@ -2,6 +2,9 @@
 // errors. No React here or below. Internals (queue, ledger, writer, decoder) are not part of it.
 export { createSyncPipeline } from "./create-sync-pipeline";
 export type { SyncPipelineOptions } from "./create-sync-pipeline";
+export { clearPersistedSync } from "../persist/index";
+export type { ClearPersistedSyncOptions, LockManagerLike, PersistOptions, PersistTabsOptions } from "../persist/index";
+export type { CacheMetrics } from "../core/metrics";
 export { getSyncEntities, syncEntitiesDebounced } from "./sync-entities";
 export type { SyncEntitiesHandle, SyncGuardOptions, SyncSubscription, SyncTarget } from "./sync-entities";
 export type { PipelineInspection, SyncPipeline } from "../core/pipeline";

@@ -58,8 +58,13 @@ export function eventProperties(event: SyncEvent, policy: PropertyPolicy): PostH
       };
     case "budget_spent":
       return { attempts: event.attempts, code: event.code };
+    case "cache_hit":
+      return { entities: event.entities, duration_ms: event.durationMs, age_ms: event.ageMs ?? null };
+    case "cache_failed":
+      return { code: event.code };
     case "gap":
     case "hard_reload_requested":
+    case "cache_miss":
       return {};
   }
 }

@@ -25,5 +25,11 @@ export function describeSyncEvent(event: SyncEvent): string {
       return `after ${event.attempts} attempts, ${event.code}`;
     case "hard_reload_requested":
       return "the page is reloading to recover";
+    case "cache_hit":
+      return `${event.entities} entities from the cache in ${Math.round(event.durationMs)} ms${event.ageMs === undefined ? "" : `, ${Math.round(event.ageMs / 1000)} s old`}`;
+    case "cache_miss":
+      return "no cached world: starting from the network";
+    case "cache_failed":
+      return `${event.code}: the cache was dropped, the sync goes on from the network`;
   }
 }

@@ -22,6 +22,7 @@ export type GuardEvent =
   | { readonly type: "connection"; readonly connection: ConnectionState }
   | { readonly type: "applied"; readonly at: number }
   | { readonly type: "lag"; readonly lagMs: number }
+  | { readonly type: "hydrated"; readonly ageMs: number | undefined }
   | { readonly type: "cancelled" };
 
 export type GuardEventType = GuardEvent["type"];
@@ -56,7 +57,7 @@ export function reduceGuard(state: GuardState, event: GuardEvent): GuardState {
     case "replaySucceeded":
       if (!state.inFlight) return state;
       // Caught up: whatever lag a probe measured before the replay is gone.
-      return { ...state, inFlight: false, status: "streaming", replayAttempts: 0, lagMs: 0, replayProgress: undefined, lastError: undefined, canHardReload: false, reason: "replay complete" };
+      return { ...state, inFlight: false, status: "streaming", replayAttempts: 0, lagMs: 0, replayProgress: undefined, lastError: undefined, canHardReload: false, fromCache: false, cacheAgeMs: undefined, reason: "replay complete" };
     case "replayFailed": {
       if (!state.inFlight) return state;
       const replayAttempts = state.replayAttempts + 1;
@@ -81,6 +82,9 @@ export function reduceGuard(state: GuardState, event: GuardEvent): GuardState {
       return state.lastAppliedAt === event.at ? state : { ...state, lastAppliedAt: event.at };
     case "lag":
       return state.lagMs === event.lagMs ? state : { ...state, lagMs: event.lagMs };
+    case "hydrated":
+      // The cached world is in RECS; the replay running confirms or corrects it.
+      return { ...state, fromCache: true, cacheAgeMs: event.ageMs };
     case "cancelled":
       return { ...INITIAL_GUARD_STATE, lastAppliedAt: state.lastAppliedAt, reason: "cancelled" };
   }

@@ -32,6 +32,16 @@ export interface ReplayDeps {
   isCancelled(): boolean;
   /** Remove what the whole snapshot lacks. */
   reconcile(): Promise<void>;
+  /**
+   * The warm start (a persisted cache's world into RECS), given only to the boot: it runs while the streams subscribe,
+   * and the first page waits for it, so pages land against the cached versions.
+   */
+  warmStart?(): Promise<void> | undefined;
+  /**
+   * Read only what changed since a trusted watermark (see replayIncrementally), on a first attempt: `undefined` when a
+   * full snapshot must be paged. When it stands, there is nothing to reconcile (its count confirmed no removal).
+   */
+  incremental?(): Promise<{ readonly pages: number; readonly entities: number } | undefined>;
   /** Newest `executed_at` the client has received, to compare with the server's watermark. */
   seenExecutedAt(): number;
   onDone(report: { readonly ms: number; readonly pages: number; readonly entities: number; readonly startedAt: number | undefined }): void;
@@ -57,6 +67,7 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
   let attempt = 0;
   let pages = 0;
   let entities = 0;
+  const warm = deps.warmStart?.();
   for (;;) {
     attempt += 1;
     const startedAt = deps.timers.now();
@@ -66,6 +77,7 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
         await deps.streams.resubscribe(deps.streamSink);
         restartPaging(progress, deps.snapshot);
       }
+      await warm;
       assertLive(deps);
       // Start from an empty queue, so a page never overflows it.
       await deps.flush();
@@ -73,7 +85,14 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
       deps.dispatch({ type: "connection", connection: "open" });
       // A watermark that cannot be read (or hangs past its deadline) only skips the check: the replay goes on.
       const watermark = await deps.source.watermark?.().catch(() => undefined);
-      for (const [scope, state] of progress) {
+      const quick = attempt === 1 ? await deps.incremental?.() : undefined;
+      assertLive(deps);
+      if (quick !== undefined) {
+        pages += quick.pages;
+        entities += quick.entities;
+        deps.dispatch({ type: "replayProgress", pages, entities });
+      }
+      for (const [scope, state] of quick === undefined ? progress : []) {
         while (!state.done) {
           const page = await deps.source.fetchPage(scope, state.cursor, deps.pageLimit, deps.snapshot.sink);
           assertLive(deps);
@@ -85,7 +104,7 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
           advance(state, scope, page.nextCursor);
         }
       }
-      await deps.reconcile();
+      if (quick === undefined) await deps.reconcile();
       assertLive(deps);
       await deps.streams.release(deps.store, deps.flush);
       assertLive(deps);

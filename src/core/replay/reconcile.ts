@@ -91,6 +91,8 @@ export interface ReconcileDeps {
   readonly counters: { reconciled: number; reconcileSkipped: number };
   readonly timers: Timers;
   isCancelled(): boolean;
+  /** A component was removed (a persisted cache forgets it too). */
+  onRemoved?(scope: LedgerScope, entityId: EntityId, model: ModelTag, version: Version): void;
 }
 
 /**
@@ -130,7 +132,9 @@ export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerSco
       const binding = deps.writer.binding(model);
       if (binding === undefined) continue;
       const decision = ledger.admitModelDelete(entityId, model, version);
-      if (decision.applied) deps.writer.remove(binding, entityId, decision.survivors);
+      if (!decision.applied) continue;
+      deps.writer.remove(binding, entityId, decision.survivors);
+      deps.onRemoved?.(scope, entityId, model, version);
     }
     deps.counters.reconciled += removals.length;
   }

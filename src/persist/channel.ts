@@ -1,0 +1,174 @@
+import { systemTimers, type Timers } from "../core/clock";
+import type { AdmittedChange } from "../core/ports";
+import { createListeners } from "../core/util/listeners";
+import { isWatermark, type Watermark } from "./layout";
+import { changesToMessages, type ScopedMessages } from "./messages";
+
+/** A leader's sign of life, with its cache's watermark and whether its page is hidden (its timers then run late). */
+export interface Heartbeat {
+  readonly from: string;
+  readonly watermark: Watermark | undefined;
+  readonly hidden: boolean;
+}
+
+/** The leader's answer to a hello: its cache now holds everything it relayed before the hello arrived. */
+export interface HelloAnswer {
+  readonly from: string;
+  readonly watermark: Watermark | undefined;
+}
+
+export interface SyncChannelOptions {
+  /** @default globalThis.BroadcastChannel; `null` for none (the channel is then inert: `available` is false). */
+  readonly BroadcastChannel?: typeof BroadcastChannel | null;
+  /** This tab's id on the channel. @default a random id */
+  readonly tabId?: string;
+  /** @default systemTimers */
+  readonly timers?: Timers;
+}
+
+/**
+ * The tabs' protocol (one BroadcastChannel per persisted sync). Leader → followers: admitted changes as Torii entity
+ * messages, heartbeats with the watermark. Follower → leader: hello, answered with `flushed` once the leader's cache
+ * holds everything it relayed before the hello. A follower listens first, says hello, reads the cache after the answer,
+ * then applies what it heard meanwhile: every change is either in the cache it reads or on the channel after it listened.
+ */
+export interface SyncChannel {
+  readonly tabId: string;
+  /** False without BroadcastChannel: nothing is sent or heard, and this tab should lead alone. */
+  readonly available: boolean;
+  /** Leader: relay admitted changes (call it after the cache writer's `note`, so a hello's flush covers them). */
+  publish(changes: readonly AdmittedChange[]): void;
+  /** Leader: say it is alive. */
+  heartbeat(watermark: Watermark | undefined, hidden: boolean): void;
+  /** Leader: answer every hello once `flushed()` resolves (the cache writer's flush, then its watermark). Returns the removal. */
+  answerHellos(flushed: () => Promise<Watermark | undefined>): () => void;
+  /** Follower: ask the leader to flush; the answer, or undefined when no leader answered within `timeoutMs`. */
+  hello(timeoutMs?: number): Promise<HelloAnswer | undefined>;
+  onChanges(listener: (batches: readonly ScopedMessages[], from: string) => void): () => void;
+  onHeartbeat(listener: (beat: Heartbeat) => void): () => void;
+  close(): void;
+}
+
+const PROTOCOL = 1;
+
+type Wire =
+  | { readonly v: 1; readonly t: "changes"; readonly from: string; readonly seq: number; readonly batches: ScopedMessages[] }
+  | { readonly v: 1; readonly t: "beat"; readonly from: string; readonly watermark: Watermark | null; readonly hidden: boolean }
+  | { readonly v: 1; readonly t: "hello"; readonly from: string; readonly id: string }
+  | { readonly v: 1; readonly t: "flushed"; readonly from: string; readonly to: string; readonly id: string; readonly watermark: Watermark | null };
+
+/** Open the channel `name` (use one name per persisted sync and schema: tabs on another schema must not hear it). */
+export function createSyncChannel(name: string, options: SyncChannelOptions = {}): SyncChannel {
+  const Channel = options.BroadcastChannel === undefined ? (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel : (options.BroadcastChannel ?? undefined);
+  const timers = options.timers ?? systemTimers;
+  const tabId = options.tabId ?? randomId();
+  const port = Channel === undefined ? undefined : new Channel(name);
+  const changes = createListeners<[readonly ScopedMessages[], string]>();
+  const beats = createListeners<[Heartbeat]>();
+  const waiting = new Map<string, (answer: HelloAnswer | undefined) => void>();
+  let answer: (() => Promise<Watermark | undefined>) | undefined;
+  let seq = 0;
+  let closed = false;
+
+  const post = (message: Wire): void => {
+    if (closed || port === undefined) return;
+    try {
+      port.postMessage(message);
+    } catch {
+      // A message the channel cannot clone is dropped: followers' audits and replays cover what they miss.
+    }
+  };
+
+  const receive = (data: unknown): void => {
+    if (!isWire(data) || data.from === tabId) return;
+    switch (data.t) {
+      case "changes":
+        changes.emit(data.batches, data.from);
+        break;
+      case "beat":
+        beats.emit({ from: data.from, watermark: isWatermark(data.watermark) ? data.watermark : undefined, hidden: data.hidden });
+        break;
+      case "hello": {
+        const flushed = answer;
+        if (flushed === undefined) break;
+        flushed().then(
+          (watermark) => post({ v: PROTOCOL, t: "flushed", from: tabId, to: data.from, id: data.id, watermark: watermark ?? null }),
+          () => undefined,
+        );
+        break;
+      }
+      case "flushed":
+        if (data.to === tabId) waiting.get(data.id)?.({ from: data.from, watermark: isWatermark(data.watermark) ? data.watermark : undefined });
+        break;
+    }
+  };
+  if (port !== undefined) port.onmessage = (event: MessageEvent) => receive(event.data);
+
+  return {
+    tabId,
+    available: port !== undefined,
+    publish(admitted) {
+      if (admitted.length === 0 || port === undefined || closed) return;
+      seq += 1;
+      post({ v: PROTOCOL, t: "changes", from: tabId, seq, batches: changesToMessages(admitted) });
+    },
+    heartbeat(watermark, hidden) {
+      post({ v: PROTOCOL, t: "beat", from: tabId, watermark: watermark ?? null, hidden });
+    },
+    answerHellos(flushed) {
+      answer = flushed;
+      return () => {
+        if (answer === flushed) answer = undefined;
+      };
+    },
+    hello(timeoutMs = 2_000) {
+      if (port === undefined || closed) return Promise.resolve(undefined);
+      const id = randomId();
+      return new Promise((resolve) => {
+        const timer = timers.setTimeout(() => settle(undefined), timeoutMs);
+        const settle = (result: HelloAnswer | undefined): void => {
+          if (!waiting.delete(id)) return;
+          timers.clearTimeout(timer);
+          resolve(result);
+        };
+        waiting.set(id, settle);
+        post({ v: PROTOCOL, t: "hello", from: tabId, id });
+      });
+    },
+    onChanges: (listener) => changes.add(listener),
+    onHeartbeat: (listener) => beats.add(listener),
+    close() {
+      if (closed) return;
+      closed = true;
+      port?.close();
+      for (const settle of [...waiting.values()]) settle(undefined);
+      waiting.clear();
+      changes.clear();
+      beats.clear();
+    },
+  };
+}
+
+/** Any script of the origin can post on the channel: only well-formed messages of this protocol are heard. */
+function isWire(data: unknown): data is Wire {
+  if (data === null || typeof data !== "object") return false;
+  const wire = data as { v?: unknown; t?: unknown; from?: unknown; batches?: unknown; id?: unknown; to?: unknown; hidden?: unknown };
+  if (wire.v !== PROTOCOL || typeof wire.from !== "string") return false;
+  switch (wire.t) {
+    case "changes":
+      return Array.isArray(wire.batches) && wire.batches.every((batch: { scope?: unknown; messages?: unknown }) => (batch?.scope === "entities" || batch?.scope === "events") && Array.isArray(batch.messages));
+    case "beat":
+      return typeof wire.hidden === "boolean";
+    case "hello":
+      return typeof wire.id === "string";
+    case "flushed":
+      return typeof wire.id === "string" && typeof wire.to === "string";
+    default:
+      return false;
+  }
+}
+
+function randomId(): string {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}

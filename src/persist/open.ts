@@ -1,0 +1,134 @@
+import { wrap, type IDBPDatabase } from "idb";
+import type { SyncError } from "../core/errors";
+import type { Timers } from "../core/clock";
+import { CACHE_LAYOUT_VERSION, ENTITY_MODELS, ENTITY_TOMBSTONES, META, isCacheIdentity, sameIdentity, type CacheIdentity, type CacheSchema } from "./layout";
+import { cacheError, classifyStorageError } from "./storage-errors";
+
+export type CacheDatabase = IDBPDatabase<CacheSchema>;
+
+/** The factory to use: the one given, `null` for none (as in private mode), else the page's own. */
+export function resolveFactory(given: IDBFactory | null | undefined): IDBFactory | undefined {
+  if (given !== undefined) return given ?? undefined;
+  return (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+}
+
+/**
+ * Open (creating or repairing) the cache's database and make it this identity's: a cache written for another schema or
+ * SDK version is cleared in the same transaction that stamps the new identity. Rejects with a SyncError only.
+ * `onVersionChange`: another tab deletes or upgrades the database; this connection has closed to let it.
+ */
+export async function openCacheDatabase(factory: IDBFactory, name: string, identity: CacheIdentity, timers: Timers, timeoutMs: number, onVersionChange: () => void): Promise<CacheDatabase> {
+  let db = await openOnce(factory, name, timers, timeoutMs);
+  if (!hasLayout(db)) {
+    // Something else lives under this name (an older layout, a half-made database): ours to rebuild, it is only a cache.
+    db.close();
+    await deleteDatabase(factory, name, timers, timeoutMs);
+    db = await openOnce(factory, name, timers, timeoutMs);
+    if (!hasLayout(db)) {
+      db.close();
+      throw cacheError("SYNC_CACHE_CORRUPT", `database "${name}" does not have the cache's stores`);
+    }
+  }
+  db.addEventListener("versionchange", () => {
+    db.close();
+    onVersionChange();
+  });
+  try {
+    const stored = await db.get(META, "identity");
+    if (!isCacheIdentity(stored) || !sameIdentity(stored, identity)) await resetTo(db, identity);
+  } catch (thrown) {
+    db.close();
+    throw classifyStorageError(thrown, `reading database "${name}"`);
+  }
+  return db;
+}
+
+/** Delete the database; rejects with SYNC_CACHE_BLOCKED when another connection holds it open past the deadline. */
+export function deleteDatabase(factory: IDBFactory, name: string, timers: Timers, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = factory.deleteDatabase(name);
+    } catch (thrown) {
+      reject(classifyStorageError(thrown, `deleting database "${name}"`));
+      return;
+    }
+    const timer = timers.setTimeout(() => reject(blocked(name, "deleting")), timeoutMs);
+    const settle = (error?: SyncError): void => {
+      timers.clearTimeout(timer);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    request.addEventListener("success", () => settle());
+    request.addEventListener("error", () => settle(classifyStorageError(request.error, `deleting database "${name}"`)));
+    // The delete stays queued until the other connections close: the caller hears now, the browser finishes later.
+    request.addEventListener("blocked", () => settle(blocked(name, "deleting")));
+  });
+}
+
+function openOnce(factory: IDBFactory, name: string, timers: Timers, timeoutMs: number): Promise<CacheDatabase> {
+  return new Promise((resolve, reject) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = factory.open(name, CACHE_LAYOUT_VERSION);
+    } catch (thrown) {
+      // Private mode in some browsers, or an opaque origin: open throws before it starts.
+      reject(classifyStorageError(thrown, `opening database "${name}"`));
+      return;
+    }
+    let settled = false;
+    const timer = timers.setTimeout(() => fail(blocked(name, "opening")), timeoutMs);
+    const fail = (error: SyncError): void => {
+      if (settled) return;
+      settled = true;
+      timers.clearTimeout(timer);
+      reject(error);
+    };
+    request.addEventListener("upgradeneeded", () => createStores(request.result));
+    request.addEventListener("blocked", () => fail(blocked(name, "upgrading")));
+    (wrap(request) as Promise<CacheDatabase>).then(
+      (db) => {
+        if (settled) {
+          // Given up on (blocked, or too slow): close it so that it blocks no one in turn.
+          db.close();
+          return;
+        }
+        settled = true;
+        timers.clearTimeout(timer);
+        resolve(db);
+      },
+      (thrown: unknown) => fail(classifyStorageError(thrown, `opening database "${name}"`)),
+    );
+  });
+}
+
+function createStores(db: IDBDatabase): void {
+  if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
+  if (!db.objectStoreNames.contains(ENTITY_MODELS)) db.createObjectStore(ENTITY_MODELS, { keyPath: ["scope", "entityId", "model"] });
+  if (!db.objectStoreNames.contains(ENTITY_TOMBSTONES)) db.createObjectStore(ENTITY_TOMBSTONES, { keyPath: ["scope", "entityId"] });
+}
+
+function hasLayout(db: CacheDatabase): boolean {
+  const names = db.objectStoreNames;
+  if (!names.contains(META) || !names.contains(ENTITY_MODELS) || !names.contains(ENTITY_TOMBSTONES)) return false;
+  const tx = db.transaction([ENTITY_MODELS, ENTITY_TOMBSTONES], "readonly");
+  const models = tx.objectStore(ENTITY_MODELS).keyPath;
+  const tombstones = tx.objectStore(ENTITY_TOMBSTONES).keyPath;
+  return JSON.stringify(models) === JSON.stringify(["scope", "entityId", "model"]) && JSON.stringify(tombstones) === JSON.stringify(["scope", "entityId"]);
+}
+
+/** Clear every store and stamp the identity, atomically: no reader ever sees old records under a new identity. */
+async function resetTo(db: CacheDatabase, identity: CacheIdentity): Promise<void> {
+  const tx = db.transaction([META, ENTITY_MODELS, ENTITY_TOMBSTONES], "readwrite");
+  await Promise.all([
+    tx.objectStore(META).clear(),
+    tx.objectStore(ENTITY_MODELS).clear(),
+    tx.objectStore(ENTITY_TOMBSTONES).clear(),
+    tx.objectStore(META).put({ fingerprint: identity.fingerprint, packageVersion: identity.packageVersion }, "identity"),
+    tx.done,
+  ]);
+}
+
+function blocked(name: string, doing: string): SyncError {
+  return cacheError("SYNC_CACHE_BLOCKED", `${doing} database "${name}" is blocked by another open tab`);
+}

@@ -1,0 +1,152 @@
+import type { IDBPTransaction } from "idb";
+import { sliceClock, type CacheConnection } from "./connection";
+import type { DirtyEntity } from "./dirty-set";
+import {
+  ENTITY_MODELS,
+  ENTITY_TOMBSTONES,
+  META,
+  entityRange,
+  isCacheIdentity,
+  isEntityModelRecord,
+  isEntityTombstoneRecord,
+  isWatermark,
+  sameIdentity,
+  type CacheSchema,
+  type EntityModelRecord,
+  type EntityTombstoneRecord,
+} from "./layout";
+import { applyEntityDelete, emptyRecord, isEmptyRecord, mergeRecord } from "./merge";
+import { cacheError } from "./storage-errors";
+
+type WriteTransaction = IDBPTransaction<CacheSchema, [typeof META, typeof ENTITY_MODELS, typeof ENTITY_TOMBSTONES], "readwrite">;
+
+/** What an entity holds on disk before the write: the records the write touches, and its tombstone. */
+interface Stored {
+  readonly records: Map<string, EntityModelRecord>;
+  readonly tombstone: EntityTombstoneRecord | undefined;
+}
+
+export interface SliceOutcome {
+  /** Entities written whole in this slice's transaction. */
+  readonly written: number;
+  /** Main-thread time the slice took (ms, by the injected clock), its awaits excluded. */
+  readonly spentMs: number;
+}
+
+/**
+ * One write slice: one readwrite transaction. It reads what the first `readAhead` entities of `queue` hold, merges
+ * them in (versions respected) until the budget is spent, and puts the results; entities it had no time for go back to
+ * the queue's front (read again next slice). When the queue drains, the watermark is put last, in the same
+ * transaction: a tab closed between slices leaves the old watermark over records that are each old or new, whole.
+ * Rejects with a SyncError or the storage's own error; the caller classifies and reports.
+ */
+export async function writeSlice(connection: CacheConnection, queue: DirtyEntity[], readAhead: number, budgetMs: number, watermarkAt: number | undefined): Promise<SliceOutcome> {
+  const { db, counters, identity, timers } = connection;
+  const clock = sliceClock(timers);
+  const start = clock();
+  const batch = queue.splice(0, Math.max(1, readAhead));
+  const tx: WriteTransaction = db.transaction([META, ENTITY_MODELS, ENTITY_TOMBSTONES], "readwrite");
+  const pending: Array<Promise<unknown>> = [];
+  try {
+    const reads = Promise.all([tx.objectStore(META).get("identity"), tx.objectStore(META).get("watermark"), Promise.all(batch.map((entity) => readEntity(tx, entity)))]);
+    let spent = clock() - start;
+    const [owner, storedWatermark, stored] = await reads;
+    // Another tab, on another schema or SDK version, re-stamped the cache: it is theirs now.
+    if (!isCacheIdentity(owner) || !sameIdentity(owner, identity)) throw cacheError("SYNC_CACHE_UNAVAILABLE", "another tab re-made the cache for a different schema or version");
+    const mergeStart = clock();
+    let written = 0;
+    for (const [index, entity] of batch.entries()) {
+      writeEntity(tx, entity, stored[index] as Stored, pending, counters);
+      written += 1;
+      if (spent + clock() - mergeStart >= budgetMs) break;
+    }
+    queue.unshift(...batch.slice(written));
+    let watermark: { executedAt: number; takenAt: number } | undefined;
+    if (queue.length === 0 && watermarkAt !== undefined) {
+      const previous = isWatermark(storedWatermark) ? storedWatermark.executedAt : -1;
+      watermark = { executedAt: Math.max(previous, watermarkAt), takenAt: timers.now() };
+      pending.push(tx.objectStore(META).put(watermark, "watermark"));
+    }
+    spent += clock() - mergeStart;
+    await Promise.all([...pending, tx.done]);
+    counters.entitiesWritten += written;
+    counters.writeSlices += 1;
+    if (watermark !== undefined) counters.watermarkWritten = watermark.executedAt;
+    if (spent > counters.longestWriteSliceMs) counters.longestWriteSliceMs = spent;
+    return { written, spentMs: spent };
+  } catch (thrown) {
+    // Nothing of this slice lands: abort (if still open) so a half-merged entity can never commit.
+    try {
+      tx.abort();
+    } catch {
+      // Already finished or aborted by the storage itself.
+    }
+    await Promise.allSettled([...pending, tx.done]);
+    throw thrown;
+  }
+}
+
+async function readEntity(tx: WriteTransaction, entity: DirtyEntity): Promise<Stored> {
+  const models = tx.objectStore(ENTITY_MODELS);
+  const records = new Map<string, EntityModelRecord>();
+  let tombstone: EntityTombstoneRecord | undefined;
+  if (entity.tombstoneAt !== undefined) {
+    // A delete touches every model of the entity: read them all, with the tombstone.
+    const [all, stone] = await Promise.all([models.getAll(entityRange(entity.scope, entity.entityId)), tx.objectStore(ENTITY_TOMBSTONES).get([entity.scope, entity.entityId])]);
+    for (const record of all) records.set(checked(record).model, record);
+    if (stone !== undefined && !isEntityTombstoneRecord(stone)) throw cacheError("SYNC_CACHE_CORRUPT", "an entity tombstone is unreadable");
+    tombstone = stone;
+  } else {
+    const found = await Promise.all([...entity.models.keys()].map((model) => models.get([entity.scope, entity.entityId, model])));
+    for (const record of found) if (record !== undefined) records.set(checked(record).model, record);
+  }
+  return { records, tombstone };
+}
+
+function checked(record: unknown): EntityModelRecord {
+  if (!isEntityModelRecord(record)) throw cacheError("SYNC_CACHE_CORRUPT", "an entity-model record is unreadable");
+  return record;
+}
+
+/** Merge one entity into what is stored (its tombstone first: it came before the members it spared) and put what changed. */
+function writeEntity(tx: WriteTransaction, entity: DirtyEntity, stored: Stored, pending: Array<Promise<unknown>>, counters: CacheConnection["counters"]): void {
+  const models = tx.objectStore(ENTITY_MODELS);
+  const changed = new Set<string>();
+  if (entity.tombstoneAt !== undefined) {
+    const at = entity.tombstoneAt;
+    if (stored.tombstone === undefined || stored.tombstone.at < at) {
+      const record: EntityTombstoneRecord = { scope: entity.scope, entityId: entity.entityId, at };
+      pending.push(tx.objectStore(ENTITY_TOMBSTONES).put(record));
+      counters.recordsWritten += 1;
+      counters.bytesWritten += approximateBytes(record);
+    }
+    for (const record of stored.records.values()) if (applyEntityDelete(record, at)) changed.add(record.model);
+  }
+  for (const [model, newer] of entity.models) {
+    const target = stored.records.get(model) ?? emptyRecord(entity.scope, entity.entityId, model);
+    if (mergeRecord(target, newer)) changed.add(model);
+    stored.records.set(model, target);
+  }
+  for (const model of changed) {
+    const record = stored.records.get(model) as EntityModelRecord;
+    counters.recordsWritten += 1;
+    if (isEmptyRecord(record)) {
+      pending.push(models.delete([record.scope, record.entityId, record.model]));
+      continue;
+    }
+    pending.push(models.put(record));
+    counters.bytesWritten += approximateBytes(record);
+  }
+}
+
+/** A cheap size estimate of a record (strings by length, numbers 8 bytes): the browser's own encoding differs. */
+export function approximateBytes(value: unknown, depth = 0): number {
+  if (typeof value === "string") return value.length;
+  if (typeof value === "number") return 8;
+  if (typeof value === "boolean" || value === null || value === undefined) return 1;
+  if (typeof value !== "object" || depth > 32) return 0;
+  let total = 0;
+  if (Array.isArray(value)) for (const item of value) total += approximateBytes(item, depth + 1);
+  else for (const key in value) if (Object.hasOwn(value, key)) total += key.length + approximateBytes((value as Record<string, unknown>)[key], depth + 1);
+  return total;
+}

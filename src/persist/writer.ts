@@ -1,0 +1,143 @@
+import type { AdmittedChange } from "../core/ports";
+import { yieldTurn, type CacheConnection } from "./connection";
+import { DirtySet, type DirtyEntity } from "./dirty-set";
+import { classifyStorageError } from "./storage-errors";
+import { writeSlice } from "./write-slice";
+
+export interface CacheWriterOptions {
+  /** Main-thread time one write slice aims at (ms); a slice always writes at least one entity. @default 4 */
+  readonly sliceBudgetMs?: number;
+  /**
+   * Least time from the end of one flush to the start of the next (ms): a steady stream is written in batches, a burst
+   * once. `flush()` does not wait for it. @default 250
+   */
+  readonly flushIntervalMs?: number;
+  /**
+   * What raises the watermark: `"changes"`, the newest block time among the changes written; `"explicit"`, only
+   * `noteWatermark` (when the engine knows everything up to a time is in, e.g. after a replay: pages land in any order).
+   * @default "changes"
+   */
+  readonly watermark?: "changes" | "explicit";
+  /** A flush committed (its watermark included): read the cache's counters for what it wrote. */
+  readonly onFlushed?: () => void;
+}
+
+/** The cache's one writer (in the leader tab): fed after each drain, writing behind the engine's back. */
+export interface CacheWriter {
+  /** Merge admitted changes into the dirty set and schedule a flush. Synchronous, never throws, never waits for storage. */
+  note(changes: readonly AdmittedChange[]): void;
+  /** Raise the watermark the next flush writes (block time, seconds), when the engine knows one the changes do not show. */
+  noteWatermark(executedAt: number): void;
+  /**
+   * Write everything noted before this call now, without waiting for the interval. Resolves once it is committed, or
+   * once the cache has failed (reported through `onError`) or the writer was closed: never rejects.
+   */
+  flush(): Promise<void>;
+  /** Entities noted and not yet committed. */
+  readonly pending: number;
+  /** Stop writing: what is noted and not yet committed is dropped (the watermark on disk still tells the truth). */
+  close(): void;
+}
+
+const READ_AHEAD_FIRST = 64;
+const READ_AHEAD_MAX = 2_048;
+
+/**
+ * A writer that never blocks: changes merge into a dirty set (one entry per entity, however often it changed); a
+ * flush takes the set whole and writes it in slices of about `sliceBudgetMs` of main-thread work, one transaction
+ * each, with a turn of the event loop between; the last slice writes the watermark. Flushes are at most one per
+ * `flushIntervalMs`; a storage failure is reported once (the connection's failure) and stops the writer.
+ */
+export function createCacheWriter(connection: CacheConnection, options: CacheWriterOptions = {}): CacheWriter {
+  const { timers, counters, failure } = connection;
+  const budget = options.sliceBudgetMs ?? 4;
+  const interval = options.flushIntervalMs ?? 250;
+  const fromChanges = options.watermark !== "explicit";
+  const dirty = new DirtySet();
+  let watermarkAt = -1;
+  let noted = 0;
+  let flushed = 0;
+  let inFlight = 0;
+  let readAhead = READ_AHEAD_FIRST;
+  let lastFlushEnd = timers.now();
+  let timer: unknown;
+  let running: Promise<void> | undefined;
+  let closed = false;
+  const active = (): boolean => !closed && connection.usable();
+
+  /** One flush: take what is dirty, write it slice by slice; the generation it covers counts as flushed at the end. */
+  const cycle = async (): Promise<void> => {
+    const generation = noted;
+    const queue: DirtyEntity[] = dirty.take();
+    inFlight = queue.length;
+    const newest = Math.max(fromChanges ? dirty.newestAt : -1, watermarkAt);
+    const watermark = newest >= 0 ? newest : undefined;
+    try {
+      do {
+        if (!active()) return;
+        const before = queue.length;
+        const outcome = await writeSlice(connection, queue, readAhead, budget, watermark);
+        inFlight = queue.length;
+        // Read as many as were written, with room to grow: reads beyond the budget are wasted.
+        readAhead = outcome.written < before && outcome.written < readAhead ? Math.max(1, outcome.written) : Math.min(READ_AHEAD_MAX, readAhead * 2);
+        if (queue.length > 0) await yieldTurn(timers);
+      } while (queue.length > 0);
+      flushed = generation;
+      counters.flushes += 1;
+      options.onFlushed?.();
+    } catch (thrown) {
+      failure.fail(classifyStorageError(thrown, "writing the cache"));
+    } finally {
+      inFlight = 0;
+      lastFlushEnd = timers.now();
+    }
+  };
+
+  const start = (): Promise<void> => {
+    running ??= cycle().finally(() => {
+      running = undefined;
+      if (noted > flushed) schedule();
+    });
+    return running;
+  };
+
+  const schedule = (): void => {
+    if (timer !== undefined || running !== undefined || !active()) return;
+    const delay = Math.max(0, lastFlushEnd + interval - timers.now());
+    timer = timers.setTimeout(() => {
+      timer = undefined;
+      if (active()) void start();
+    }, delay);
+  };
+
+  return {
+    note(changes) {
+      if (closed || changes.length === 0) return;
+      dirty.note(changes);
+      noted += 1;
+      schedule();
+    },
+    noteWatermark(executedAt) {
+      if (closed || !(executedAt > watermarkAt)) return;
+      watermarkAt = executedAt;
+      noted += 1;
+      schedule();
+    },
+    async flush() {
+      const target = noted;
+      if (timer !== undefined) {
+        timers.clearTimeout(timer);
+        timer = undefined;
+      }
+      while (flushed < target && active()) await (running ?? start());
+    },
+    get pending() {
+      return dirty.size + inFlight;
+    },
+    close() {
+      closed = true;
+      if (timer !== undefined) timers.clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

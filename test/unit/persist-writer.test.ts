@@ -1,0 +1,153 @@
+import "fake-indexeddb/auto";
+import { IDBFactory } from "fake-indexeddb";
+import { describe, expect, it } from "vitest";
+import type { Timers } from "../../src/core/clock";
+import type { AdmittedChange } from "../../src/core/ports";
+import { openSyncCache, type SyncCache } from "../../src/persist/cache";
+import { createFakeTime, turns, until, write } from "./persist-fakes";
+import { ReferenceState } from "./persist-reference";
+
+const IDENTITY = { fingerprint: "schema-a", packageVersion: "1.0.0" };
+
+async function open(factory: IDBFactory, timers: Timers): Promise<SyncCache> {
+  const cache = await openSyncCache({ name: "cache", identity: IDENTITY, indexedDB: factory, timers });
+  if (cache === undefined) throw new Error("the cache did not open");
+  return cache;
+}
+
+/** Entities 1..n, each with two models, every member written at `at` with the value `at`. */
+function generation(n: number, at: number): AdmittedChange[] {
+  return Array.from({ length: n }, (_, i) => [write(i + 1, "ns-Army", { hp: [at, at], x: [at, at] }), write(i + 1, "ns-Tile", { owner: [at, at] })]).flat();
+}
+
+async function hydrate(cache: SyncCache): Promise<ReferenceState> {
+  const state = new ReferenceState();
+  await cache.hydrate((scope, messages) => state.applyMessages(scope, messages));
+  return state;
+}
+
+describe("the cache writer", () => {
+  it("should move the watermark only when told, with watermark: explicit (pages land in any order)", async () => {
+    const time = createFakeTime();
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ watermark: "explicit", flushIntervalMs: 0 });
+    writer.note([write(1, "ns-Army", { hp: [1, 300] })]);
+    await writer.flush();
+    expect(await cache.readWatermark()).toBeUndefined();
+    expect(cache.counters().entitiesWritten).toBe(1);
+    writer.noteWatermark(120);
+    await writer.flush();
+    expect(await cache.readWatermark()).toMatchObject({ executedAt: 120 });
+    expect(cache.counters().watermarkWritten).toBe(120);
+  });
+
+  it("should write a flush in slices of about the budget, one transaction each, the watermark with the last", async () => {
+    // Each read of the slice clock moves it 1 ms: with a 4 ms budget a slice has time for 3 entities.
+    const time = createFakeTime(1_700_000_000_000, 1);
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ sliceBudgetMs: 4 });
+    writer.note(generation(30, 100));
+    expect(writer.pending).toBe(30);
+    await writer.flush();
+    expect(writer.pending).toBe(0);
+    const counters = cache.counters();
+    expect(counters).toMatchObject({ flushes: 1, writeSlices: 10, entitiesWritten: 30, recordsWritten: 60 });
+    // A slice stops once it reached the budget: it overshoots by at most one entity's work (here 1 ms).
+    expect(counters.longestWriteSliceMs).toBeLessThanOrEqual(4 + 1);
+    expect(await cache.readWatermark()).toMatchObject({ executedAt: 100 });
+  });
+
+  it("should write nothing until the flush interval has passed, then everything noted meanwhile at once", async () => {
+    const time = createFakeTime();
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ flushIntervalMs: 250 });
+    for (let at = 100; at < 200; at += 1) writer.note([write(1, "ns-Army", { hp: [at, at] })]);
+    time.advance(249);
+    await turns(50);
+    expect(cache.counters().writeSlices).toBe(0);
+    time.advance(1);
+    await until(() => cache.counters().flushes === 1);
+    expect(cache.counters()).toMatchObject({ writeSlices: 1, entitiesWritten: 1, recordsWritten: 1 });
+    // The next flush waits a full interval after the last one ended.
+    writer.note([write(1, "ns-Army", { hp: [1, 300] })]);
+    time.advance(200);
+    await turns(50);
+    expect(cache.counters().flushes).toBe(1);
+    time.advance(50);
+    await until(() => cache.counters().flushes === 2);
+    expect((await hydrate(cache)).models.get(`entities|0x${"1".padStart(64, "0")}|ns-Army`)?.members.get("hp")?.at).toBe(300);
+  });
+
+  it("should cover with flush() everything noted before it, even while another flush is running", async () => {
+    const time = createFakeTime(1_700_000_000_000, 1);
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ sliceBudgetMs: 4 });
+    writer.note(generation(9, 100));
+    const first = writer.flush();
+    writer.note([write(50, "ns-Army", { hp: [1, 150] })]);
+    await writer.flush();
+    await first;
+    const state = await hydrate(cache);
+    expect(state.models.size).toBe(19);
+    expect(await cache.readWatermark()).toMatchObject({ executedAt: 150 });
+  });
+
+  it("should leave the old watermark and whole entities when the tab dies between two slices", async () => {
+    const factory = new IDBFactory();
+    const time = createFakeTime(1_700_000_000_000, 1);
+    const before = await open(factory, time.tab());
+    const first = before.createWriter({ sliceBudgetMs: 4 });
+    first.note(generation(10, 100));
+    await first.flush();
+    before.close();
+
+    // A tab whose event loop stops after two slices: the turn between slices never comes.
+    let turnsLeft = 2;
+    const dying: Timers = { ...time.tab(), defer: (callback) => void (turnsLeft-- > 0 && setImmediate(callback)) };
+    const cache = await open(factory, dying);
+    const writer = cache.createWriter({ sliceBudgetMs: 4 });
+    writer.note(generation(10, 200));
+    void writer.flush();
+    await until(() => cache.counters().writeSlices === 3);
+    await turns(50);
+    expect(cache.counters().writeSlices).toBe(3);
+    cache.close();
+
+    const after = await open(factory, time.tab());
+    expect(await after.readWatermark()).toMatchObject({ executedAt: 100 });
+    const state = await hydrate(after);
+    const versions = new Map<string, Set<number>>();
+    for (const [key, model] of state.models) {
+      const entity = key.split("|")[1] as string;
+      for (const member of model.members.values()) versions.set(entity, (versions.get(entity) ?? new Set()).add(member.at));
+    }
+    // Every entity is wholly old or wholly new: 3 slices of 3 landed, the rest did not.
+    expect([...versions.values()].map((set) => [...set])).toEqual([...Array(9).fill([200]), [100]]);
+  });
+
+  it("should drop what is noted after close and never write again", async () => {
+    const time = createFakeTime();
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ flushIntervalMs: 0 });
+    writer.close();
+    writer.note(generation(3, 100));
+    await writer.flush();
+    time.advance(1_000);
+    expect(cache.counters().writeSlices).toBe(0);
+    expect(time.pending()).toBe(0);
+  });
+
+  it("should raise the watermark to what the engine says, never lower it", async () => {
+    const time = createFakeTime();
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter();
+    writer.note([write(1, "ns-Army", { hp: [1, 100] })]);
+    writer.noteWatermark(140);
+    await writer.flush();
+    expect(await cache.readWatermark()).toMatchObject({ executedAt: 140 });
+    const later = cache.createWriter();
+    later.note([write(2, "ns-Army", { hp: [1, 90] })]);
+    await later.flush();
+    expect(await cache.readWatermark()).toMatchObject({ executedAt: 140 });
+  });
+});
