@@ -14,11 +14,11 @@
 // `--thread worker` runs the fake in a worker thread, so the figures are the client's own limits.
 // `--client raw` replaces the wasm client with a reader that only counts frames (no latency): the fake Torii alone.
 // `--kit` points at another checkout's src/testing/index.ts to take before/after figures with the same workload.
-import { Worker } from "node:worker_threads";
 import os from "node:os";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { armyUpdate, nowMicros, publishedAt, seedArmies } from "./army-updates";
+import { startFakeToriiThread } from "./fake-torii-thread";
 import { subscribeRaw } from "./raw-subscriber";
 
 type Kit = typeof import("../../src/testing/index");
@@ -87,24 +87,7 @@ async function sameThreadServer(kit: Kit, armies: number): Promise<Server> {
 }
 
 async function workerServer(kitPath: string, armies: number): Promise<Server> {
-  // A worker does not inherit tsx's loader hooks: load the TypeScript entry through tsx's API.
-  const entry = JSON.stringify(new URL("./fake-torii-worker.ts", import.meta.url).href);
-  const worker = new Worker(`import("tsx/esm/api").then(({ tsImport }) => tsImport(${entry}, ${entry}))`, { eval: true, workerData: { kit: kitPath } });
-  const ask = <T>(message: unknown): Promise<T> =>
-    new Promise((resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.postMessage(message);
-    });
-  const started = await ask<{ url: string; worldAddress: string }>({ start: { armies } });
-  return {
-    ...started,
-    drive: async (count, ratePerSecond) => (await ask<{ report: { perSecond: number } }>({ drive: { count, ratePerSecond } })).report,
-    async close() {
-      await ask({ close: true });
-      await worker.terminate();
-    },
-  };
+  return await startFakeToriiThread(armies, kitPath);
 }
 
 function percentile(sorted: Float64Array, p: number): number {

@@ -1,5 +1,6 @@
 import { createWorld, defineComponent, getComponentValue, Has, HasValue, removeComponent, runQuery, setComponent, Type as RecsType, type Entity, type World } from "@dojoengine/recs";
 import { defineMapProjection, type MapProjection } from "../../src/map/index";
+import { waitUntil } from "../measure/wait";
 import { freshId, type ArmyValue, type MapChange, type MapWorkload } from "../workload/map";
 
 const ARMY_SCHEMA = { owner: RecsType.BigInt, x: RecsType.Number, y: RecsType.Number, troops: RecsType.Number } as const;
@@ -43,6 +44,15 @@ export function armyProjection(Army: ArmyComponent, define: typeof defineMapProj
       },
     },
   });
+}
+
+/**
+ * `start()` the projection and resolve once its snapshot maps `expected` armies: at once for a build done within
+ * `start()`, else when the build's last slice publishes it (the projection notifies its listeners then).
+ */
+export async function buildMap(projection: MapProjection, expected: number): Promise<void> {
+  projection.start();
+  await waitUntil(() => projection.getSnapshot().counts[ARMY_LAYER] === expected, `the map to hold ${expected} armies`, (listener) => projection.subscribe(listener));
 }
 
 /** A change ready to hand to RECS: its own id string, its value object built. */

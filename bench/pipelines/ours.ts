@@ -87,7 +87,7 @@ const DRAIN_TIMEOUT_MS = 30_000;
  * millisecond, so the listener alone can miss the last slice (then waiting would end only at the next state change).
  * A 1 ms timer costs the event loop nothing while the drain sleeps between slices, unlike polling with setImmediate.
  */
-function drained(pipeline: SyncPipeline): Promise<void> {
+export function drained(pipeline: SyncPipeline): Promise<void> {
   return new Promise((resolve, reject) => {
     const deadline = now() + DRAIN_TIMEOUT_MS;
     let done = false;

@@ -22,10 +22,13 @@ export interface Row {
 export interface Goal {
   readonly statement: string;
   readonly measured: number;
-  readonly comparison: "at least" | "at most";
+  /** "exactly": the measured figure must equal the target (a count computed from the workload). */
+  readonly comparison: "at least" | "at most" | "exactly";
   readonly target: number;
   readonly format: Format;
   readonly met: boolean;
+  /** A lower bar the issue accepts below the target ("≥ 5×, required ≥ 4×"), and whether it was reached. */
+  readonly required?: { readonly target: number; readonly met: boolean };
 }
 
 export interface ScenarioReport {
@@ -49,10 +52,13 @@ export interface BenchReport {
   readonly scenarios: readonly ScenarioReport[];
   /** The map scenarios' raw figures per size (every batch, build and rescan time), as the size's process measured them. */
   readonly map: readonly MapSizeResult[];
+  /** Other scenarios' raw figures as measured (every run of every main-thread case, browser and end-to-end runs). */
+  readonly raw: Readonly<Record<string, unknown>>;
   /** Whether bench/SOAK.md was there to include; the soak is its own command, never run by the bench. */
   readonly soak: SoakInclusion;
 }
 
-export function goal(statement: string, measured: number, comparison: Goal["comparison"], target: number, format: Format): Goal {
-  return { statement, measured, comparison, target, format, met: comparison === "at least" ? measured >= target : measured <= target };
+export function goal(statement: string, measured: number, comparison: Goal["comparison"], target: number, format: Format, required?: number): Goal {
+  const reaches = (bar: number): boolean => (comparison === "at least" ? measured >= bar : comparison === "at most" ? measured <= bar : measured === bar);
+  return { statement, measured, comparison, target, format, met: reaches(target), ...(required === undefined ? {} : { required: { target: required, met: reaches(required) } }) };
 }

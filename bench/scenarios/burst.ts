@@ -2,12 +2,16 @@ import { runNaive, type NaiveRun } from "../pipelines/naive";
 import { runOurs, type OursRun } from "../pipelines/ours";
 import { goal, type Column, type Row, type ScenarioReport } from "../report/types";
 import { BURST_DEFAULTS, createBurstWorkload } from "../workload/burst";
+import { entityModelsTouched } from "../workload/entities";
 import { membersPerModel } from "../workload/models";
 import { runRounds, type Rounds } from "./rounds";
 import { CPU_COLUMN, medianOf, summarise, SUMMARY_COLUMNS } from "./summary";
 
 /** The arrival chunk of the second run of ours: lets the drain interleave with arrivals, as off a network. */
 export const FRAME = 1_000;
+/** The issue's goal for the burst, naive ÷ ours, and the lower bar it accepts. */
+export const BURST_GOAL = 5;
+export const BURST_REQUIRED = 4;
 
 const COLUMNS: readonly Column[] = [
   { key: "time", label: "drained in, ms: median (min–max)", format: "ms" },
@@ -24,6 +28,9 @@ export async function runBurstScenario(rounds: Rounds, log: (line: string) => vo
     rounds,
     async () => ({ naive: await runNaive(workload), ours: await runOurs(workload), framed: await runOurs(workload, { frameSize: FRAME }) }),
     log,
+    (round) =>
+      `naive ${round.naive.ms.toFixed(0)} ms · ours ${round.ours.ms.toFixed(0)} ms (${round.ours.writes} writes) · ` +
+      `ours ${FRAME}/macrotask ${round.framed.ms.toFixed(0)} ms (${round.framed.writes} writes)`,
   );
 
   const naive = summarise(measured.map((round) => round.naive), all.map((round) => round.naive), config.updates);
@@ -32,7 +39,11 @@ export async function runBurstScenario(rounds: Rounds, log: (line: string) => vo
   const oursRuns = measured.map((round) => round.ours);
   const framedRuns = measured.map((round) => round.framed);
   const speedup = naive.time.median / ours.time.median;
+  const framedSpeedup = naive.time.median / framed.time.median;
   const worstOursStale = Math.max(...all.flatMap((round) => [round.ours.stale, round.framed.stale]));
+  // The RECS writes a perfect coalescer makes: one per entity-model the burst changes, counted from the workload.
+  const changed = entityModelsTouched(workload.arrivals);
+  const furthest = (runs: readonly OursRun[]): number => runs.map((run) => run.writes).reduce((worst, writes) => (Math.abs(writes - changed) > Math.abs(worst - changed) ? writes : worst));
 
   const rows: Row[] = [
     { pipeline: "naive: `await setEntities([entity], components)` per update", values: { ...naive, peakQueue: null, ingest: null, lost: medianOf(measured.map((round) => round.naive), lostOf) } },
@@ -53,16 +64,28 @@ export async function runBurstScenario(rounds: Rounds, log: (line: string) => vo
       maxDisplacement: workload.maxDisplacement,
       fullUpdates: workload.fullUpdates,
       memberUpdates: workload.memberUpdates,
-      entityModels: workload.truth.length,
+      entityModelsChanged: changed,
     },
     columns: COLUMNS,
     rows,
     goals: [
-      goal("ours drains the burst at least 3× faster than naive (naive median ÷ ours median)", speedup, "at least", 3, "ratio"),
+      goal("burst in one task: naive median ÷ ours median", speedup, "at least", BURST_GOAL, "ratio", BURST_REQUIRED),
+      goal(`burst at ${FRAME.toLocaleString("en-US")} updates per macrotask: naive median ÷ ours median`, framedSpeedup, "at least", BURST_GOAL, "ratio", BURST_REQUIRED),
       goal("ours leaves no stale entity-model (worst of every run of both variants, warm-up included)", worstOursStale, "at most", 0, "count"),
+      goal(`burst in one task: RECS writes = entity-models changed (${changed.toLocaleString("en-US")}, counted from the workload); the run furthest from it`, furthest(all.map((round) => round.ours)), "exactly", changed, "count"),
+      goal(
+        `burst at ${FRAME.toLocaleString("en-US")} per macrotask: RECS writes = entity-models changed (${changed.toLocaleString("en-US")}); the run furthest from it`,
+        furthest(all.map((round) => round.framed)),
+        "exactly",
+        changed,
+        "count",
+      ),
     ],
     notes: [
-      `Naive median ÷ ours (${FRAME.toLocaleString("en-US")} per macrotask) median: ${(naive.time.median / framed.time.median).toFixed(2)}×.`,
+      `Naive median ÷ ours (${FRAME.toLocaleString("en-US")} per macrotask) median: ${framedSpeedup.toFixed(2)}×; whole burst in one task: ${speedup.toFixed(2)}×. ` +
+        `On process CPU instead of wall time (less sensitive to other work on the machine): ${(naive.cpu / framed.cpu).toFixed(2)}× and ${(naive.cpu / ours.cpu).toFixed(2)}×.`,
+      `RECS writes of ours at ${FRAME.toLocaleString("en-US")} per macrotask, every run (warm-up first): ${all.map((round) => round.framed.writes.toLocaleString("en-US")).join(", ")}; ` +
+        `arrivals lasted ${all.map((round) => round.framed.ingestMs.toFixed(0)).join(", ")} ms. The drain waits at most \`maxWaitMs\` (1 s by default) for a burst to end, so a burst that takes longer to arrive is written while it still arrives.`,
       `Ours, whole burst: dropped stale ${medianOf(oursRuns, (run) => run.metrics.droppedStale)}, compacted ${medianOf(oursRuns, (run) => run.metrics.compacted)}, ` +
         `rejected ${medianOf(oursRuns, (run) => run.metrics.rejected)}, drain yields ${medianOf(oursRuns, (run) => run.drainYields)}, overflows ${medianOf(oursRuns, (run) => run.metrics.overflows)}.`,
       `Ours, ${FRAME.toLocaleString("en-US")} per macrotask: dropped stale ${medianOf(framedRuns, (run) => run.metrics.droppedStale)}, compacted ${medianOf(framedRuns, (run) => run.metrics.compacted)}, ` +

@@ -23,12 +23,14 @@ export async function runInOrderScenario(rounds: Rounds, log: (line: string) => 
     rounds,
     async () => ({ raw: runRawRecs(workload), ours: await runOurs(workload), naive: await runNaive(workload) }),
     log,
+    (round) => `raw ${round.raw.ms.toFixed(0)} ms · ours ${round.ours.ms.toFixed(0)} ms (CPU ${round.ours.cpuMs.toFixed(0)}) · naive ${round.naive.ms.toFixed(0)} ms (CPU ${round.naive.cpuMs.toFixed(0)})`,
   );
   const raw = summarise(measured.map((round) => round.raw), all.map((round) => round.raw), updates);
   const ours = summarise(measured.map((round) => round.ours), all.map((round) => round.ours), updates);
   const naive = summarise(measured.map((round) => round.naive), all.map((round) => round.naive), updates);
   const oursRuns = measured.map((round) => round.ours);
   const ratio = ours.time.median / raw.time.median;
+  const vsNaive = ours.time.median / naive.time.median;
 
   return {
     id: "in-order",
@@ -52,9 +54,10 @@ export async function runInOrderScenario(rounds: Rounds, log: (line: string) => 
       },
       { pipeline: "naive: `await setEntities([entity], components)` per update", values: { ...naive, vsRaw: naive.time.median / raw.time.median, peakQueue: null, ingest: null, yields: null } },
     ],
-    goals: [goal("ours takes at most 1.25× the time of raw RECS writes (ours median ÷ raw median)", ratio, "at most", 1.25, "ratio")],
+    goals: [goal("nothing to compact: no slower than naive (ours median ÷ naive median)", vsNaive, "at most", 1, "ratio")],
     notes: [
-      `For scale: naive, which converts values but checks nothing, takes ${(naive.time.median / raw.time.median).toFixed(2)}× raw; the baseline converts nothing inside the clock.`,
+      `On process CPU instead of wall time (less sensitive to other work on the machine), ours ÷ naive is ${(ours.cpu / naive.cpu).toFixed(2)}×.`,
+      `Against the floor: ours takes ${ratio.toFixed(2)}× raw RECS writes, naive (which converts values but checks nothing) ${(naive.time.median / raw.time.median).toFixed(2)}×; the raw baseline converts nothing inside the clock.`,
       "Ours includes everything between the callback and RECS: validation, id normalisation, versioning, the queue (debounce and time-sliced drain), the ledger and value conversion.",
       "Every pipeline has one `update$` subscriber attached (the write counter), so each write pays for one rxjs `next` in all three rows.",
     ],

@@ -3,7 +3,7 @@ import type { MapProjection } from "../../src/map/index";
 import { heapUsedAfterGc } from "../measure/heap";
 import { checkProjection, checkRescan, type MapCheck } from "../measure/map-check";
 import { now, startClocks } from "../measure/timing";
-import { applyWrites, armiesOf, armyProjection, createArmyWorld, materialise, rescanMap, type ArmyComponent, type ArmyWorld } from "../pipelines/map-world";
+import { applyWrites, armiesOf, buildMap, armyProjection, createArmyWorld, materialise, rescanMap, type ArmyComponent, type ArmyWorld } from "../pipelines/map-world";
 import type { ClockHooks } from "../pipelines/run-result";
 import { createMapWorkload, MAP_DEFAULTS, type BatchMix } from "../workload/map";
 import type { Rounds } from "./rounds";
@@ -109,7 +109,8 @@ export async function runMapSize(plan: MapSizePlan, log: (line: string) => void,
     const before = heapUsedAfterGc();
     const candidate = (options.defineProjection ?? armyProjection)(a.Army);
     const t0 = now();
-    candidate.start();
+    // Until the snapshot maps every army: the build may run in slices after start() returns.
+    await buildMap(candidate, plan.entities);
     const ms = now() - t0;
     const held = heapUsedAfterGc() - before;
     sampleHeap();

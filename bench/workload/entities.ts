@@ -67,6 +67,16 @@ export function rawEntity(hashedKeys: string, executedAt: number, tag: string, b
  * The wasm client decodes every message into new JS strings, so no two messages share an id string and every Map or
  * Symbol.for lookup by id pays for hashing it. Sharing one string per entity would hide that cost from both pipelines.
  */
-function freshCopy(text: string): string {
+export function freshCopy(text: string): string {
   return text.split("").join("");
+}
+
+/**
+ * Distinct entity × model pairs the arrivals touch: the RECS writes a pipeline that coalesces perfectly makes (one per
+ * entity-model changed), counted from the workload itself.
+ */
+export function entityModelsTouched(arrivals: readonly RawToriiEntity[]): number {
+  const seen = new Set<string>();
+  for (const arrival of arrivals) for (const tag of Object.keys(arrival.models)) seen.add(`${arrival.hashed_keys}\u0000${tag}`);
+  return seen.size;
 }

@@ -1,0 +1,148 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+
+/** The timer period of both probes, ms: a block of B ms reads as a delay sample between B and B + this. */
+export const PROBE_RESOLUTION_MS = 1;
+
+/**
+ * Idle time around the measured work, ms. Node's histogram records the time between two runs of its timer, and its
+ * first run only starts the clock: a block right after `enable()` or right before `disable()` would go unseen. With a
+ * few idle periods on each side, the first and last block of the work fall between two timer runs like any other.
+ */
+const SETTLE_MS = 3;
+
+/** Gaps at least this long are kept with their time, so the report can say in which phase the longest ones fell. */
+const GAP_KEPT_MS = 3;
+const GAPS_KEPT = 2_000;
+
+/** One stretch in which the probe's own 1 ms timer could not run: the main thread was busy (or the process descheduled). */
+export interface Gap {
+  /** ms since the probe started. */
+  readonly at: number;
+  readonly ms: number;
+  /** The shorter of `ms` and the process CPU used during the gap, ms: well below `ms`, the process waited for a core. */
+  readonly busyMs: number;
+  /** The phase the gap began in (see `BlockProbe.phase`). */
+  readonly phase: string;
+}
+
+export interface BlockReading {
+  /** Longest event-loop delay sample (`monitorEventLoopDelay`, resolution 1 ms), ms: an upper bound on the longest block. */
+  readonly maxMs: number;
+  readonly p99Ms: number;
+  readonly p50Ms: number;
+  /** Delay samples taken: about one per millisecond the loop was free, one per block otherwise. */
+  readonly samples: number;
+  /** Wall time the probe ran, ms. */
+  readonly spanMs: number;
+  /** Process CPU (all threads) over the span, ms: wall ≫ CPU means the process waited for a core. */
+  readonly cpuMs: number;
+  /**
+   * Longest stretch the process really worked without letting the loop in, ms: over the second probe's gaps, the
+   * shorter of the gap and the process CPU spent in it. Time the process waited for a core (on a machine shared with
+   * other work) is left out; CPU of helper threads (parallel GC) is not, so this still errs on the long side.
+   */
+  readonly busyMaxMs: number;
+  /** Longest gap of the second probe per phase, ms, in the order the phases began. */
+  readonly phases: readonly { readonly phase: string; readonly longestGapMs: number; readonly gaps: number }[];
+  /** The longest gaps (at most 5), longest first. */
+  readonly longest: readonly Gap[];
+}
+
+/**
+ * Two probes of the main thread, started together. The headline is Node's own `monitorEventLoopDelay` at 1 ms: each
+ * sample is the time between two runs of a 1 ms libuv timer, so its maximum bounds the longest task (plus up to one
+ * period) and its p99 says how often long ones came. It cannot say *when*; so a second 1 ms timer (`setInterval`)
+ * keeps every gap of 3 ms or more with its time and the phase the scenario had marked (`phase(name)`), which is how
+ * the report tells, say, a snapshot page's block from reconciliation's. Both timers cost a few µs per millisecond.
+ */
+export class BlockProbe {
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: PROBE_RESOLUTION_MS });
+  private readonly gaps: Gap[] = [];
+  private readonly perPhase = new Map<string, { longestGapMs: number; gaps: number }>();
+  private current = "start";
+  /** The phase current at the previous tick: the one the gap ending at the next tick began in. */
+  private gapPhase = "start";
+  private started = 0;
+  private last = 0;
+  private lastCpu = 0;
+  private busyMax = 0;
+  private cpu: NodeJS.CpuUsage | undefined;
+  private interval: ReturnType<typeof setInterval> | undefined;
+
+  /** Start both probes and let them settle: call right before the work to measure. */
+  async begin(phase = "start"): Promise<void> {
+    this.start(phase);
+    await sleep(SETTLE_MS);
+  }
+
+  /** Let the probes see the end of the last block, then stop them: call right after the work. */
+  async end(): Promise<BlockReading> {
+    await sleep(SETTLE_MS);
+    return this.stop();
+  }
+
+  private start(phase: string): void {
+    this.phase(phase);
+    this.gapPhase = phase;
+    this.started = performance.now();
+    this.last = this.started;
+    this.cpu = process.cpuUsage();
+    this.lastCpu = cpuMs();
+    this.busyMax = 0;
+    this.histogram.reset();
+    this.histogram.enable();
+    this.interval = setInterval(() => this.tick(), PROBE_RESOLUTION_MS);
+  }
+
+  /** Mark that the scenario entered a new phase: later gaps are attributed to it. */
+  phase(name: string): void {
+    this.current = name;
+    if (!this.perPhase.has(name)) this.perPhase.set(name, { longestGapMs: 0, gaps: 0 });
+  }
+
+  private stop(): BlockReading {
+    this.tick();
+    clearInterval(this.interval);
+    this.histogram.disable();
+    const used = process.cpuUsage(this.cpu);
+    const ns = 1e6;
+    const longest = [...this.gaps].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    return {
+      maxMs: this.histogram.max / ns,
+      p99Ms: this.histogram.percentile(99) / ns,
+      p50Ms: this.histogram.percentile(50) / ns,
+      samples: this.histogram.count,
+      spanMs: performance.now() - this.started,
+      busyMaxMs: this.busyMax,
+      cpuMs: (used.user + used.system) / 1000,
+      phases: [...this.perPhase].map(([phase, figures]) => ({ phase, ...figures })),
+      longest,
+    };
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const gap = now - this.last;
+    const cpuNow = cpuMs();
+    const busy = Math.min(gap, cpuNow - this.lastCpu);
+    this.lastCpu = cpuNow;
+    if (busy > this.busyMax) this.busyMax = busy;
+    // The gap began when the previous tick ran, so it belongs to the phase current then; `phase()` is called from
+    // inside the work itself, so a gap that spans a phase change is charged to the phase that started it.
+    const figures = this.perPhase.get(this.gapPhase) ?? { longestGapMs: 0, gaps: 0 };
+    figures.gaps += 1;
+    if (gap > figures.longestGapMs) figures.longestGapMs = gap;
+    this.perPhase.set(this.gapPhase, figures);
+    if (gap >= GAP_KEPT_MS && this.gaps.length < GAPS_KEPT) this.gaps.push({ at: this.last - this.started, ms: gap, busyMs: busy, phase: this.gapPhase });
+    this.last = now;
+    this.gapPhase = this.current;
+  }
+}
+
+/** Process CPU (user + system, every thread) so far, ms: one getrusage call, about a microsecond. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
