@@ -27,6 +27,11 @@ export interface WriteAuditDeps {
 }
 
 export interface WriteAudit {
+  /**
+   * Whether the source can be audited now (it reads Torii's SQL). Read at each check, not once: a source can change
+   * what it offers (a tab that becomes the leader gains the SQL reads a follower's relay lacks).
+   */
+  readonly available: boolean;
   /** One check: the writes that were on the server one check ago must all have reached the client, and no row gone. */
   audit(): Promise<ProbeVerdict>;
   /** After a replay: audit from the block time the replay started at (what it paged covers everything before). */
@@ -47,10 +52,8 @@ const HEALTHY: ProbeVerdict = { kind: "healthy", lagMs: 0 };
  *   removal leaves no row to read, only a count that no longer matches, check after check.
  * Either one the client never received is evidence. A world that is quiet or consistent gives neither.
  */
-export function createWriteAudit(deps: WriteAuditDeps): WriteAudit | undefined {
+export function createWriteAudit(deps: WriteAuditDeps): WriteAudit {
   const { source, ledger } = deps;
-  const { watermark, recentWrites } = source;
-  if (watermark === undefined || recentWrites === undefined) return undefined;
   let from: number | undefined;
   let to: number | undefined;
   let strikes = 0;
@@ -80,7 +83,7 @@ export function createWriteAudit(deps: WriteAuditDeps): WriteAudit | undefined {
     };
   };
 
-  const missedWrite = async (window: { from: number; to: number }): Promise<ProbeVerdict | undefined> => {
+  const missedWrite = async (recentWrites: NonNullable<SyncSource["recentWrites"]>, window: { from: number; to: number }): Promise<ProbeVerdict | undefined> => {
     const writes = await recentWrites(window.from - 1, window.to, AUDIT_LIMIT);
     // A window this busy cannot be judged from a sample: the next check starts fresh.
     if (writes.length >= AUDIT_LIMIT) return undefined;
@@ -100,7 +103,12 @@ export function createWriteAudit(deps: WriteAuditDeps): WriteAudit | undefined {
   };
 
   return {
+    get available() {
+      return source.watermark !== undefined && source.recentWrites !== undefined;
+    },
     async audit() {
+      const { watermark, recentWrites } = source;
+      if (watermark === undefined || recentWrites === undefined) return { kind: "blind" };
       const heldBefore = ledger.liveModelCount();
       const server = await watermark();
       const counted = countDrift(server, heldBefore);
@@ -121,7 +129,7 @@ export function createWriteAudit(deps: WriteAuditDeps): WriteAudit | undefined {
       const key = `${window.from}:${window.to}`;
       if (window.to < window.from || key === checked) return counted ?? HEALTHY;
       checked = key;
-      return (await missedWrite(window)) ?? counted ?? HEALTHY;
+      return (await missedWrite(recentWrites, window)) ?? counted ?? HEALTHY;
     },
     restart(fromExecutedAt) {
       from = fromExecutedAt;

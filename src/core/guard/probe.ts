@@ -27,7 +27,7 @@ export interface ScopeProbe {
    * (see audit.ts); any other reason wants an answer for the whole scope.
    */
   probe(reason: string): Promise<ProbeVerdict>;
-  /** Whether the source can audit recent writes (it reads Torii's SQL). */
+  /** Whether the source can audit recent writes now (it reads Torii's SQL; a tab's role can change it). */
   readonly canAudit: boolean;
   /** After a replay that started when the server's newest write was `startedAt`: a fresh baseline, rotation and audit. */
   afterReplay(startedAt: number | undefined): Promise<void>;
@@ -100,16 +100,18 @@ export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
 
   const audit = createWriteAudit({ source, ledger, baseline: () => baseline, seenExecutedAt: deps.seenExecutedAt });
   return {
-    canAudit: audit !== undefined,
+    get canAudit() {
+      return audit.available;
+    },
     async probe(reason) {
-      if (reason === "audit") return audit === undefined ? { kind: "blind" } : audit.audit();
+      if (reason === "audit") return audit.audit();
       const head = await source.head?.();
       if (head !== undefined) deps.onHead(head);
       return source.watermark === undefined ? rotate(reason) : sqlProbe(source.watermark);
     },
     async afterReplay(startedAt) {
       resetRotation();
-      audit?.restart(startedAt);
+      audit.restart(startedAt);
       // The previous replay's offset no longer holds; none is compared until this one is measured.
       baseline = undefined;
       if (source.watermark === undefined) return;
