@@ -8,6 +8,7 @@ import {
   SyncProvider,
   useSyncMetrics,
   useSyncState,
+  type PersistOptions,
   type SyncProviderOptions,
 } from "torii-sync-guard";
 import { blitzMapProjection, defineBlitzComponents } from "torii-sync-guard/testing/browser";
@@ -32,6 +33,14 @@ const SYNC_OPTIONS: SyncProviderOptions = {
   inspector: "torii-sync:demo",
 };
 
+/**
+ * The persisted cache: the synced world kept in IndexedDB for a warm start on reload, and one sync for all tabs of the
+ * demo (one tab holds a Web Lock, subscribes and relays to the others over a BroadcastChannel). Only the SDK's side:
+ * the naive side always starts cold, per tab. `?tabs=own` gives each tab its own sync.
+ */
+const OWN_TABS = new URLSearchParams(window.location.search).get("tabs") === "own";
+const PERSIST: PersistOptions = OWN_TABS ? { name: "demo", tabs: false } : { name: "demo" };
+
 export function App({ session }: { readonly session: DemoSession }): ReactNode {
   const { client, config } = session;
   // The game's RECS world and its generated components, and the map derived from them: created once.
@@ -53,7 +62,7 @@ export function App({ session }: { readonly session: DemoSession }): ReactNode {
   const differences = useDifferences(oursByTag, naiveByTag);
 
   return (
-    <SyncProvider client={client} world={game.world} components={game.components} toriiUrl={config.toriiUrl} map={game.projection} options={SYNC_OPTIONS}>
+    <SyncProvider client={client} world={game.world} components={game.components} toriiUrl={config.toriiUrl} map={game.projection} options={SYNC_OPTIONS} persist={PERSIST}>
       <ResyncBanner showResyncButton className="banner" data-testid="resync-banner" />
       <HardReloadPrompt data-testid="hard-reload-prompt">
         <p>{HARD_RELOAD_PROMPT_MESSAGES.description}</p>
@@ -149,8 +158,51 @@ function StatusBar(): ReactNode {
       <span>gaps {gaps}</span>
       <span>stale dropped {droppedStale}</span>
       {replayAttempts > 0 ? <span>attempt {replayAttempts}</span> : null}
+      <CacheStatus />
     </p>
   );
+}
+
+/** The `persist` option at work: whether this load started from the cache, and this tab's part in the shared sync. */
+function CacheStatus(): ReactNode {
+  const { fromCache, cacheAgeMs } = useSyncState((s) => ({ fromCache: s.fromCache, cacheAgeMs: s.cacheAgeMs }));
+  const cache = useSyncMetrics((m) => ({
+    on: m.cache !== undefined,
+    hits: m.cache?.hits ?? 0,
+    misses: m.cache?.misses ?? 0,
+    hydrated: m.cache?.entitiesHydrated ?? 0,
+    role: m.cache?.tabRole ?? "off",
+    flushes: m.cache?.flushes ?? 0,
+    watermark: m.cache?.watermark,
+  }));
+  if (!cache.on) return <span data-testid="cache-status" data-start="off" data-role="off">cache off</span>;
+  const start = fromCache ? "replaying-cache" : cache.hits > 0 ? "warm" : cache.misses > 0 ? "cold" : "opening";
+  const text = fromCache
+    ? `showing the cached world${cacheAgeMs === undefined ? "" : ` (${formatAge(cacheAgeMs)} old)`}, confirming`
+    : cache.hits > 0
+      ? `warm start: ${cache.hydrated} entities from the cache`
+      : cache.misses > 0
+        ? "cold start (no cache)"
+        : "opening the cache";
+  return (
+    <span
+      data-testid="cache-status"
+      data-start={start}
+      data-from-cache={fromCache}
+      data-hits={cache.hits}
+      data-hydrated={cache.hydrated}
+      data-role={cache.role}
+      data-flushes={cache.flushes}
+      data-watermark={cache.watermark ?? ""}
+      title="The persist option: an IndexedDB cache for warm starts, one tab syncing for all"
+    >
+      {text} · tab {cache.role}
+    </span>
+  );
+}
+
+function formatAge(ms: number): string {
+  return ms < 1_000 ? `${Math.round(ms)} ms` : ms < 120_000 ? `${(ms / 1_000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
 function DifferenceCounter({ report, checks, testId }: { readonly report: DifferenceReport; readonly checks: number; readonly testId: string }): ReactNode {

@@ -32,7 +32,7 @@ export interface DemoView {
  * Installed in the page before its scripts: `__demoView()` reads the DOM. Written as a string so no transform of this
  * file (which may add helpers such as `__name`) reaches the browser.
  */
-const VIEW_SCRIPT = `
+export const VIEW_SCRIPT = `
 window.__demoView = () => {
   const q = (id) => document.querySelector('[data-testid="' + id + '"]');
   const n = (id, attr) => Number(q(id)?.getAttribute(attr) ?? NaN);
