@@ -3,7 +3,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describeEnvironment } from "./measure/environment";
 import { now } from "./measure/timing";
-import { renderMarkdown } from "./report/markdown";
+import { renderMarkdown, renderPersistSection } from "./report/markdown";
 import { readSoakReport } from "./report/soak";
 import type { BenchReport, ScenarioReport } from "./report/types";
 import { runBrowserBurstScenario } from "./scenarios/browser-burst";
@@ -69,6 +69,8 @@ if (map !== undefined) scenarios.push(map.changes, map.build);
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 // Not run here: the soak is its own ten-minute command; its report is included when it exists.
 const soak = readSoakReport(here("SOAK.md"), "bench/SOAK.md");
+// Likewise the persistence bench (bench/persist.ts): its report is appended after the soak's when it exists.
+const persist = readSoakReport(here("PERSIST.md"), "bench/PERSIST.md");
 
 const report: BenchReport = {
   environment,
@@ -82,7 +84,7 @@ const report: BenchReport = {
 };
 if (only === undefined) {
   writeFileSync(here("results.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(here("RESULTS.md"), renderMarkdown(report));
+  writeFileSync(here("RESULTS.md"), `${renderMarkdown(report)}${renderPersistSection(persist).join("\n")}\n`);
 }
 
 for (const scenario of report.scenarios) {
@@ -93,6 +95,7 @@ for (const scenario of report.scenarios) {
 }
 if (only === undefined) {
   log(soak.present ? `included bench/SOAK.md (written ${soak.modified} by the soak command, not by this run)` : "bench/SOAK.md not found: RESULTS.md says so");
+  log(persist.present ? `included bench/PERSIST.md (written ${persist.modified} by bench/persist.ts, not by this run)` : "bench/PERSIST.md not found: RESULTS.md says so");
   log(`wrote bench/RESULTS.md and bench/results.json in ${report.durationS.toFixed(0)} s`);
 } else {
   log(`--only ${only.join(",")}: ran in ${report.durationS.toFixed(0)} s; bench/RESULTS.md and bench/results.json left as they were`);

@@ -1,5 +1,5 @@
 import { formatCell, formatNumber } from "./format";
-import { renderSoakSection } from "./soak";
+import { renderSoakSection, type SoakInclusion } from "./soak";
 import type { BenchReport, Goal, ScenarioReport } from "./types";
 
 /** RESULTS.md: one table per scenario with a figure per line and a pipeline per column, so it reads on a narrow screen. */
@@ -78,3 +78,32 @@ function renderScenario(scenario: ScenarioReport): string[] {
     "",
   ];
 }
+
+/**
+ * bench/PERSIST.md as found, appended after the soak the same way: written by its own command
+ * (`node --expose-gc --import tsx bench/persist.ts`), never by `npm run bench`.
+ */
+export function renderPersistSection(persist: SoakInclusion): string[] {
+  const lines = ["## Persistence (`persist`, IndexedDB)", ""];
+  if (!persist.present) {
+    return [...lines, `Not included: \`${persist.path}\` did not exist when this bench ran; write it with \`${PERSIST_COMMAND}\`, then run the bench again.`, ""];
+  }
+  return [
+    ...lines,
+    `Not measured by this bench run: the text below is \`${persist.path}\` as found, written by \`${PERSIST_COMMAND}\` ` +
+      `(file last modified ${persist.modified}${persist.commit === undefined ? "" : `; last committed in ${persist.commit}${persist.uncommitted === true ? ", changed since" : ""}`}; sha-256 ${persist.sha256}). ` +
+      "It may predate the code measured above.",
+    "",
+    ...persist.content
+      .trimEnd()
+      .split("\n")
+      .map((line) => {
+        const hashes = /^(#{1,6}) /.exec(line)?.[1];
+        return hashes === undefined ? line : `${"#".repeat(Math.min(6, Math.max(3, hashes.length + 1)))}${line.slice(hashes.length)}`;
+      }),
+    "",
+  ];
+}
+
+/** The command that writes bench/PERSIST.md; the bench only reads it. */
+export const PERSIST_COMMAND = "node --expose-gc --import tsx bench/persist.ts";
