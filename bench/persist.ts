@@ -13,6 +13,7 @@ import { createSyncPipeline, type CacheMetrics, type SyncPipeline, type ToriiPag
 import { describeEnvironment } from "./measure/environment";
 import { BlockProbe, type BlockReading } from "./measure/event-loop";
 import { now } from "./measure/timing";
+import { everyMs, waitUntil } from "./measure/wait";
 import { BenchToriiClient } from "./pipelines/memory-client";
 import { freshCopy, modelUpdate, type RawToriiEntity } from "./workload/entities";
 import { BENCH_MODELS, defineBenchComponents } from "./workload/models";
@@ -99,31 +100,9 @@ interface Boot {
   readonly blockWrites: BlockReading | undefined;
 }
 
-/** Resolve once `condition` holds: checked on every store notification and every millisecond (as bench/pipelines/ours.ts does). */
+/** Resolve once `condition` holds: on every store notification and every millisecond (as `drained` in bench/pipelines/ours.ts). */
 function until(pipeline: SyncPipeline, condition: () => boolean, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = now() + TIMEOUT_MS;
-    let done = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (error?: Error): void => {
-      done = true;
-      unsubscribe();
-      clearTimeout(timer);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const check = (): void => {
-      if (done) return;
-      if (condition()) finish();
-      else if (now() > deadline) finish(new Error(`${what}: not reached after ${TIMEOUT_MS} ms`));
-    };
-    const unsubscribe = pipeline.store.subscribe(check);
-    const tick = (): void => {
-      check();
-      if (!done) timer = setTimeout(tick, 1);
-    };
-    tick();
-  });
+  return waitUntil(condition, what, (listener) => pipeline.store.subscribe(listener), { timeoutMs: TIMEOUT_MS, schedule: everyMs(1) });
 }
 
 async function boot(rows: readonly RawToriiEntity[], factory: IDBFactory, options: { sql: boolean; probe: boolean }): Promise<Boot> {

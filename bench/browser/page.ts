@@ -5,6 +5,7 @@ import { createWorld } from "@dojoengine/recs";
 import { setEntities } from "@dojoengine/state/recs";
 import { createSyncPipeline, type SyncPipeline } from "../../src/sync/index";
 import { countStale, countWrites } from "../measure/recs-probe";
+import { waitUntil } from "../measure/wait";
 import { BenchToriiClient } from "../pipelines/memory-client";
 import { BURST_DEFAULTS, createBurstWorkload, type BurstWorkload } from "../workload/burst";
 import { entityModelsTouched } from "../workload/entities";
@@ -142,27 +143,17 @@ async function run(kind: PageRunKind, probe: boolean): Promise<PageRun> {
 
 /** Resolve once the queue is empty: on the store's notification, and every ~1 ms in case one is skipped. */
 function drained(pipeline: SyncPipeline): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
-    let done = false;
-    const check = (): void => {
-      if (done) return;
-      if (pipeline.metrics().queueDepth === 0) {
-        done = true;
-        unsubscribe();
-        resolve();
-      } else if (performance.now() > deadline) {
-        done = true;
-        unsubscribe();
-        reject(new Error(`the queue still held ${pipeline.metrics().queueDepth} entities after ${DRAIN_TIMEOUT_MS} ms`));
-      }
-    };
-    const unsubscribe = pipeline.store.subscribe(check);
-    const poll = (): void => {
-      check();
-      if (!done) afterOneMs(poll);
-    };
-    poll();
+  return waitUntil(() => pipeline.metrics().queueDepth === 0, "the queue to empty", (listener) => pipeline.store.subscribe(listener), {
+    timeoutMs: DRAIN_TIMEOUT_MS,
+    schedule: (read) => {
+      let live = true;
+      afterOneMs(() => {
+        if (live) read();
+      });
+      return () => {
+        live = false;
+      };
+    },
   });
 }
 

@@ -1,6 +1,7 @@
 import { createWorld } from "@dojoengine/recs";
 import { createSyncPipeline, type SyncMetrics, type SyncPipeline } from "../../src/sync/index";
 import { heapUsedAfterGc } from "../measure/heap";
+import { everyMs, waitUntil } from "../measure/wait";
 import { countStale, countWrites } from "../measure/recs-probe";
 import { nextMacrotask, now, startClocks } from "../measure/timing";
 import type { Workload } from "../workload/burst";
@@ -82,33 +83,9 @@ export async function runOurs(workload: Workload, options: OursOptions = {}): Pr
 const DRAIN_TIMEOUT_MS = 30_000;
 
 /**
- * Resolve once the queue is empty. Listens to the pipeline's store, which is set after drained slices, and checks every
- * millisecond as well: the pipeline skips that notification when two slices land within the same Date.now()
- * millisecond, so the listener alone can miss the last slice (then waiting would end only at the next state change).
- * A 1 ms timer costs the event loop nothing while the drain sleeps between slices, unlike polling with setImmediate.
+ * Resolve once the queue is empty: on the pipeline's store notifications, and every millisecond as well (the store
+ * skips a notification when two drain slices land within the same Date.now() millisecond).
  */
 export function drained(pipeline: SyncPipeline): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = now() + DRAIN_TIMEOUT_MS;
-    let done = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (error?: Error): void => {
-      done = true;
-      unsubscribe();
-      clearTimeout(timer);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const check = (): void => {
-      if (done) return;
-      if (pipeline.metrics().queueDepth === 0) finish();
-      else if (now() > deadline) finish(new Error(`the queue still held ${pipeline.metrics().queueDepth} entities after ${DRAIN_TIMEOUT_MS} ms`));
-    };
-    const unsubscribe = pipeline.store.subscribe(check);
-    const tick = (): void => {
-      check();
-      if (!done) timer = setTimeout(tick, 1);
-    };
-    tick();
-  });
+  return waitUntil(() => pipeline.metrics().queueDepth === 0, "the queue to empty", (listener) => pipeline.store.subscribe(listener), { timeoutMs: DRAIN_TIMEOUT_MS, schedule: everyMs(1) });
 }
