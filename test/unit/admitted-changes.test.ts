@@ -1,39 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AdmittedChange } from "../../src/core/ports";
-import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
-import { MemoryToriiClient } from "../support/memory-client";
+import { memoryPipelines } from "../support/memory-pipeline";
 import { paddedId, rawEntity, ty } from "../support/ty";
-import { createTestWorld } from "../support/world";
 
 // What a persisted cache and follower tabs are fed: exactly the changes that landed, in Torii's terms.
 
 const army = (x: number) => ({ army_id: ty.u32(1), owner: ty.address(1n), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10n) });
-const quietPage = { onVisibilityChange: () => () => undefined, onOnline: () => () => undefined };
 
-let pipeline: SyncPipeline | undefined;
-let client: MemoryToriiClient;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  client = new MemoryToriiClient();
-});
-afterEach(() => {
-  pipeline?.cancel();
-  pipeline = undefined;
-  vi.useRealTimers();
-});
-
-function start(): SyncPipeline {
-  const setup = createTestWorld();
-  pipeline = createSyncPipeline({ client, world: setup.world, components: setup.components, environment: quietPage, random: () => 0.5 });
-  void pipeline.start();
-  return pipeline;
-}
+const rig = memoryPipelines();
 
 describe("subscribeAdmitted", () => {
   it("should report each landed write with its members and block times, and nothing for a stale update", async () => {
-    client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
-    const p = start();
+    rig.client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
+    const p = rig.start();
     const changes: AdmittedChange[] = [];
     p.subscribeAdmitted((change) => changes.push(change));
     await vi.advanceTimersByTimeAsync(200);
@@ -43,24 +22,24 @@ describe("subscribeAdmitted", () => {
     expect(write.members).toEqual(["army_id", "owner", "x", "y", "troops"]);
     expect(write.values[2]).toEqual(ty.u32(1));
 
-    client.emit(rawEntity(1, 99, { "test-Army": { x: ty.u32(7) } }));
-    client.emit(rawEntity(1, 101, { "test-Army": { x: ty.u32(5) } }));
+    rig.client.emit(rawEntity(1, 99, { "test-Army": { x: ty.u32(7) } }));
+    rig.client.emit(rawEntity(1, 101, { "test-Army": { x: ty.u32(5) } }));
     await vi.advanceTimersByTimeAsync(200);
     expect(changes.slice(1)).toEqual([{ kind: "write", scope: "entities", entityId: paddedId(1), model: "test-Army", members: ["x"], values: [ty.u32(5)], ats: [101] }]);
   });
 
   it("should report a model's removal, and stop reporting once unsubscribed", async () => {
-    client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
-    const p = start();
+    rig.client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
+    const p = rig.start();
     const changes: AdmittedChange[] = [];
     const unsubscribe = p.subscribeAdmitted((change) => changes.push(change));
     await vi.advanceTimersByTimeAsync(200);
-    client.emit(rawEntity(1, 102, { "test-Army": {} }));
+    rig.client.emit(rawEntity(1, 102, { "test-Army": {} }));
     await vi.advanceTimersByTimeAsync(200);
     expect(changes.at(-1)).toEqual({ kind: "delete_model", scope: "entities", entityId: paddedId(1), model: "test-Army", at: 102 });
     unsubscribe();
     const seen = changes.length;
-    client.emit(rawEntity(2, 103, { "test-Army": army(2) }));
+    rig.client.emit(rawEntity(2, 103, { "test-Army": army(2) }));
     await vi.advanceTimersByTimeAsync(200);
     expect(changes).toHaveLength(seen);
   });

@@ -1,61 +1,38 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
-import { MemoryToriiClient } from "../support/memory-client";
+import { describe, expect, it, vi } from "vitest";
+import { memoryPipelines } from "../support/memory-pipeline";
 import { rawEntity, ty } from "../support/ty";
-import { createTestWorld, type TestComponents } from "../support/world";
 
 // Each test here pins a bug found in review (the scenario that showed it), so it cannot come back.
 
 const army = (x: number) => ({ army_id: ty.u32(1), owner: ty.address(1n), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10n) });
 const structure = (level: number) => ({ owner: ty.address(2n), category: ty.enum("C", "Realm"), level: ty.u8(level), guard: ty.struct("G", { count: ty.u128(5n), tier: ty.enum("T", "T1") }) });
-const quietPage = { onVisibilityChange: () => () => undefined, onOnline: () => () => undefined };
 
-let pipeline: SyncPipeline | undefined;
-let client: MemoryToriiClient;
-let components: TestComponents;
-
-function start(extra: Partial<SyncPipelineOptions> = {}): SyncPipeline {
-  const setup = createTestWorld();
-  components = setup.components;
-  pipeline = createSyncPipeline({ client, world: setup.world, components, environment: quietPage, random: () => 0.5, ...extra });
-  void pipeline.start();
-  return pipeline;
-}
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  client = new MemoryToriiClient();
-});
-afterEach(() => {
-  pipeline?.cancel();
-  pipeline = undefined;
-  vi.useRealTimers();
-});
+const rig = memoryPipelines();
 
 describe("reconcile safety", () => {
   it("should not mass-delete on an empty snapshot when entities carry two models each", async () => {
-    client.rows = Array.from({ length: 30 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i), "test-Structure": structure(1) }));
-    const p = start();
+    rig.client.rows = Array.from({ length: 30 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i), "test-Structure": structure(1) }));
+    const p = rig.start();
     await vi.advanceTimersByTimeAsync(200);
-    client.rows = [];
+    rig.client.rows = [];
     await p.forceReplay();
-    expect(components.Army.values.x.size).toBe(30);
-    expect(components.Structure.values.level.size).toBe(30);
+    expect(rig.components.Army.values.x.size).toBe(30);
+    expect(rig.components.Structure.values.level.size).toBe(30);
     expect(p.metrics().reconcileSkipped).toBe(1);
   });
 
   it("should page everything again when the buffer overflowed during a replay, and remove nothing that lives", async () => {
-    client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
-    client.beforePage = (index) => {
+    rig.client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
+    rig.client.beforePage = (index) => {
       if (index !== 0) return;
       // While the boot pages, ids 2..5 appear on the server after the snapshot's read point; the stream reports them.
-      for (let id = 2; id <= 5; id += 1) client.emit(rawEntity(id, 101, { "test-Army": army(id) }));
-      for (let id = 2; id <= 5; id += 1) client.rows.push(rawEntity(id, 101, { "test-Army": army(id) }));
+      for (let id = 2; id <= 5; id += 1) rig.client.emit(rawEntity(id, 101, { "test-Army": army(id) }));
+      for (let id = 2; id <= 5; id += 1) rig.client.rows.push(rawEntity(id, 101, { "test-Army": army(id) }));
     };
-    const p = start({ queue: { highWaterMark: 3 } });
+    const p = rig.start({ queue: { highWaterMark: 3 } });
     await vi.advanceTimersByTimeAsync(5_000);
     expect(p.getState().status).toBe("streaming");
-    expect(components.Army.values.x.size).toBe(5);
+    expect(rig.components.Army.values.x.size).toBe(5);
     expect(p.metrics().reconciled).toBe(0);
   });
 });

@@ -1,40 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSyncPipeline, type SyncPipeline, type SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
-import { MemoryToriiClient } from "../support/memory-client";
+import { describe, expect, it, vi } from "vitest";
+import { memoryPipelines } from "../support/memory-pipeline";
 import { rawEntity, ty } from "../support/ty";
-import { createTestWorld } from "../support/world";
 
 // Each test here pins a bug found in review (the scenario that showed it), so it cannot come back.
 
 const army = (x: number) => ({ army_id: ty.u32(1), owner: ty.address(1n), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10n) });
-const quietPage = { onVisibilityChange: () => () => undefined, onOnline: () => () => undefined };
 
-let pipeline: SyncPipeline | undefined;
-let client: MemoryToriiClient;
-
-function start(extra: Partial<SyncPipelineOptions> = {}): SyncPipeline {
-  const { world, components } = createTestWorld();
-  pipeline = createSyncPipeline({ client, world, components, environment: quietPage, random: () => 0.5, ...extra });
-  void pipeline.start();
-  return pipeline;
-}
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  client = new MemoryToriiClient();
-});
-afterEach(() => {
-  pipeline?.cancel();
-  pipeline = undefined;
-  vi.useRealTimers();
-});
+const rig = memoryPipelines();
 
 describe("resource bounds", () => {
   it("should leave no probe timer and send no page request after cancel()", async () => {
-    client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
-    const p = start({ guard: { heartbeatTimeoutMs: 1_000, heartbeatCheckIntervalMs: 100 } });
+    rig.client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
+    const p = rig.start({ guard: { heartbeatTimeoutMs: 1_000, heartbeatCheckIntervalMs: 100 } });
     await vi.advanceTimersByTimeAsync(200);
-    client.getEntities = () => new Promise(() => undefined);
+    rig.client.getEntities = () => new Promise(() => undefined);
     await vi.advanceTimersByTimeAsync(1_200);
     expect(p.metrics().probes).toBe(1);
     p.cancel();
@@ -42,11 +21,11 @@ describe("resource bounds", () => {
   });
 
   it("should keep the ledger bounded when short-lived entities come and go without a replay", async () => {
-    const p = start();
+    const p = rig.start();
     await vi.advanceTimersByTimeAsync(100);
     for (let id = 1; id <= 20_000; id += 1) {
-      client.emit(rawEntity(id, 100 + id, { "test-Army": army(id) }));
-      client.emit(rawEntity(id, 101 + id, {}));
+      rig.client.emit(rawEntity(id, 100 + id, { "test-Army": army(id) }));
+      rig.client.emit(rawEntity(id, 101 + id, {}));
       if (id % 2_000 === 0) await vi.advanceTimersByTimeAsync(60);
     }
     await vi.advanceTimersByTimeAsync(200);
