@@ -185,6 +185,11 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
       // changes no tile and makes no new version.
       const current = createBuild(states, read, place, build);
       build = current;
+      // Set before the first slice runs: a layer's code may stop the projection from inside it.
+      const signal = { cancelled: false };
+      cancelBuild = () => {
+        signal.cancelled = true;
+      };
       const cancel = runInSlices(current.step, timers, sliceMs, {
         yielded: () => setStatus({ building: true, progress: Math.floor(current.progress() * 100) / 100 }),
         done: () => {
@@ -194,8 +199,8 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
           commit();
           setStatus(IDLE);
         },
-      });
-      if (build === current) cancelBuild = cancel;
+      }, signal);
+      if (build === current && !signal.cancelled) cancelBuild = cancel;
     },
     stop() {
       for (const subscription of subscriptions) subscription.unsubscribe();

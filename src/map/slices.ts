@@ -20,24 +20,24 @@ export interface SliceEvents {
  * yielding a turn of the event loop between two. The clock is read every few items, how many sized from the cost per
  * item measured so far, so a read costs next to nothing and a slice overshoots its budget by about `CHECK_EVERY_MS`.
  * Returns the cancel: no item runs after it, a zero-delay timer is cleared, and a turn already handed to `defer`
- * (which has no cancel) finds nothing to do.
+ * (which has no cancel) finds nothing to do. Setting `signal.cancelled` does the same from inside a slice.
  */
-export function runInSlices(step: () => boolean, timers: Timers, budgetMs: number, events: SliceEvents): () => void {
+export function runInSlices(step: () => boolean, timers: Timers, budgetMs: number, events: SliceEvents, signal: { cancelled: boolean } = { cancelled: false }): () => void {
   const clock = timers.monotonic === undefined ? () => timers.now() : () => (timers.monotonic as () => number)();
-  let cancelled = false;
   let timer: unknown;
   let stride = FIRST_STRIDE;
   const slice = (): void => {
     timer = undefined;
-    if (cancelled) return;
+    if (signal.cancelled) return;
     let checked = clock();
     const deadline = checked + budgetMs;
     for (;;) {
       for (let item = 0; item < stride; item += 1) {
-        // A layer's code runs inside `step` and may stop the projection.
-        if (cancelled) return;
+        // A layer's code runs inside `step` and may stop the projection, even during the first slice (before this
+        // function has returned its cancel): the caller's `signal` is how that reaches here.
+        if (signal.cancelled) return;
         if (!step()) {
-          cancelled = true;
+          signal.cancelled = true;
           events.done();
           return;
         }
@@ -50,13 +50,13 @@ export function runInSlices(step: () => boolean, timers: Timers, budgetMs: numbe
       if (now >= deadline) break;
     }
     events.yielded();
-    if (cancelled) return;
+    if (signal.cancelled) return;
     if (timers.defer !== undefined) timers.defer(slice);
     else timer = timers.setTimeout(slice, 0);
   };
   slice();
   return () => {
-    cancelled = true;
+    signal.cancelled = true;
     if (timer !== undefined) timers.clearTimeout(timer);
     timer = undefined;
   };

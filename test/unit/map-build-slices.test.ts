@@ -200,6 +200,30 @@ describe("the map's time-sliced build", () => {
     });
   }
 
+  it("should stop a build that a layer's own code stops during the first slice: no more reads, no timer, not building", () => {
+    const Army = armyWorld(5_000);
+    const time = new SteppedTimers();
+    let reads = 0;
+    const projection: MapProjection = armyProjection(Army, {
+      time,
+      withDefer: false,
+      perItem: () => {
+        reads += 1;
+        time.advance(0.01);
+        // The game unmounts the map from inside a layer callback, before start() has returned.
+        if (reads === 10) projection.stop();
+      },
+    });
+    projection.start();
+    const readsAtStop = reads;
+    expect(readsAtStop).toBeLessThanOrEqual(10 + 4);
+    expect(time.pendingTimers + time.pendingTurns).toBe(0);
+    expect(projection.getStatus()).toEqual({ building: false, progress: 1 });
+    time.runAll();
+    expect(reads).toBe(readsAtStop);
+    expect(Army.update$.observers?.length ?? 0).toBe(0);
+  });
+
   it("should finish a build cut short by a restart (StrictMode's start, stop, start) with one version and each unreadable value reported once", () => {
     const n = 2_000;
     const Army = armyWorld(n);
