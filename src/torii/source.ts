@@ -119,14 +119,11 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
         throw new SyncError("SYNC_BAD_PAYLOAD", `Torii answered a page of ${scope} without an items list.`);
       }
       // A page can hold tens of thousands of entities: read it in slices of a few ms, the event loop let in between.
-      const slicer = new Slicer(timers);
+      const slicer = new Slicer(timers, undefined, () => closed);
       for (const item of page.items) {
         noteSeen(item);
         decodeEntity(item, scope, false, sink, normalizeId);
-        if (slicer.due()) {
-          await slicer.pause();
-          if (closed) throw new SyncError("SYNC_CANCELLED", "The request was cancelled with the pipeline.");
-        }
+        if (slicer.due()) await slicer.pause();
       }
       const next = page.next_cursor;
       return { nextCursor: typeof next === "string" && next.length > 0 ? next : undefined, rows: page.items.length };

@@ -65,6 +65,25 @@ describe("Slicer", () => {
   });
 });
 
+describe("Slicer and a cancel", () => {
+  it("should reject the pause after which its owner is gone, so a long walk stops there", async () => {
+    const { timers, state } = workClock(0.05);
+    let cancelled = false;
+    state.onYield = () => (cancelled = true);
+    const slicer = new Slicer(timers, 4, () => cancelled);
+    let walked = 0;
+    const walk = async () => {
+      for (let item = 0; item < 10_000; item += 1) {
+        walked += 1;
+        if (slicer.due()) await slicer.pause();
+      }
+    };
+    await expect(walk()).rejects.toMatchObject({ code: "SYNC_CANCELLED" });
+    expect(state.yields).toBe(1);
+    expect(walked).toBeLessThan(10_000 / 3);
+  });
+});
+
 describe("a snapshot page is read in slices", () => {
   const rows = Array.from({ length: 2_000 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i) }));
 

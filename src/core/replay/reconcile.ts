@@ -102,7 +102,7 @@ export interface ReconcileDeps {
 export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerScope, ReadonlySet<string>>, missing: readonly Removal[]): Promise<void> {
   const isBound = (model: ModelTag): boolean => deps.writer.binding(model) !== undefined;
   // At 100k entities the walk and the removals take far longer than a frame: in slices, the event loop let in between.
-  const slicer = new Slicer(deps.timers);
+  const slicer = new Slicer(deps.timers, undefined, deps.isCancelled);
   for (const [scope, ids] of seen) {
     const ledger = deps.ledgers[scope];
     let removals: readonly Removal[] = await planRemovals(ledger, ids, scope === "entities" ? missing : [], isBound, slicer);
@@ -125,10 +125,7 @@ export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerSco
       removals = confirmed.removals;
     }
     for (const { entityId, model, version } of removals) {
-      if (slicer.due()) {
-        await slicer.pause();
-        if (deps.isCancelled()) return;
-      }
+      if (slicer.due()) await slicer.pause();
       const binding = deps.writer.binding(model);
       if (binding === undefined) continue;
       const decision = ledger.admitModelDelete(entityId, model, version);
