@@ -99,6 +99,7 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
   let batch: AdmittedChange[] = [];
   let pendingMark: number | undefined;
   let hydratedWatermark: number | undefined;
+  let [follower, warmed] = [false, false];
   const cache = factory({
     failed(error) {
       failed = true;
@@ -112,6 +113,10 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
     tab(role, leaderChanges) {
       counters.tabRole = role;
       counters.leaderChanges = leaderChanges;
+      // A follower writes no cache and relays nothing: it records no change (the admission then builds none for it).
+      follower = role === "follower";
+      if (follower) stopRecording();
+      else if (warmed) startRecording();
       if (!closed) deps.publish();
     },
     flushed(totals) {
@@ -172,7 +177,8 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
       counters.misses += 1;
       deps.emit?.({ type: "cache_miss", at: deps.now() });
     }
-    startRecording();
+    warmed = true;
+    if (!follower) startRecording();
   };
 
   return {

@@ -74,6 +74,9 @@ describe("persist: one tab syncs for all", () => {
     expect(xOf(leader.components, 3)).toBe(333);
     // The follower's changes went through its own admission: an older relay never lands.
     expect(follower.pipeline.metrics().applied).toBeGreaterThan(10);
+    // It records nothing for a cache it does not write (its admission builds no change for it); the leader does.
+    expect(follower.pipeline.metrics().cache?.changesRecorded).toBe(0);
+    expect(leader.pipeline.metrics().cache?.changesRecorded).toBeGreaterThan(0);
     expect(client.subscriberCount).toBe(1);
   });
 
