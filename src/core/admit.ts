@@ -18,6 +18,8 @@ export interface AdmitCounters {
   seenExecutedAt: number;
   /** Deletes (entity or model) that landed: each may leave a tombstone in the ledger. */
   deletes: number;
+  /** Rows that tied with the ledger and equalled what RECS held: not written again (see `SyncMetrics.unchanged`). */
+  unchanged: number;
 }
 
 export interface AdmitDeps {
@@ -112,17 +114,25 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
       for (let column = 0; column < width; column += 1) if ((versions[base + column] as number) === (versions[base + column] as number)) present += 1;
       if (present === 0) continue;
       if (admitted.length < width) admitted = new Uint8Array(width * 2);
-      if (ledger.check(entity, model, versions, ats, base, width, admitted) === 0) {
+      const count = ledger.check(entity, model, versions, ats, base, width, admitted);
+      if (count === 0) {
         drops.drop("stale");
         continue;
       }
+      const ties = ledger.lastTies === count;
       const errors = writer.convertRow(binding, entityId, columns.values, base, admitted, converted);
       if (errors !== undefined) {
         drops.drop("unconvertible");
         for (const error of errors) onUnconvertible(error);
         continue;
       }
-      writer.writeRow(binding, entityId, converted, admitted, ledger.symbolOf(entity));
+      const symbol = ledger.symbolOf(entity);
+      if (ties && writer.holds(binding, converted, admitted, symbol)) {
+        // Nothing to write, tell or cache: RECS already shows this row at this version.
+        counters.unchanged += 1;
+        continue;
+      }
+      writer.writeRow(binding, entityId, converted, admitted, symbol);
       ledger.commit(entity, model, versions, ats, base, width, admitted, present === width);
       for (let column = 0; column < width; column += 1) {
         if (admitted[column] === 1 && (ats[base + column] as number) > counters.lastAppliedVersion) counters.lastAppliedVersion = ats[base + column] as number;

@@ -71,6 +71,7 @@ export class LedgerCore {
    */
   check(slot: number, model: number, versions: Float64Array, ats: Float64Array, base: number, width: number, admitted: Uint8Array): number {
     const s = this.store;
+    let ties = 0;
     const floor = s.floor[slot] as number;
     const record = s.record(slot, model);
     const own = (s.models[model] as LedgerModel).own;
@@ -90,14 +91,23 @@ export class LedgerCore {
           if (at < (s.at[record] as number)) continue;
         } else {
           const member = s.memberVersion(record, column);
-          if (version < (member === member ? Math.max(s.v[record] as number, member) : (s.v[record] as number))) continue;
+          const current = member === member ? Math.max(s.v[record] as number, member) : (s.v[record] as number);
+          if (version < current) continue;
+          if (version === current) ties += 1;
         }
       }
       admitted[column] = 1;
       count += 1;
     }
+    this.lastTies = ties;
     return count;
   }
+
+  /**
+   * How many members the last `check` admitted at exactly the version already recorded (a live model, no delete
+   * between): when all of them, the row may be what RECS already holds (a replay over a warm start).
+   */
+  lastTies = 0;
 
   /** Record the members `check` admitted, once they were written. `complete`: the row holds every member of the schema. */
   commit(slot: number, model: number, versions: Float64Array, ats: Float64Array, base: number, width: number, admitted: Uint8Array, complete: boolean): void {

@@ -17,6 +17,11 @@ export interface SyncMetrics {
   droppedStale: number;
   /** Updates merged into an item already queued for the same entity. */
   compacted: number;
+  /**
+   * Entity × model changes at the version already applied and with the values RECS already holds (a replay over a
+   * warm start or a second page of the same row): neither written nor announced again.
+   */
+  unchanged: number;
   /** Inputs rejected as malformed, all codes together. */
   rejected: number;
   rejectedByCode: Partial<Record<SyncErrorCode, number>>;
@@ -114,6 +119,7 @@ export interface PipelineCounters {
   streamMessages: number;
   seenExecutedAt: number;
   applied: number;
+  unchanged: number;
   lastAppliedVersion: number;
   lastExecutedAt: number;
   deletes: number;
@@ -143,6 +149,7 @@ export function createCounters(): PipelineCounters {
     streamMessages: 0,
     seenExecutedAt: 0,
     applied: 0,
+    unchanged: 0,
     lastAppliedVersion: -1,
     lastExecutedAt: 0,
     deletes: 0,
@@ -188,6 +195,7 @@ export function snapshotMetrics(counters: PipelineCounters, gauges: MetricsGauge
     droppedByReason,
     droppedStale: droppedByReason.stale + droppedByReason.superseded,
     compacted: gauges.compacted,
+    unchanged: counters.unchanged,
     rejected: counters.rejected,
     rejectedByCode: { ...counters.rejectedByCode },
     warningsByCode: { ...counters.warningsByCode },

@@ -43,4 +43,26 @@ describe("subscribeAdmitted", () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(changes).toHaveLength(seen);
   });
+
+  it("should neither write nor report a tie that equals what RECS holds, and write a tie that differs (arrival order wins)", async () => {
+    rig.client.rows = [rawEntity(1, 100, { "test-Army": army(1) })];
+    const p = rig.start();
+    const changes: AdmittedChange[] = [];
+    p.subscribeAdmitted((change) => changes.push(change));
+    await vi.advanceTimersByTimeAsync(200);
+    const updates: unknown[] = [];
+    rig.components.Army.update$.subscribe((update) => updates.push(update.value[0]));
+
+    rig.client.emit(rawEntity(1, 100, { "test-Army": army(1) }));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(p.metrics()).toMatchObject({ applied: 1, unchanged: 1 });
+    expect(updates).toHaveLength(0);
+    expect(changes).toHaveLength(1);
+
+    rig.client.emit(rawEntity(1, 100, { "test-Army": { x: ty.u32(9) } }));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(p.metrics()).toMatchObject({ applied: 2, unchanged: 1 });
+    expect(updates).toEqual([expect.objectContaining({ x: 9 })]);
+    expect(changes.at(-1)).toMatchObject({ kind: "write", members: ["x"], ats: [100] });
+  });
 });

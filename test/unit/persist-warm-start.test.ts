@@ -135,16 +135,18 @@ describe("the warm start in the engine", () => {
     cache.release();
     await until(() => p.getState().status === "streaming");
     await turns(2);
-    // Entity 1 came from the cache and again (the same) from the page: the cache is told about entity 2 and the tie.
-    expect(cache.recorded.filter((change) => change.kind === "write").map((change) => change.entityId).sort()).toEqual([paddedId(1), paddedId(2)]);
+    // Entity 1 came from the cache and again (the same) from the page: a tie with what RECS holds is neither written
+    // nor handed to the cache again; entity 2 is.
+    expect(cache.recorded.filter((change) => change.kind === "write").map((change) => change.entityId)).toEqual([paddedId(2)]);
+    expect(p.metrics()).toMatchObject({ unchanged: 1, applied: 2 });
     expect(cache.marks).toEqual([120]);
     const batches = cache.batches.length;
     client.emit(rawEntity(2, 130, { "test-Army": army(22) }));
     client.emit(rawEntity(3, 130, { "test-Army": army(3) }));
     client.emit(rawEntity(4, 130, { "test-Army": army(4) }));
-    await until(() => cache.recorded.length === 5);
+    await until(() => cache.recorded.length === 4);
     expect(cache.batches.slice(batches)).toEqual([3]);
-    expect(cache.recorded[2]).toMatchObject({ kind: "write", entityId: paddedId(2), model: "test-Army", ats: [130, 130, 130, 130, 130] });
+    expect(cache.recorded[1]).toMatchObject({ kind: "write", entityId: paddedId(2), model: "test-Army", ats: [130, 130, 130, 130, 130] });
   });
 
   it("should count storage failures by code, stop recording, and keep syncing", async () => {

@@ -164,6 +164,19 @@ export class RecsWriter {
     this.counters.writes += 1;
   }
 
+  /**
+   * Whether the live component already holds these converted members (a replay over a warm start brings rows at the
+   * versions the ledger has): such a row is not written again, so RECS announces nothing and no listener runs.
+   */
+  holds(binding: ComponentBinding, out: readonly unknown[], admitted: Uint8Array, symbol: symbol): boolean {
+    const { fields, stores } = binding;
+    if (readLive(binding, symbol) === undefined) return false;
+    for (let column = 0; column < fields.length; column += 1) {
+      if (admitted[column] === 1 && !sameValue(stores[column]?.get(symbol), out[column], 0)) return false;
+    }
+    return true;
+  }
+
   /** Whether a first write of these columns makes the component visible, with nothing held for it. */
   private completes(binding: ComponentBinding, entityId: EntityId, admitted: Uint8Array): boolean {
     if (this.held.get(binding.model)?.has(entityId) === true) return false;
@@ -263,4 +276,22 @@ function readLive(binding: ComponentBinding, symbol: symbol): Record<string, unk
     (value ??= {})[fields[column] as string] = member;
   }
   return value ?? {};
+}
+
+/** Equality of converted values (primitives, bigints, arrays and plain objects of them), as deep as a schema nests. */
+function sameValue(a: unknown, b: unknown, depth: number): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || depth > 16) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index += 1) if (!sameValue(a[index], b[index], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  for (const key of keys) if (!Object.hasOwn(right, key) || !sameValue(left[key], right[key], depth + 1)) return false;
+  return true;
 }
