@@ -65,11 +65,11 @@ describe("persist with the real Torii client", () => {
     await converged(first.fake, components);
   });
 
-  it("should replay only the 1 % changed since the cache's watermark (10,000 entities), counted at the fake, and equal the server", async () => {
+  it("should replay only the 1 % changed since the cache's watermark (100,000 entities), counted at the fake, and equal the server", async () => {
     const persist = { name: "incremental", indexedDB: new IDBFactory() };
     const first = await rigs.start(43, (fake) => ({ persist, toriiUrl: fake.url, guard: { replayPageLimit: 1_000 } }));
     const { fake } = first;
-    const tiles = Array.from({ length: 10_000 }, (_, i) => [1 + (i % 100), 1 + Math.floor(i / 100)] as const);
+    const tiles = Array.from({ length: 100_000 }, (_, i) => [1 + (i % 400), 1 + Math.floor(i / 400)] as const);
     fake.world.batch(() => {
       for (const [x, y] of tiles) fake.world.setModel({ keys: [x, y] }, "blitz-Tile", { biome: "Snow", occupier_id: 0, explored_at: 1, discovered_by: null });
     });
@@ -78,10 +78,10 @@ describe("persist with the real Torii client", () => {
     fake.world.updateMembers({ keys: [1, 1] }, "blitz-Tile", { explored_at: 2 });
     await first.pipeline.start();
     const total = fake.world.entities().length;
-    expect(total).toBeGreaterThan(10_000);
+    expect(total).toBeGreaterThan(100_000);
     const fullPages = fake.stats().requests.RetrieveEntities ?? 0;
     const seen = first.pipeline.metrics().lastExecutedAt;
-    await waitFor(() => first.pipeline.metrics().cache?.watermark === seen, { timeoutMs: 20_000, description: "the cache's watermark" });
+    await waitFor(() => first.pipeline.metrics().cache?.watermark === seen, { timeoutMs: 240_000, description: "the cache's watermark" });
     first.pipeline.cancel();
 
     fake.world.step(10, { quiet: true });
@@ -96,14 +96,15 @@ describe("persist with the real Torii client", () => {
     const pages = (fake.stats().requests.RetrieveEntities ?? 0) - before;
     const metrics = second.metrics();
     console.info(`[incremental] ${total} entities; first boot ${fullPages} pages; warm boot ${pages} request(s), ${metrics.received} entities received, ${metrics.cache?.incrementalEntities} read by id`);
-    expect(changed).toHaveLength(100);
-    expect(pages).toBe(1);
-    expect(fullPages).toBeGreaterThanOrEqual(10);
-    // The 100 changed tiles and the watermark's own entity (in its overlap): nothing else was read.
-    expect(metrics.cache).toMatchObject({ hits: 1, incrementalReplays: 1, incrementalEntities: 101, incrementalFallbacks: 0 });
-    expect(metrics.received).toBe(101);
+    expect(changed).toHaveLength(1_000);
+    // 1,001 ids at 500 per request.
+    expect(pages).toBe(3);
+    expect(fullPages).toBeGreaterThanOrEqual(100);
+    // The 1,000 changed tiles and the watermark's own entity (in its overlap): nothing else was read.
+    expect(metrics.cache).toMatchObject({ hits: 1, incrementalReplays: 1, incrementalEntities: 1_001, incrementalFallbacks: 0 });
+    expect(metrics.received).toBe(1_001);
     await converged(fake, components);
-  }, 60_000);
+  }, 600_000);
 
   it("should go on from the network when the browser has no IndexedDB, with one SYNC_CACHE_UNAVAILABLE", async () => {
     const rig = await rigs.start(42, () => ({ persist: { name: "none", indexedDB: null }, guard: { replayPageLimit: 25 } }));

@@ -88,7 +88,7 @@ export function matchesClause(clause: Clause | undefined, target: MatchTarget): 
   if (c === undefined || c.oneofKind === undefined) return true;
   switch (c.oneofKind) {
     case "hashed_keys":
-      return c.hashed_keys.hashed_keys.length === 0 || c.hashed_keys.hashed_keys.some((bytes) => fromBytes(bytes) === target.id);
+      return c.hashed_keys.hashed_keys.length === 0 || hashedKeySet(c.hashed_keys.hashed_keys).has(target.id);
     case "keys": {
       const { keys, pattern_matching, models } = c.keys;
       if (pattern_matching === PatternMatching.FixedLen ? target.keys.length !== keys.length : target.keys.length < keys.length) return false;
@@ -102,6 +102,30 @@ export function matchesClause(clause: Clause | undefined, target: MatchTarget): 
       return c.composite.operator === LogicalOperator.OR ? results.some(Boolean) : results.every(Boolean);
     }
   }
+}
+
+// One clause is matched against every entity of a page request (or every update of a subscription): its ids are
+// decoded once, not once per entity (500 ids over 100k entities was 50M decodings, past a page's deadline).
+const hashedKeySets = new WeakMap<readonly Uint8Array[], ReadonlySet<bigint>>();
+
+function hashedKeySet(keys: readonly Uint8Array[]): ReadonlySet<bigint> {
+  let set = hashedKeySets.get(keys);
+  if (set === undefined) {
+    set = new Set(keys.map((bytes) => fromBytes(bytes)));
+    hashedKeySets.set(keys, set);
+  }
+  return set;
+}
+
+/**
+ * For a top-level HashedKeys clause with ids, whether an id can match at all: lets a page skip building the entities
+ * it would only throw away (a read of 500 ids over 100k entities). `undefined` for any other clause.
+ */
+export function idFilterOf(clause: Clause | undefined): ((id: bigint) => boolean) | undefined {
+  const c = clause?.clause_type;
+  if (c?.oneofKind !== "hashed_keys" || c.hashed_keys.hashed_keys.length === 0) return undefined;
+  const ids = hashedKeySet(c.hashed_keys.hashed_keys);
+  return (id) => ids.has(id);
 }
 
 /** A top-level Keys clause that lists models also limits which models are sent back. */

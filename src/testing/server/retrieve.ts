@@ -1,7 +1,7 @@
 import type { Query, RetrieveEntitiesResponse } from "@dojoengine/grpc";
 import { PaginationDirection } from "@dojoengine/grpc";
 import { fromBytes } from "../protocol/felt";
-import { assertSupportedClause, matchesClause, modelsSelectedByClause } from "../query/clause";
+import { assertSupportedClause, idFilterOf, matchesClause, modelsSelectedByClause } from "../query/clause";
 import { decodeCursor, encodeCursor } from "../query/cursor";
 import type { EntityKind } from "../store/world-store";
 import { assertWireEntity } from "../values/wire-guard";
@@ -34,10 +34,12 @@ export function retrievePage(world: WorldSimulator, kind: EntityKind, query: Que
   let lastServed: string | undefined;
   let hasMore = false;
   const chunk = Math.max(256, Math.min(limit + 1, 5000));
+  const listed = idFilterOf(clause);
   scan: for (;;) {
     const rows = world.store.page(kind, after, descending, chunk);
     for (const row of rows) {
       after = row.id;
+      if (listed !== undefined && !listed(BigInt(row.id))) continue;
       const snapshot = world.snapshot(kind, row, mustSelect ? selected : undefined);
       if (snapshot === undefined) continue;
       const target = { id: BigInt(row.id), keys: keysFromText(row.keys), modelTags: Object.keys(snapshot.values), values: () => snapshot.values };

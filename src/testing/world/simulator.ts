@@ -1,6 +1,7 @@
 import { FakeToriiError } from "../errors";
 import type { ProtoEntity } from "../protocol/codecs";
 import { padHex } from "../protocol/felt";
+import { preferWasmPoseidon } from "../protocol/wasm-poseidon";
 import { BLITZ_MODELS } from "../schema/blitz-models";
 import { modelTag } from "../schema/types";
 import { assertValidModel } from "../schema/validate-schema";
@@ -60,6 +61,7 @@ export class WorldSimulator implements ActivityWorld {
       if (this.byTag.has(tag)) throw new FakeToriiError("FAKE_TORII_BAD_SCHEMA", `model ${tag} is defined twice`);
       this.byTag.set(tag, { def: model, members: new Map(model.members.map((m) => [m.name, m])) });
     }
+    preferWasmPoseidon();
     this.store = new WorldStore(this.models);
     this.views = new EntityViews(this.store, new Map([...this.byTag].map(([tag, entry]) => [tag, entry.def])), this.worldAddress);
     this.rng = createRng(options.seed ?? 1);
