@@ -28,6 +28,9 @@ export function classifyStorageError(thrown: unknown, what: string): SyncError {
     case "DataError":
     case "DataCloneError":
       return cacheError("SYNC_CACHE_CORRUPT", `${what} met a record it cannot read or write (${message})`, thrown);
+    case "VersionError":
+      // The database is at a newer layout than this code knows: a newer release of the app in another tab made it.
+      return cacheError("SYNC_CACHE_UNAVAILABLE", `${what} found a cache made by a newer version of the app (${message})`, thrown);
     default:
       return cacheError("SYNC_CACHE_UNAVAILABLE", `${what} failed (${name === undefined ? "" : `${String(name)}: `}${message})`, thrown);
   }

@@ -86,7 +86,7 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
         const result = await opened.hydrate((scope, messages) => {
           for (const message of messages) decodeEntity(message, scope, false, sink);
         });
-        return result.entities === 0 ? MISS : { hit: true, entities: result.entities, messages: result.messages, durationMs: result.durationMs, ageMs: result.ageMs, watermark: result.watermark?.executedAt };
+        return result.entities === 0 ? MISS : { hit: true, entities: result.entities, messages: result.messages, durationMs: result.durationMs, ageMs: result.ageMs, watermark: result.complete ? result.watermark?.executedAt : undefined };
       },
       record(changes) {
         if (!writing) return;

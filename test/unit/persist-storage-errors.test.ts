@@ -62,6 +62,15 @@ describe("bad storage is never fatal", () => {
     expect((errors[0]?.cause as DOMException).name).toBe("SecurityError");
   });
 
+  it("should say a newer release made the cache when the database is at a newer layout (VersionError)", async () => {
+    const factory = new IDBFactory();
+    (await rawOpen(factory, 99)).close();
+    const errors: SyncError[] = [];
+    expect(await open(factory, errors)).toBeUndefined();
+    expect(errors.map((e) => e.code)).toEqual(["SYNC_CACHE_UNAVAILABLE"]);
+    expect(errors[0]?.message).toMatch(/made by a newer version of the app/);
+  });
+
   it("should report SYNC_CACHE_QUOTA once, drop and delete the cache, and stop writing when storage is full", async () => {
     const factory = new IDBFactory();
     await filled(factory, 3);
