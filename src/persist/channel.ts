@@ -117,6 +117,8 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
     },
     answerHellos(flushed) {
       answer = flushed;
+      // This tab leads now: its own hellos will get no answer (a follower promoted mid-boot must not wait them out).
+      for (const settle of [...waiting.values()]) settle(undefined);
       return () => {
         if (answer === flushed) answer = undefined;
       };

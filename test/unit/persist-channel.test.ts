@@ -80,6 +80,21 @@ describe("the tabs' channel", () => {
     expect(await answer).toBeUndefined();
   });
 
+  it("should stop waiting for its own hello once the tab leads (promoted while the old leader is gone)", async () => {
+    const time = createFakeTime();
+    const promoted = channel("promoted", time.tab());
+    let settled = false;
+    const answer = promoted.hello(2_000).then((value) => {
+      settled = true;
+      return value;
+    });
+    await turns(10);
+    expect(settled).toBe(false);
+    promoted.answerHellos(() => Promise.resolve(undefined));
+    // No time passes: the hello is over because no one else will answer it.
+    expect(await answer).toBeUndefined();
+  });
+
   it("should carry heartbeats with the watermark and whether the leader is hidden", async () => {
     const leader = channel("leader");
     const follower = channel("follower");
