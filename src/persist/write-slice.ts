@@ -87,20 +87,16 @@ export async function writeSlice(connection: CacheConnection, queue: DirtyEntity
 }
 
 async function readEntity(tx: WriteTransaction, entity: DirtyEntity): Promise<Stored> {
-  const models = tx.objectStore(ENTITY_MODELS);
   const records = new Map<string, EntityModelRecord>();
-  let tombstone: EntityTombstoneRecord | undefined;
-  if (entity.tombstoneAt !== undefined) {
-    // A delete touches every model of the entity: read them all, with the tombstone.
-    const [all, stone] = await Promise.all([models.getAll(entityRange(entity.scope, entity.entityId)), tx.objectStore(ENTITY_TOMBSTONES).get([entity.scope, entity.entityId])]);
-    for (const record of all) records.set(checked(record).model, record);
-    if (stone !== undefined && !isEntityTombstoneRecord(stone)) throw cacheError("SYNC_CACHE_CORRUPT", "an entity tombstone is unreadable");
-    tombstone = stone;
-  } else {
-    const found = await Promise.all([...entity.models.keys()].map((model) => models.get([entity.scope, entity.entityId, model])));
-    for (const record of found) if (record !== undefined) records.set(checked(record).model, record);
-  }
-  return { records, tombstone };
+  // Every model of the entity in one request (a request costs a round trip to the browser's storage process; a get
+  // per model made most of a slice's time in Chromium), with its tombstone when a delete touches them all.
+  const [all, stone] = await Promise.all([
+    tx.objectStore(ENTITY_MODELS).getAll(entityRange(entity.scope, entity.entityId)),
+    entity.tombstoneAt === undefined ? undefined : tx.objectStore(ENTITY_TOMBSTONES).get([entity.scope, entity.entityId]),
+  ]);
+  for (const record of all) records.set(checked(record).model, record);
+  if (stone !== undefined && !isEntityTombstoneRecord(stone)) throw cacheError("SYNC_CACHE_CORRUPT", "an entity tombstone is unreadable");
+  return { records, tombstone: stone };
 }
 
 function checked(record: unknown): EntityModelRecord {

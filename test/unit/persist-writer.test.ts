@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto";
 import { IDBFactory } from "fake-indexeddb";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Timers } from "../../src/core/clock";
 import type { AdmittedChange } from "../../src/core/ports";
 import { openSyncCache, type SyncCache } from "../../src/persist/cache";
@@ -55,6 +55,29 @@ describe("the cache writer", () => {
     // A slice stops once it reached the budget: it overshoots by at most one entity's work (here 1 ms).
     expect(counters.longestWriteSliceMs).toBeLessThanOrEqual(4 + 1);
     expect(await cache.readWatermark()).toMatchObject({ executedAt: 100 });
+  });
+
+  it("should read what an entity holds in one request, whatever the models it changed (a request is a round trip)", async () => {
+    const time = createFakeTime();
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ flushIntervalMs: 0 });
+    writer.note(generation(20, 100));
+    await writer.flush();
+    const gets = vi.spyOn(IDBObjectStore.prototype, "get");
+    const getAlls = vi.spyOn(IDBObjectStore.prototype, "getAll");
+    const slicesBefore = cache.counters().writeSlices;
+    try {
+      writer.note(generation(20, 200));
+      await writer.flush();
+      // 20 entities × 2 models: one getAll per entity; the only gets are the slices' identity and watermark reads.
+      expect(getAlls.mock.calls.length).toBe(20);
+      expect(gets.mock.calls.length).toBe(2 * (cache.counters().writeSlices - slicesBefore));
+    } finally {
+      gets.mockRestore();
+      getAlls.mockRestore();
+    }
+    expect((await hydrate(cache)).models.size).toBe(40);
+    cache.close();
   });
 
   it("should write nothing until the flush interval has passed, then everything noted meanwhile at once", async () => {
