@@ -31,16 +31,20 @@ export interface SliceOutcome {
   readonly written: number;
   /** Main-thread time the slice took (ms, by the injected clock), its awaits excluded. */
   readonly spentMs: number;
+  /**
+   * The transaction's commit: the slice's main-thread work is over when the outcome resolves, so the next slice can
+   * be prepared while this one commits. Rejects as the slice would (already handled: await it to see the failure).
+   */
+  readonly committed: Promise<void>;
 }
 
 /**
  * One write slice: one readwrite transaction. It reads what the first `readAhead` entities of `queue` hold, merges
  * them in (versions respected) until the budget is spent, and puts the results; entities it had no time for go back to
- * the queue's front (read again next slice). When the queue drains, the watermark is put last, in the same
- * transaction: a tab closed between slices leaves the old watermark over records that are each old or new, whole.
- * Rejects with a SyncError or the storage's own error; the caller classifies and reports.
+ * the queue's front (read again next slice). Resolves once the puts are issued, with the commit still to come
+ * (`committed`). Rejects with a SyncError or the storage's own error; the caller classifies and reports.
  */
-export async function writeSlice(connection: CacheConnection, queue: DirtyEntity[], readAhead: number, budgetMs: number, watermarkAt: number | undefined): Promise<SliceOutcome> {
+export async function writeSlice(connection: CacheConnection, queue: DirtyEntity[], readAhead: number, budgetMs: number): Promise<SliceOutcome> {
   const { db, counters, identity, timers } = connection;
   const clock = sliceClock(timers);
   const start = clock();
@@ -48,11 +52,10 @@ export async function writeSlice(connection: CacheConnection, queue: DirtyEntity
   const tx: WriteTransaction = db.transaction([META, ENTITY_MODELS, ENTITY_TOMBSTONES], "readwrite");
   const pending: Array<Promise<unknown>> = [];
   try {
-    const reads = Promise.all([tx.objectStore(META).get("identity"), tx.objectStore(META).get("watermark"), Promise.all(batch.map((entity) => readEntity(tx, entity)))]);
+    const reads = Promise.all([tx.objectStore(META).get("identity"), Promise.all(batch.map((entity) => readEntity(tx, entity)))]);
     let spent = clock() - start;
-    const [owner, storedWatermark, stored] = await reads;
-    // Another tab, on another schema or SDK version, re-stamped the cache: it is theirs now.
-    if (!isCacheIdentity(owner) || !sameIdentity(owner, identity)) throw cacheError("SYNC_CACHE_UNAVAILABLE", "another tab re-made the cache for a different schema or version");
+    const [owner, stored] = await reads;
+    assertOwner(owner, identity);
     const mergeStart = clock();
     let written = 0;
     for (const [index, entity] of batch.entries()) {
@@ -61,29 +64,55 @@ export async function writeSlice(connection: CacheConnection, queue: DirtyEntity
       if (spent + clock() - mergeStart >= budgetMs) break;
     }
     queue.unshift(...batch.slice(written));
-    let watermark: { executedAt: number; takenAt: number } | undefined;
-    if (queue.length === 0 && watermarkAt !== undefined) {
-      const previous = isWatermark(storedWatermark) ? storedWatermark.executedAt : -1;
-      watermark = { executedAt: Math.max(previous, watermarkAt), takenAt: timers.now() };
-      pending.push(tx.objectStore(META).put(watermark, "watermark"));
-    }
     spent += clock() - mergeStart;
-    await Promise.all([...pending, tx.done]);
-    counters.entitiesWritten += written;
-    counters.writeSlices += 1;
-    if (watermark !== undefined) counters.watermarkWritten = watermark.executedAt;
     if (spent > counters.longestWriteSliceMs) counters.longestWriteSliceMs = spent;
-    return { written, spentMs: spent };
+    const committed = Promise.all([...pending, tx.done]).then(() => {
+      counters.entitiesWritten += written;
+      counters.writeSlices += 1;
+    });
+    committed.catch(() => undefined);
+    return { written, spentMs: spent, committed };
   } catch (thrown) {
-    // Nothing of this slice lands: abort (if still open) so a half-merged entity can never commit.
-    try {
-      tx.abort();
-    } catch {
-      // Already finished or aborted by the storage itself.
-    }
-    await Promise.allSettled([...pending, tx.done]);
+    await abandon(tx, pending);
     throw thrown;
   }
+}
+
+/**
+ * The watermark, in a transaction of its own once every slice of the flush committed: a tab closed (or a slice
+ * failed) before then leaves the old watermark over records that are each old or new, whole. Never moves it back.
+ */
+export async function writeWatermark(connection: CacheConnection, watermarkAt: number): Promise<void> {
+  const { db, identity, timers, counters } = connection;
+  const tx: WriteTransaction = db.transaction([META, ENTITY_MODELS, ENTITY_TOMBSTONES], "readwrite");
+  const pending: Array<Promise<unknown>> = [];
+  try {
+    const meta = tx.objectStore(META);
+    const [owner, stored] = await Promise.all([meta.get("identity"), meta.get("watermark")]);
+    assertOwner(owner, identity);
+    const watermark = { executedAt: Math.max(isWatermark(stored) ? stored.executedAt : -1, watermarkAt), takenAt: timers.now() };
+    pending.push(meta.put(watermark, "watermark"));
+    await Promise.all([...pending, tx.done]);
+    counters.watermarkWritten = watermark.executedAt;
+  } catch (thrown) {
+    await abandon(tx, pending);
+    throw thrown;
+  }
+}
+
+function assertOwner(owner: unknown, identity: CacheConnection["identity"]): void {
+  // Another tab, on another schema or SDK version, re-stamped the cache: it is theirs now.
+  if (!isCacheIdentity(owner) || !sameIdentity(owner, identity)) throw cacheError("SYNC_CACHE_UNAVAILABLE", "another tab re-made the cache for a different schema or version");
+}
+
+/** Nothing of a failed transaction lands: abort it (if still open) so a half-merged entity can never commit. */
+async function abandon(tx: WriteTransaction, pending: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  try {
+    tx.abort();
+  } catch {
+    // Already finished or aborted by the storage itself.
+  }
+  await Promise.allSettled([...pending, tx.done]);
 }
 
 async function readEntity(tx: WriteTransaction, entity: DirtyEntity): Promise<Stored> {

@@ -2,7 +2,7 @@ import type { AdmittedChange } from "../core/ports";
 import { yieldTurn, type CacheConnection } from "./connection";
 import { DirtySet, type DirtyEntity } from "./dirty-set";
 import { classifyStorageError } from "./storage-errors";
-import { writeSlice } from "./write-slice";
+import { writeSlice, writeWatermark } from "./write-slice";
 
 export interface CacheWriterOptions {
   /** Main-thread time one write slice aims at (ms); a slice always writes at least one entity. @default 4 */
@@ -40,12 +40,14 @@ export interface CacheWriter {
 }
 
 const READ_AHEAD_FIRST = 64;
+const SLICES_IN_FLIGHT = 2;
 const READ_AHEAD_MAX = 2_048;
 
 /**
  * A writer that never blocks: changes merge into a dirty set (one entry per entity, however often it changed); a
  * flush takes the set whole and writes it in slices of about `sliceBudgetMs` of main-thread work, one transaction
- * each, with a turn of the event loop between; the last slice writes the watermark. Flushes are at most one per
+ * each, with a turn of the event loop between (the next slice prepared while one commits); the watermark follows in a
+ * transaction of its own once every slice committed. Flushes are at most one per
  * `flushIntervalMs`; a storage failure is reported once (the connection's failure) and stops the writer.
  */
 export function createCacheWriter(connection: CacheConnection, options: CacheWriterOptions = {}): CacheWriter {
@@ -72,16 +74,24 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
     inFlight = queue.length;
     const newest = Math.max(fromChanges ? dirty.newestAt : -1, watermarkAt);
     const watermark = newest >= 0 ? newest : undefined;
+    // Slices whose transaction has not committed yet: the next slice is prepared while they commit (a commit is a
+    // round trip to the browser's storage process, longer than a slice's own work).
+    const committing: Array<Promise<void>> = [];
     try {
       do {
         if (!active()) return;
         const before = queue.length;
-        const outcome = await writeSlice(connection, queue, readAhead, budget, watermark);
+        const outcome = await writeSlice(connection, queue, readAhead, budget);
+        committing.push(outcome.committed);
+        if (committing.length > SLICES_IN_FLIGHT) await committing.shift();
         inFlight = queue.length;
         // Read as many as were written, with room to grow: reads beyond the budget are wasted.
         readAhead = outcome.written < before && outcome.written < readAhead ? Math.max(1, outcome.written) : Math.min(READ_AHEAD_MAX, readAhead * 2);
         if (queue.length > 0) await yieldTurn(timers);
       } while (queue.length > 0);
+      for (const commit of committing.splice(0)) await commit;
+      if (!active()) return;
+      if (watermark !== undefined) await writeWatermark(connection, watermark);
       flushed = generation;
       counters.flushes += 1;
       options.onFlushed?.();

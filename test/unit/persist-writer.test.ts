@@ -69,14 +69,46 @@ describe("the cache writer", () => {
     try {
       writer.note(generation(20, 200));
       await writer.flush();
-      // 20 entities × 2 models: one getAll per entity; the only gets are the slices' identity and watermark reads.
+      // 20 entities × 2 models: one getAll per entity; the only gets are each slice's identity and the watermark's
+      // own transaction (identity and watermark).
       expect(getAlls.mock.calls.length).toBe(20);
-      expect(gets.mock.calls.length).toBe(2 * (cache.counters().writeSlices - slicesBefore));
+      expect(gets.mock.calls.length).toBe(cache.counters().writeSlices - slicesBefore + 2);
     } finally {
       gets.mockRestore();
       getAlls.mockRestore();
     }
     expect((await hydrate(cache)).models.size).toBe(40);
+    cache.close();
+  });
+
+  it("should prepare the next slice while one commits, and write the watermark only after every slice committed", async () => {
+    const time = createFakeTime(1_700_000_000_000, 1);
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ sliceBudgetMs: 4 });
+    const events: string[] = [];
+    const original = IDBDatabase.prototype.transaction;
+    const transaction = vi.spyOn(IDBDatabase.prototype, "transaction").mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase["transaction"]>) {
+      const made = original.apply(this, args);
+      const index = events.filter((event) => event.startsWith("open")).length;
+      events.push(`open ${index}`);
+      made.addEventListener("complete", () => events.push(`commit ${index}`));
+      return made;
+    });
+    try {
+      writer.note(generation(30, 100));
+      await writer.flush();
+    } finally {
+      transaction.mockRestore();
+    }
+    const opened = events.filter((event) => event.startsWith("open")).length;
+    // 10 slices and the watermark's transaction.
+    expect(opened).toBe(11);
+    // Some slice opened before the one before it committed…
+    expect(events.some((event, at) => event.startsWith("open ") && Number(event.slice(5)) > 0 && at < events.indexOf(`commit ${Number(event.slice(5)) - 1}`))).toBe(true);
+    // …and the watermark's transaction opened after every slice committed.
+    expect(events.indexOf(`open ${opened - 1}`)).toBeGreaterThan(events.indexOf(`commit ${opened - 2}`));
+    expect(Math.max(...Array.from({ length: opened - 1 }, (_, i) => events.indexOf(`commit ${i}`)))).toBeLessThan(events.indexOf(`open ${opened - 1}`));
+    expect(await cache.readWatermark()).toMatchObject({ executedAt: 100 });
     cache.close();
   });
 
