@@ -11,25 +11,11 @@ import { BURST_DEFAULTS, createBurstWorkload, type BurstWorkload } from "../work
 import { entityModelsTouched } from "../workload/entities";
 import { defineBenchComponents } from "../workload/models";
 import { RUN_MARKS, type PageGaps, type PageRun, type PageRunKind } from "./protocol";
+import { afterOneMs, nextTask } from "./tasks";
 
 const FRAME = 1_000;
 const DRAIN_TIMEOUT_MS = 30_000;
 
-/** A macrotask without setTimeout's clamp: what a websocket's message event is. */
-const channel = new MessageChannel();
-const turns: Array<() => void> = [];
-channel.port1.onmessage = () => turns.shift()?.();
-const nextTask = (callback: () => void): void => {
-  turns.push(callback);
-  channel.port2.postMessage(undefined);
-};
-/**
- * About 1 ms later, in a task of its own: a timer set from a message task has no nesting, so Chromium does not clamp
- * it to 4 ms as it would a chain of timers.
- */
-const afterOneMs = (callback: () => void): void => {
-  setTimeout(() => nextTask(callback), 1);
-};
 
 /** A 1 ms probe: the page's own gap measurement, the counterpart of Node's event-loop delay histogram. */
 function startGapProbe(): () => PageGaps {
