@@ -84,10 +84,11 @@ export async function writeSlice(connection: CacheConnection, queue: DirtyEntity
  */
 export async function writeWatermark(connection: CacheConnection, watermarkAt: number): Promise<void> {
   const { db, identity, timers, counters } = connection;
-  const tx: WriteTransaction = db.transaction([META, ENTITY_MODELS, ENTITY_TOMBSTONES], "readwrite");
+  // The meta store only: readers of the entity stores (another tab's hydration) need not wait for it.
+  const tx = db.transaction(META, "readwrite");
   const pending: Array<Promise<unknown>> = [];
   try {
-    const meta = tx.objectStore(META);
+    const meta = tx.store;
     const [owner, stored] = await Promise.all([meta.get("identity"), meta.get("watermark")]);
     assertOwner(owner, identity);
     const watermark = { executedAt: Math.max(isWatermark(stored) ? stored.executedAt : -1, watermarkAt), takenAt: timers.now() };
@@ -106,7 +107,7 @@ function assertOwner(owner: unknown, identity: CacheConnection["identity"]): voi
 }
 
 /** Nothing of a failed transaction lands: abort it (if still open) so a half-merged entity can never commit. */
-async function abandon(tx: WriteTransaction, pending: ReadonlyArray<Promise<unknown>>): Promise<void> {
+async function abandon(tx: Pick<WriteTransaction, "abort" | "done">, pending: ReadonlyArray<Promise<unknown>>): Promise<void> {
   try {
     tx.abort();
   } catch {

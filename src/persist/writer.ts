@@ -40,8 +40,8 @@ export interface CacheWriter {
 }
 
 const READ_AHEAD_FIRST = 64;
-const SLICES_IN_FLIGHT = 2;
 const READ_AHEAD_MAX = 2_048;
+const SLICES_IN_FLIGHT = 2;
 
 /**
  * A writer that never blocks: changes merge into a dirty set (one entry per entity, however often it changed); a

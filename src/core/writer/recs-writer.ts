@@ -169,10 +169,12 @@ export class RecsWriter {
    * versions the ledger has): such a row is not written again, so RECS announces nothing and no listener runs.
    */
   holds(binding: ComponentBinding, out: readonly unknown[], admitted: Uint8Array, symbol: symbol): boolean {
-    const { fields, stores } = binding;
-    if (readLive(binding, symbol) === undefined) return false;
+    const { fields, stores, requiredColumns } = binding;
     for (let column = 0; column < fields.length; column += 1) {
-      if (admitted[column] === 1 && !sameValue(stores[column]?.get(symbol), out[column], 0)) return false;
+      const current = stores[column]?.get(symbol);
+      // Not live (a required member missing): the row completes it, so it must be written.
+      if (current === undefined && requiredColumns[column] === true) return false;
+      if (admitted[column] === 1 && !sameValue(current, out[column], 0)) return false;
     }
     return true;
   }
