@@ -4,7 +4,7 @@
 import { createWorld } from "@dojoengine/recs";
 import { createSyncPipeline, type SyncPipeline } from "../../src/sync/index";
 import { waitUntil } from "../measure/wait";
-import { changed, changeSteps, PersistBenchClient, PERSIST_TORII_URL } from "../scenarios/persist-client";
+import { changed, changeSteps, PersistBenchClient, PERSIST_TORII_URL, WireRows } from "../scenarios/persist-client";
 import type { RawToriiEntity } from "../workload/entities";
 import { BENCH_MODELS, defineBenchComponents } from "../workload/models";
 import { createSnapshotWorkload } from "../workload/snapshot";
@@ -91,7 +91,7 @@ function transactionsOf(mode: IDBTransactionMode): PersistTransactions {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const gc = (globalThis as { gc?: () => void }).gc;
 
-let rows: readonly RawToriiEntity[] | undefined;
+let rows: WireRows | undefined;
 
 const prepare: PersistBenchPage["prepare"] = (spec) => {
   const t0 = performance.now();
@@ -102,7 +102,8 @@ const prepare: PersistBenchPage["prepare"] = (spec) => {
     current = next.rows;
     changedEntities = next.count;
   }
-  rows = current;
+  // Only the rows' text stays: the objects built here are garbage before the boot (see WireRows).
+  rows = new WireRows(current);
   const workloadMs = performance.now() - t0;
   gc?.();
   return { entities: spec.entities, models: BENCH_MODELS.length, changedEntities, workloadMs, gc: gc !== undefined, userAgent: navigator.userAgent };

@@ -36,7 +36,8 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
   const verdict = (tasks: WindowTasks | undefined): string =>
     tasks === undefined ? "–" : tasks.longestMs > goal ? "❌ NOT MET" : tasks.coverage < 1 ? `not judged (≤ ${goal} ms in the ${pctOf(tasks.coverage)} traced)` : "✅ MET";
   const tx = (t: PersistTransactions): string => `${int(t.count)} · ${ms(t.medianMs)} · ${ms(t.maxMs)} · ${int(t.requests)}`;
-  const modelRecords = sizes.find((size) => size.store === "entityModels");
+  // One row per entity, holding all its models (every bench entity has each of them).
+  const entityRows = sizes.find((size) => size.store === "entities");
   const perEntityModel = (bytes: number): string => (entityModels === 0 ? "–" : (bytes / entityModels).toFixed(0));
   const delta = (after: StorageReading, key: "usage" | "disk"): number =>
     key === "usage" ? after.estimate.usage - storage.beforeCold.estimate.usage : after.diskBytes - storage.beforeCold.diskBytes;
@@ -96,7 +97,7 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
     "Three measures. **Storage estimate** (the headline): `navigator.storage.estimate()` in the page, its usage before the cold boot (a fresh profile) and once the cold boot's watermark was flushed, and again after the warm boot; the delta ÷ entity-models. " +
       "That is what the browser charges against the origin's quota; Chromium computes it from the database's files, so it includes the storage engine's log and compression, and it shrinks once the engine compacts (hence the reading after the warm boot). " +
       "**On disk**: the files under the profile's `IndexedDB` directories, summed by this process at the same moments. **Read back**: every record, read through IndexedDB in the page after the warm boot and sized as `JSON.stringify` (UTF-8; keys and indexes not counted). " +
-      "The writer's own estimate (`metrics().cache.bytesWritten`: strings by length, numbers 8) of the cold boot is given for comparison.",
+      "The writer's own count (`metrics().cache.bytesWritten`: the characters of the rows it put) of the cold boot is given for comparison.",
     "",
     "| measure | before the cold boot | after the cold boot (flushed) | after the warm boot |",
     "|---|---:|---:|---:|",
@@ -108,8 +109,8 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
     `| **\`storage.estimate()\` usage delta ÷ ${int(entityModels)} entity-models, after the cold boot** | **${perEntityModel(delta(storage.afterCold, "usage"))}** |`,
     `| the same, after the warm boot | ${perEntityModel(delta(storage.afterWarm, "usage"))} |`,
     `| IndexedDB files on disk, after the cold boot / after the warm boot | ${perEntityModel(delta(storage.afterCold, "disk"))} / ${perEntityModel(delta(storage.afterWarm, "disk"))} |`,
-    `| read back as JSON (\`entityModels\` store: ${int(modelRecords?.records)} records) | ${modelRecords === undefined || modelRecords.records === 0 ? "–" : (modelRecords.jsonBytes / modelRecords.records).toFixed(0)} |`,
-    `| writer's estimate (cold boot: bytesWritten ÷ entity-models written) | ${cold.cache.entitiesWritten === 0 ? "–" : (cold.cache.bytesWritten / (cold.cache.entitiesWritten * context.modelsPerEntity)).toFixed(0)} |`,
+    `| read back as JSON (\`entities\` store: ${int(entityRows?.records)} records, one per entity) | ${entityRows === undefined || entityRows.records === 0 ? "–" : perEntityModel(entityRows.jsonBytes * (entities / entityRows.records))} |`,
+    `| writer's count (cold boot: bytesWritten ÷ entity-models written) | ${cold.cache.entitiesWritten === 0 ? "–" : (cold.cache.bytesWritten / (cold.cache.entitiesWritten * context.modelsPerEntity)).toFixed(0)} |`,
     "",
     `### ${n}c. Incremental vs full replay in Chromium`,
     "",

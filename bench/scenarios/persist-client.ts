@@ -9,49 +9,90 @@ import { BENCH_MODELS } from "../workload/models";
 export const PERSIST_TORII_URL = "http://torii.bench.invalid";
 
 const norm = (id: string): string => BigInt(id).toString(16);
-const padded = (id: string): string => `0x${norm(id).padStart(64, "0")}`;
 
 /**
- * The bench's in-process client, which also answers a `HashedKeys` clause (what an incremental replay reads) from the
- * same rows, and counts the entities it hands over; with `sql()` a fake `/sql` over those rows, answering the two
- * queries the incremental replay asks (the scope's newest write and row count; the writes in a time window).
+ * The rows as the network holds them: each entity's row as JSON text, decoded into new objects only when it is served
+ * (as the wasm client decodes each page off the wire). A game's page never holds Torii's data as a tree of objects (one
+ * per value: 1.5 million at 100,000 entities), so the bench page must not either: V8 marks every object of the heap,
+ * and the collector's pauses would measure the bench's own data instead of the game's.
+ */
+export class WireRows {
+  readonly length: number;
+  private readonly texts: string[];
+  /** Per row: its entity id (minimal hex, normalised), its block time and its models, for the fake `/sql` and `HashedKeys`. */
+  readonly ids: string[];
+  readonly executedAt: Float64Array;
+  readonly models: (readonly string[])[];
+
+  constructor(rows: readonly RawToriiEntity[]) {
+    this.length = rows.length;
+    this.texts = rows.map((row) => JSON.stringify(row));
+    this.ids = rows.map((row) => norm(row.hashed_keys));
+    this.executedAt = Float64Array.from(rows, (row) => row.executed_at);
+    const shapes = new Map<string, readonly string[]>();
+    this.models = rows.map((row) => {
+      const tags = Object.keys(row.models);
+      const key = tags.join(",");
+      const shared = shapes.get(key) ?? tags;
+      shapes.set(key, shared);
+      return shared;
+    });
+  }
+
+  /** Row `index`, decoded into new objects. */
+  row(index: number): RawToriiEntity {
+    return JSON.parse(this.texts[index] as string) as RawToriiEntity;
+  }
+}
+
+/**
+ * The bench's in-process client over wire rows: the snapshot in the pages the pipeline asks for, and a `HashedKeys`
+ * clause (what an incremental replay reads), counting the entities it hands over; with `sql()` a fake `/sql` over those
+ * rows, answering the two queries the incremental replay asks (the scope's newest write and row count; the writes in a
+ * time window). No subscription updates: the persistence bench boots and waits.
  */
 export class PersistBenchClient extends BenchToriiClient {
   entitiesServed = 0;
   sqlQueries = 0;
-  private rows: readonly RawToriiEntity[];
-  private byId = new Map<string, RawToriiEntity>();
+  private readonly byId = new Map<string, number>();
 
-  constructor(rows: readonly RawToriiEntity[]) {
-    super(rows);
-    this.rows = rows;
-    for (const row of rows) this.byId.set(norm(row.hashed_keys), row);
+  constructor(private readonly rows: WireRows) {
+    super([]);
+    rows.ids.forEach((id, index) => this.byId.set(id, index));
   }
 
   override async getEntities(query?: ToriiQuery): Promise<ToriiPageLike> {
+    this.pagesServed += 1;
     const ids = (query?.clause as { HashedKeys?: unknown } | undefined)?.HashedKeys;
+    let indexes: number[];
+    let next: string | undefined;
     if (Array.isArray(ids)) {
-      this.pagesServed += 1;
-      const items = ids.map((id) => this.byId.get(norm(String(id)))).filter((row) => row !== undefined);
-      this.entitiesServed += items.length;
-      return { items, next_cursor: undefined };
+      indexes = ids.map((id) => this.byId.get(norm(String(id)))).filter((index) => index !== undefined);
+    } else {
+      const from = Number(query?.pagination.cursor ?? 0);
+      const to = Math.min(this.rows.length, from + Math.max(1, query?.pagination.limit ?? this.rows.length));
+      indexes = Array.from({ length: to - from }, (_, i) => from + i);
+      next = to >= this.rows.length ? undefined : String(to);
     }
-    const page = await super.getEntities(query);
-    this.entitiesServed += page.items.length;
-    return page;
+    this.entitiesServed += indexes.length;
+    return { items: indexes.map((index) => this.rows.row(index)), next_cursor: next };
   }
 
   readonly sql = (async (_url: unknown, init?: { body?: unknown }) => {
     this.sqlQueries += 1;
     const text = String(init?.body ?? "");
+    const { rows } = this;
     if (text.includes("AS newest")) {
-      const newest = this.rows.reduce((max, row) => Math.max(max, row.executed_at), 0);
-      const n = this.rows.reduce((sum, row) => sum + Object.keys(row.models).length, 0);
+      const newest = rows.executedAt.reduce((max, at) => Math.max(max, at), 0);
+      const n = rows.models.reduce((sum, tags) => sum + tags.length, 0);
       return new Response(JSON.stringify([{ newest, n }]));
     }
     const [from, to] = [...text.matchAll(/'(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)'/g)].map((m) => Date.parse(`${(m[1] as string).replace(" ", "T")}Z`) / 1000);
-    const found = this.rows.filter((row) => row.executed_at > (from ?? 0) && row.executed_at <= (to ?? 0));
-    return new Response(JSON.stringify(found.flatMap((row) => Object.keys(row.models).map((model) => ({ id: padded(row.hashed_keys), model, at: row.executed_at })))));
+    const found: { id: string; model: string; at: number }[] = [];
+    rows.executedAt.forEach((at, index) => {
+      if (at > (from ?? 0) && at <= (to ?? 0)) for (const model of rows.models[index] as readonly string[]) found.push({ id: `0x${(rows.ids[index] as string).padStart(64, "0")}`, model, at });
+    });
+    return new Response(JSON.stringify(found));
   }) as unknown as typeof globalThis.fetch;
 }
 

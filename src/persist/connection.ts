@@ -22,9 +22,9 @@ export interface CacheCounters {
   longestWriteSliceMs: number;
   /** Entities written (each whole, in one transaction). */
   entitiesWritten: number;
-  /** Records put or deleted. */
+  /** Entity rows put or deleted (one per entity that changed on disk). */
   recordsWritten: number;
-  /** An estimate of the bytes put (strings by length, numbers 8): the browser's own encoding differs. */
+  /** Characters of the rows put (their JSON bodies and keys): the browser's own encoding and compression differ. */
   bytesWritten: number;
   /** The block time (seconds) of the newest watermark this connection committed; undefined before one. */
   watermarkWritten: number | undefined;

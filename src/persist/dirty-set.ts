@@ -1,18 +1,13 @@
 import type { AdmittedChange } from "../core/ports";
 import type { LedgerScope, ModelTag } from "../core/types";
-import type { EntityModelRecord } from "./layout";
+import type { EntityModelRecord, EntityState } from "./layout";
 import { applyEntityDelete, applyModelDelete, applyWrite, emptyRecord } from "./merge";
 
 /**
  * Everything changed about one entity since it was last written, already merged in arrival order: its tombstone (if it
  * was deleted) and a record per model touched. The unit of a write: one entity lands whole or not at all.
  */
-export interface DirtyEntity {
-  readonly scope: LedgerScope;
-  readonly entityId: string;
-  tombstoneAt: number | undefined;
-  readonly models: Map<ModelTag, EntityModelRecord>;
-}
+export type DirtyEntity = EntityState;
 
 /**
  * Admitted changes merged per entity, so a burst that rewrites an entity a thousand times is written once. Memory is

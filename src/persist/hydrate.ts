@@ -1,6 +1,7 @@
 import type { LedgerScope } from "../core/types";
 import { sliceClock, yieldTurn, type CacheConnection } from "./connection";
-import { ENTITY_MODELS, ENTITY_TOMBSTONES, META, isEntityModelRecord, isEntityTombstoneRecord, isWatermark, type EntityKey, type EntityModelKey, type EntityModelRecord, type EntityTombstoneRecord, type Watermark } from "./layout";
+import { decodeEntity } from "./entity-row";
+import { ENTITIES, META, isEntityRow, isWatermark, type EntityKey, type Watermark } from "./layout";
 import { entityMessages, type ToriiEntityMessage } from "./messages";
 import { cacheError, classifyStorageError } from "./storage-errors";
 
@@ -10,8 +11,8 @@ export type CachedMessagesListener = (scope: LedgerScope, messages: readonly Tor
 export interface HydrateOptions {
   /** Main-thread time a slice aims at; the next slice reads more or fewer records to match it. @default 4 */
   readonly sliceBudgetMs?: number;
-  /** Records the first slice reads. @default 256 */
-  readonly firstSliceRecords?: number;
+  /** Entities the first slice reads. @default 256 */
+  readonly firstSliceEntities?: number;
 }
 
 export interface HydrateResult {
@@ -27,20 +28,22 @@ export interface HydrateResult {
   readonly slices: number;
 }
 
-const MIN_SLICE_RECORDS = 16;
-const MAX_SLICE_RECORDS = 10_000;
+const MIN_SLICE_ENTITIES = 16;
+const MAX_SLICE_ENTITIES = 10_000;
+/** Entities a read asks for after the first (at least a slice's worth): rows are strings, cheap for the storage to hand over. */
+const READ_BATCH = 1_000;
 
 /**
- * Read the whole cache back as Torii entity messages, entity by entity in key order, in slices: each slice reads a
- * batch of records in its own transaction, holds back the last entity (its records may go on in the next batch), joins
- * the entity tombstones up to there, and hands the messages over; then the event loop gets a turn.
+ * Read the whole cache back as Torii entity messages, entity by entity in key order, in slices: rows are read in
+ * batches (each in its own transaction, the next asked for as soon as one is in), and each slice decodes some of them
+ * and hands the messages over (how many follows the time the last slice took); then the event loop gets a turn.
  */
 export async function hydrateCache(connection: CacheConnection, onMessages: CachedMessagesListener, options: HydrateOptions = {}): Promise<HydrateResult> {
   const { db, timers, counters, failure } = connection;
   const clock = sliceClock(timers);
   const budget = options.sliceBudgetMs ?? 4;
   const started = clock();
-  let limit = options.firstSliceRecords ?? 256;
+  let limit = options.firstSliceEntities ?? 256;
   let entities = 0;
   let messages = 0;
   let slices = 0;
@@ -59,48 +62,40 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
     const stored = await db.get(META, "watermark");
     if (stored !== undefined && !isWatermark(stored)) throw cacheError("SYNC_CACHE_CORRUPT", "the watermark record is unreadable");
     watermark = stored;
-    let after: EntityModelKey | undefined;
-    let tombstonesAfter: EntityKey | undefined;
-    let held: EntityModelRecord[] = [];
+    const read = (after: EntityKey | undefined, asked: number): Promise<{ rows: unknown[]; asked: number }> => {
+      const reading = db.getAll(ENTITIES, after === undefined ? null : IDBKeyRange.lowerBound(after, true), asked).then((rows: unknown[]) => ({ rows, asked }));
+      // A read asked for ahead may fail after a slice failed and the cache was dropped: nobody awaits it then.
+      reading.catch(() => undefined);
+      return reading;
+    };
+    let reading: Promise<{ rows: unknown[]; asked: number }> | undefined = read(undefined, limit);
+    let buffer: unknown[] = [];
+    let at = 0;
     for (;;) {
-      if (!connection.usable()) return result(false);
-      const tx = db.transaction([ENTITY_MODELS, ENTITY_TOMBSTONES], "readonly");
-      const read: unknown[] = await tx.objectStore(ENTITY_MODELS).getAll(after === undefined ? null : IDBKeyRange.lowerBound(after, true), limit);
-      const final = read.length < limit;
-      const records = held;
-      for (const record of read) {
-        if (!isEntityModelRecord(record)) throw cacheError("SYNC_CACHE_CORRUPT", "an entity-model record is unreadable");
-        records.push(record);
-      }
-      const last = records[records.length - 1];
-      if (last !== undefined) after = [last.scope, last.entityId, last.model];
-      // Hold back the last entity's records unless this was the last batch: its other models may follow.
-      let upTo = records.length;
-      if (!final && last !== undefined) while (upTo > 0 && sameEntity(records[upTo - 1] as EntityModelRecord, last)) upTo -= 1;
-      if (!final && upTo === 0) {
-        // One entity with more models than a batch: read a bigger one.
-        held = records;
-        limit = Math.min(limit * 2, MAX_SLICE_RECORDS);
+      if (at === buffer.length) {
+        if (reading === undefined) return result(true);
+        const { rows, asked } = await reading;
+        if (!connection.usable()) return result(false);
+        // The next batch is asked for as soon as this one is in: a read is a round trip to the storage process,
+        // longer than a slice, so reads run ahead of the slices instead of between them.
+        const last = rows[rows.length - 1];
+        if (rows.length < asked) reading = undefined;
+        else if (isEntityRow(last)) reading = read([last.scope, last.entityId], Math.max(READ_BATCH, limit));
+        else throw cacheError("SYNC_CACHE_CORRUPT", "an entity record is unreadable");
+        buffer = rows;
+        at = 0;
         continue;
       }
-      held = records.slice(upTo);
-      const complete = records.slice(0, upTo);
-      const boundary = final ? undefined : entityKey(complete[complete.length - 1] as EntityModelRecord);
-      const range = tombstoneRange(tombstonesAfter, boundary);
-      const tombstones: unknown[] = range === false ? [] : await tx.objectStore(ENTITY_TOMBSTONES).getAll(range);
       const sliceStart = clock();
-      for (const tombstone of tombstones) if (!isEntityTombstoneRecord(tombstone)) throw cacheError("SYNC_CACHE_CORRUPT", "an entity tombstone is unreadable");
-      const lastTombstone = tombstones[tombstones.length - 1] as EntityTombstoneRecord | undefined;
-      if (lastTombstone !== undefined) tombstonesAfter = [lastTombstone.scope, lastTombstone.entityId];
-      const handed = handOver(complete, tombstones as EntityTombstoneRecord[], onMessages);
-      entities += handed.entities;
-      messages += handed.messages;
+      const slice = buffer.slice(at, at + limit);
+      at += slice.length;
+      messages += handOver(slice, onMessages);
+      entities += slice.length;
       slices += 1;
       const spent = clock() - sliceStart;
       if (spent > counters.longestHydrateSliceMs) counters.longestHydrateSliceMs = spent;
-      limit = Math.round(Math.min(MAX_SLICE_RECORDS, Math.max(MIN_SLICE_RECORDS, (limit * budget) / Math.max(spent, budget / 8))));
-      if (final) return result(true);
-      await yieldTurn(timers);
+      limit = Math.round(Math.min(MAX_SLICE_ENTITIES, Math.max(MIN_SLICE_ENTITIES, (limit * budget) / Math.max(spent, budget / 8))));
+      if (at < buffer.length || reading !== undefined) await yieldTurn(timers);
     }
   } catch (thrown) {
     failure.fail(classifyStorageError(thrown, "reading the cache"));
@@ -108,9 +103,12 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
   }
 }
 
-/** Join records and tombstones (both in key order) per entity, and hand the messages over per scope run. */
-function handOver(records: readonly EntityModelRecord[], tombstones: readonly EntityTombstoneRecord[], onMessages: CachedMessagesListener): { entities: number; messages: number } {
-  let entities = 0;
+/**
+ * Decode rows (in key order) and hand their messages over per scope run. Every row is decoded before any is handed
+ * over, so a corrupt one fails the slice before it reaches the engine.
+ */
+function handOver(rows: readonly unknown[], onMessages: CachedMessagesListener): number {
+  const decoded = rows.map(decodeEntity);
   let count = 0;
   let scope: LedgerScope | undefined;
   let batch: ToriiEntityMessage[] = [];
@@ -118,28 +116,17 @@ function handOver(records: readonly EntityModelRecord[], tombstones: readonly En
     if (scope !== undefined && batch.length > 0) deliver(onMessages, scope, batch);
     batch = [];
   };
-  let r = 0;
-  let t = 0;
-  while (r < records.length || t < tombstones.length) {
-    const record = records[r];
-    const tombstone = tombstones[t];
-    const order = record === undefined ? 1 : tombstone === undefined ? -1 : compareEntity(record, tombstone);
-    const head = (order <= 0 ? record : tombstone) as { scope: LedgerScope; entityId: string };
-    const models: EntityModelRecord[] = [];
-    if (order <= 0) while (r < records.length && sameEntity(records[r] as EntityModelRecord, head)) models.push(records[r++] as EntityModelRecord);
-    const tombstoneAt = order >= 0 ? (tombstone as EntityTombstoneRecord).at : undefined;
-    if (order >= 0) t += 1;
-    if (head.scope !== scope) {
+  for (const entity of decoded) {
+    if (entity.scope !== scope) {
       flush();
-      scope = head.scope;
+      scope = entity.scope;
     }
-    const list = entityMessages(head.entityId, tombstoneAt, models);
+    const list = entityMessages(entity.entityId, entity.tombstoneAt, entity.models.values());
     for (const message of list) batch.push(message);
     count += list.length;
-    entities += 1;
   }
   flush();
-  return { entities, messages: count };
+  return count;
 }
 
 function deliver(onMessages: CachedMessagesListener, scope: LedgerScope, messages: readonly ToriiEntityMessage[]): void {
@@ -151,31 +138,4 @@ function deliver(onMessages: CachedMessagesListener, scope: LedgerScope, message
       throw thrown;
     });
   }
-}
-
-/** Tombstones after the last one read, up to and including the boundary entity (all the rest without one). */
-function tombstoneRange(after: EntityKey | undefined, upTo: EntityKey | undefined): IDBKeyRange | null | false {
-  if (after === undefined) return upTo === undefined ? null : IDBKeyRange.upperBound(upTo);
-  if (upTo === undefined) return IDBKeyRange.lowerBound(after, true);
-  if (compareKeys(after, upTo) >= 0) return false;
-  return IDBKeyRange.bound(after, upTo, true, false);
-}
-
-function entityKey(record: { scope: LedgerScope; entityId: string }): EntityKey {
-  return [record.scope, record.entityId];
-}
-
-function sameEntity(a: { scope: string; entityId: string }, b: { scope: string; entityId: string }): boolean {
-  return a.entityId === b.entityId && a.scope === b.scope;
-}
-
-/** IndexedDB's order on `[scope, entityId]`: strings by code unit, as `<` compares them. */
-function compareEntity(a: { scope: string; entityId: string }, b: { scope: string; entityId: string }): number {
-  return compareKeys([a.scope, a.entityId], [b.scope, b.entityId]);
-}
-
-function compareKeys(a: readonly [string, string], b: readonly [string, string]): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
-  return 0;
 }

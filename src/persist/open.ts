@@ -1,7 +1,7 @@
 import { wrap, type IDBPDatabase } from "idb";
 import type { SyncError } from "../core/errors";
 import type { Timers } from "../core/clock";
-import { CACHE_LAYOUT_VERSION, ENTITY_MODELS, ENTITY_TOMBSTONES, META, isCacheIdentity, sameIdentity, type CacheIdentity, type CacheSchema } from "./layout";
+import { CACHE_LAYOUT_VERSION, ENTITIES, ENTITY_KEY_PATH, META, STORES, isCacheIdentity, sameIdentity, type CacheIdentity, type CacheSchema } from "./layout";
 import { cacheError, classifyStorageError } from "./storage-errors";
 
 export type CacheDatabase = IDBPDatabase<CacheSchema>;
@@ -84,7 +84,7 @@ function openOnce(factory: IDBFactory, name: string, timers: Timers, timeoutMs: 
       timers.clearTimeout(timer);
       reject(error);
     };
-    request.addEventListener("upgradeneeded", () => createStores(request.result));
+    request.addEventListener("upgradeneeded", (event) => createStores(request.result, event.oldVersion));
     request.addEventListener("blocked", () => fail(blocked(name, "upgrading")));
     (wrap(request) as Promise<CacheDatabase>).then(
       (db) => {
@@ -102,28 +102,29 @@ function openOnce(factory: IDBFactory, name: string, timers: Timers, timeoutMs: 
   });
 }
 
-function createStores(db: IDBDatabase): void {
+/**
+ * Make the stores of this layout. An older layout's stores go, its meta included (an identity and a watermark over
+ * records that are gone would be a lie): the cache starts empty, as after a schema change.
+ */
+function createStores(db: IDBDatabase, oldVersion: number): void {
+  if (oldVersion !== CACHE_LAYOUT_VERSION) for (const name of [...db.objectStoreNames]) db.deleteObjectStore(name);
   if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
-  if (!db.objectStoreNames.contains(ENTITY_MODELS)) db.createObjectStore(ENTITY_MODELS, { keyPath: ["scope", "entityId", "model"] });
-  if (!db.objectStoreNames.contains(ENTITY_TOMBSTONES)) db.createObjectStore(ENTITY_TOMBSTONES, { keyPath: ["scope", "entityId"] });
+  if (!db.objectStoreNames.contains(ENTITIES)) db.createObjectStore(ENTITIES, { keyPath: ENTITY_KEY_PATH });
 }
 
 function hasLayout(db: CacheDatabase): boolean {
   const names = db.objectStoreNames;
-  if (!names.contains(META) || !names.contains(ENTITY_MODELS) || !names.contains(ENTITY_TOMBSTONES)) return false;
-  const tx = db.transaction([ENTITY_MODELS, ENTITY_TOMBSTONES], "readonly");
-  const models = tx.objectStore(ENTITY_MODELS).keyPath;
-  const tombstones = tx.objectStore(ENTITY_TOMBSTONES).keyPath;
-  return JSON.stringify(models) === JSON.stringify(["scope", "entityId", "model"]) && JSON.stringify(tombstones) === JSON.stringify(["scope", "entityId"]);
+  if (names.length !== STORES.length || !STORES.every((store) => names.contains(store))) return false;
+  const keyPath = db.transaction(ENTITIES, "readonly").store.keyPath;
+  return JSON.stringify(keyPath) === JSON.stringify(ENTITY_KEY_PATH);
 }
 
 /** Clear every store and stamp the identity, atomically: no reader ever sees old records under a new identity. */
 async function resetTo(db: CacheDatabase, identity: CacheIdentity): Promise<void> {
-  const tx = db.transaction([META, ENTITY_MODELS, ENTITY_TOMBSTONES], "readwrite");
+  const tx = db.transaction([META, ENTITIES], "readwrite");
   await Promise.all([
     tx.objectStore(META).clear(),
-    tx.objectStore(ENTITY_MODELS).clear(),
-    tx.objectStore(ENTITY_TOMBSTONES).clear(),
+    tx.objectStore(ENTITIES).clear(),
     tx.objectStore(META).put({ fingerprint: identity.fingerprint, packageVersion: identity.packageVersion }, "identity"),
     tx.done,
   ]);

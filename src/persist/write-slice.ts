@@ -1,30 +1,12 @@
 import type { IDBPTransaction } from "idb";
 import { sliceClock, type CacheConnection } from "./connection";
 import type { DirtyEntity } from "./dirty-set";
-import {
-  ENTITY_MODELS,
-  ENTITY_TOMBSTONES,
-  META,
-  entityRange,
-  isCacheIdentity,
-  isEntityModelRecord,
-  isEntityTombstoneRecord,
-  isWatermark,
-  sameIdentity,
-  type CacheSchema,
-  type EntityModelRecord,
-  type EntityTombstoneRecord,
-} from "./layout";
-import { applyEntityDelete, emptyRecord, isEmptyRecord, mergeRecord } from "./merge";
+import { decodeEntity, encodeEntity } from "./entity-row";
+import { ENTITIES, META, isCacheIdentity, isWatermark, sameIdentity, type CacheSchema, type EntityState } from "./layout";
+import { applyEntityDelete, emptyRecord, mergeRecord } from "./merge";
 import { cacheError } from "./storage-errors";
 
-type WriteTransaction = IDBPTransaction<CacheSchema, [typeof META, typeof ENTITY_MODELS, typeof ENTITY_TOMBSTONES], "readwrite">;
-
-/** What an entity holds on disk before the write: the records the write touches, and its tombstone. */
-interface Stored {
-  readonly records: Map<string, EntityModelRecord>;
-  readonly tombstone: EntityTombstoneRecord | undefined;
-}
+type WriteTransaction = IDBPTransaction<CacheSchema, [typeof META, typeof ENTITIES], "readwrite">;
 
 export interface SliceOutcome {
   /** Entities written whole in this slice's transaction. */
@@ -49,17 +31,21 @@ export async function writeSlice(connection: CacheConnection, queue: DirtyEntity
   const clock = sliceClock(timers);
   const start = clock();
   const batch = queue.splice(0, Math.max(1, readAhead));
-  const tx: WriteTransaction = db.transaction([META, ENTITY_MODELS, ENTITY_TOMBSTONES], "readwrite");
+  const tx: WriteTransaction = db.transaction([META, ENTITIES], "readwrite");
   const pending: Array<Promise<unknown>> = [];
   try {
-    const reads = Promise.all([tx.objectStore(META).get("identity"), Promise.all(batch.map((entity) => readEntity(tx, entity)))]);
+    // One request per entity (a request is a round trip to the browser's storage process); the rows are decoded as
+    // they are merged, inside the budget.
+    const entities = tx.objectStore(ENTITIES);
+    const reads = Promise.all([tx.objectStore(META).get("identity"), Promise.all(batch.map((entity) => entities.get([entity.scope, entity.entityId])))]);
     let spent = clock() - start;
     const [owner, stored] = await reads;
     assertOwner(owner, identity);
     const mergeStart = clock();
     let written = 0;
     for (const [index, entity] of batch.entries()) {
-      writeEntity(tx, entity, stored[index] as Stored, pending, counters);
+      const row = stored[index];
+      writeEntity(tx, entity, row === undefined ? undefined : decodeEntity(row), pending, counters);
       written += 1;
       if (spent + clock() - mergeStart >= budgetMs) break;
     }
@@ -116,63 +102,33 @@ async function abandon(tx: Pick<WriteTransaction, "abort" | "done">, pending: Re
   await Promise.allSettled([...pending, tx.done]);
 }
 
-async function readEntity(tx: WriteTransaction, entity: DirtyEntity): Promise<Stored> {
-  const records = new Map<string, EntityModelRecord>();
-  // Every model of the entity in one request (a request costs a round trip to the browser's storage process; a get
-  // per model made most of a slice's time in Chromium), with its tombstone when a delete touches them all.
-  const [all, stone] = await Promise.all([
-    tx.objectStore(ENTITY_MODELS).getAll(entityRange(entity.scope, entity.entityId)),
-    entity.tombstoneAt === undefined ? undefined : tx.objectStore(ENTITY_TOMBSTONES).get([entity.scope, entity.entityId]),
-  ]);
-  for (const record of all) records.set(checked(record).model, record);
-  if (stone !== undefined && !isEntityTombstoneRecord(stone)) throw cacheError("SYNC_CACHE_CORRUPT", "an entity tombstone is unreadable");
-  return { records, tombstone: stone };
-}
-
-function checked(record: unknown): EntityModelRecord {
-  if (!isEntityModelRecord(record)) throw cacheError("SYNC_CACHE_CORRUPT", "an entity-model record is unreadable");
-  return record;
-}
-
-/** Merge one entity into what is stored (its tombstone first: it came before the members it spared) and put what changed. */
-function writeEntity(tx: WriteTransaction, entity: DirtyEntity, stored: Stored, pending: Array<Promise<unknown>>, counters: CacheConnection["counters"]): void {
-  const models = tx.objectStore(ENTITY_MODELS);
-  const changed = new Set<string>();
+/**
+ * Merge one entity's changes into what is stored (the tombstone first: it came before the members it spared) and put
+ * the entity's row if anything changed, or delete it once nothing of it is left.
+ */
+function writeEntity(tx: WriteTransaction, entity: EntityState, stored: EntityState | undefined, pending: Array<Promise<unknown>>, counters: CacheConnection["counters"]): void {
+  const target: EntityState = stored ?? { scope: entity.scope, entityId: entity.entityId, tombstoneAt: undefined, models: new Map() };
+  let changed = false;
   if (entity.tombstoneAt !== undefined) {
     const at = entity.tombstoneAt;
-    if (stored.tombstone === undefined || stored.tombstone.at < at) {
-      const record: EntityTombstoneRecord = { scope: entity.scope, entityId: entity.entityId, at };
-      pending.push(tx.objectStore(ENTITY_TOMBSTONES).put(record));
-      counters.recordsWritten += 1;
-      counters.bytesWritten += approximateBytes(record);
+    if (target.tombstoneAt === undefined || target.tombstoneAt < at) {
+      target.tombstoneAt = at;
+      changed = true;
     }
-    for (const record of stored.records.values()) if (applyEntityDelete(record, at)) changed.add(record.model);
+    for (const record of target.models.values()) if (applyEntityDelete(record, at)) changed = true;
   }
   for (const [model, newer] of entity.models) {
-    const target = stored.records.get(model) ?? emptyRecord(entity.scope, entity.entityId, model);
-    if (mergeRecord(target, newer)) changed.add(model);
-    stored.records.set(model, target);
+    const record = target.models.get(model) ?? emptyRecord(entity.scope, entity.entityId, model);
+    if (mergeRecord(record, newer)) changed = true;
+    target.models.set(model, record);
   }
-  for (const model of changed) {
-    const record = stored.records.get(model) as EntityModelRecord;
-    counters.recordsWritten += 1;
-    if (isEmptyRecord(record)) {
-      pending.push(models.delete([record.scope, record.entityId, record.model]));
-      continue;
-    }
-    pending.push(models.put(record));
-    counters.bytesWritten += approximateBytes(record);
+  if (!changed) return;
+  counters.recordsWritten += 1;
+  const row = encodeEntity(target);
+  if (row === undefined) {
+    pending.push(tx.objectStore(ENTITIES).delete([entity.scope, entity.entityId]));
+    return;
   }
-}
-
-/** A cheap size estimate of a record (strings by length, numbers 8 bytes): the browser's own encoding differs. */
-export function approximateBytes(value: unknown, depth = 0): number {
-  if (typeof value === "string") return value.length;
-  if (typeof value === "number") return 8;
-  if (typeof value === "boolean" || value === null || value === undefined) return 1;
-  if (typeof value !== "object" || depth > 32) return 0;
-  let total = 0;
-  if (Array.isArray(value)) for (const item of value) total += approximateBytes(item, depth + 1);
-  else for (const key in value) if (Object.hasOwn(value, key)) total += key.length + approximateBytes((value as Record<string, unknown>)[key], depth + 1);
-  return total;
+  pending.push(tx.objectStore(ENTITIES).put(row));
+  counters.bytesWritten += row.body.length + row.entityId.length + row.scope.length;
 }

@@ -2,7 +2,7 @@ import "fake-indexeddb/auto";
 import { defineComponent, createWorld, Type } from "@dojoengine/recs";
 import { IDBFactory } from "fake-indexeddb";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { SyncError } from "../../src/core/errors";
 import type { AdmittedChange } from "../../src/core/ports";
 import { bindComponents } from "../../src/core/writer/bindings";
@@ -33,7 +33,7 @@ async function roundTrip(groups: readonly (readonly AdmittedChange[])[]): Promis
   cache.close();
   const again = (await open(factory)).cache;
   const hydrated = new ReferenceState();
-  await again.hydrate((scope, messages) => hydrated.applyMessages(scope, messages), { firstSliceRecords: 3 });
+  await again.hydrate((scope, messages) => hydrated.applyMessages(scope, messages), { firstSliceEntities: 3 });
   again.close();
   return { fed: referenceOf(groups.flat()), hydrated };
 }
@@ -112,6 +112,36 @@ describe("the persisted cache", () => {
     expect(result).toMatchObject({ complete: true, entities: 2, messages: 2, watermark: { executedAt: 130 }, ageMs: 5_000 });
     expect(cache?.counters()).toMatchObject({ entitiesHydrated: 2, messagesHydrated: 2, flushes: 1, entitiesWritten: 2 });
     expect(cache?.counters().bytesWritten).toBeGreaterThan(0);
+  });
+
+  it("should ask for the next batch of rows before handing one over, and read every entity once, in key order", async () => {
+    const factory = new IDBFactory();
+    const { cache } = await open(factory);
+    const writer = cache.createWriter({ flushIntervalMs: 0 });
+    writer.note(Array.from({ length: 10 }, (_, i) => write(i + 1, "ns-Army", { hp: [i, 100] })));
+    await writer.flush();
+    const getAll = vi.spyOn(IDBObjectStore.prototype, "getAll");
+    const seen: string[] = [];
+    const askedBefore: number[] = [];
+    let counts: unknown[] = [];
+    try {
+      const result = await cache.hydrate(
+        (_, messages) => {
+          askedBefore.push(getAll.mock.calls.length);
+          seen.push(...messages.map((message) => message.hashed_keys));
+        },
+        { firstSliceEntities: 4 },
+      );
+      expect(result).toMatchObject({ complete: true, entities: 10 });
+      counts = getAll.mock.calls.map((call) => call[1]);
+    } finally {
+      getAll.mockRestore();
+    }
+    // A first read of 4 rows, then the rest in one bigger read, asked for before the first 4 were handed over.
+    expect(askedBefore[0]).toBe(2);
+    expect(counts).toEqual([4, 1_000]);
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => id(i + 1)));
+    cache.close();
   });
 
   it("should clear the cache when the schema fingerprint or the package version changes", async () => {

@@ -318,8 +318,9 @@ describe("persist: bad storage is never fatal", () => {
       request.onsuccess = () => resolve(request.result);
     });
     await new Promise<void>((resolve) => {
-      const tx = db.transaction("entityModels", "readwrite");
-      tx.objectStore("entityModels").put({ scope: "entities", entityId: paddedId(2), model: "test-Army", names: ["x"], values: [], ats: [1] });
+      const tx = db.transaction("entities", "readwrite");
+      // A member without its value: not what this SDK writes.
+      tx.objectStore("entities").put({ scope: "entities", entityId: paddedId(2), body: JSON.stringify({ m: [["test-Army", ["x"], [], [1]]] }) });
       tx.oncomplete = () => resolve();
     });
     db.close();
@@ -356,7 +357,7 @@ describe("persist: bad storage is never fatal", () => {
     const put = IDBObjectStore.prototype.put;
     let puts = 0;
     IDBObjectStore.prototype.put = function quotaExceeded(this: IDBObjectStore, ...args: Parameters<IDBObjectStore["put"]>) {
-      if (this.name === "entityModels") {
+      if (this.name === "entities") {
         puts += 1;
         throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
       }
