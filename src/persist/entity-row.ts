@@ -1,5 +1,5 @@
 import type { ToriiValue } from "../core/types";
-import { isEntityRow, isModelRecord, isTime, type EntityModelRecord, type EntityRow, type EntityState } from "./layout";
+import { isEntityKey, isModelRecord, isTime, type EntityModelRecord, type EntityRow, type EntityState } from "./layout";
 import { cacheError } from "./storage-errors";
 
 /**
@@ -31,26 +31,27 @@ export function encodeEntity(entity: EntityState): EntityRow | undefined {
     // Torii's values are JSON (numbers, strings, hex); anything else (a bigint from a custom client) is not storable.
     throw cacheError("SYNC_CACHE_UNAVAILABLE", `an entity's values cannot be stored as JSON (${thrown instanceof Error ? thrown.message : String(thrown)})`, thrown);
   }
-  return { scope: entity.scope, entityId: entity.entityId, body: text };
+  return { key: [entity.scope, entity.entityId], body: text };
 }
 
-/** An entity as a row says it is; throws SYNC_CACHE_CORRUPT for anything this SDK would not have written. */
-export function decodeEntity(raw: unknown): EntityState {
-  if (!isEntityRow(raw)) throw corrupt();
+/** An entity as its key and body say it is; throws SYNC_CACHE_CORRUPT for anything this SDK would not have written. */
+export function decodeEntity(key: unknown, text: unknown): EntityState {
+  if (!isEntityKey(key) || typeof text !== "string") throw corrupt();
+  const [scope, entityId] = key;
   let body: unknown;
   try {
-    body = JSON.parse(raw.body);
+    body = JSON.parse(text);
   } catch {
     throw corrupt();
   }
   if (body === null || typeof body !== "object" || !Array.isArray((body as Body).m)) throw corrupt();
   const { t, m } = body as Body;
   if (t !== undefined && !isTime(t)) throw corrupt();
-  const entity: EntityState = { scope: raw.scope, entityId: raw.entityId, tombstoneAt: t, models: new Map() };
+  const entity: EntityState = { scope, entityId, tombstoneAt: t, models: new Map() };
   for (const tuple of m as unknown[]) {
     if (!Array.isArray(tuple) || (tuple.length !== 4 && tuple.length !== 5)) throw corrupt();
     const [model, names, values, ats, deletedAt] = tuple as [string, string[], ToriiValue[], number[], number | undefined];
-    const record: EntityModelRecord = { scope: raw.scope, entityId: raw.entityId, model, names, values, ats };
+    const record: EntityModelRecord = { scope, entityId, model, names, values, ats };
     if (tuple.length === 5) record.deletedAt = deletedAt as number;
     if (!isModelRecord(record) || entity.models.has(model)) throw corrupt();
     entity.models.set(model, record);

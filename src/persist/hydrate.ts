@@ -1,8 +1,9 @@
 import type { LedgerScope } from "../core/types";
 import { sliceClock, yieldTurn, type CacheConnection } from "./connection";
 import { decodeEntity } from "./entity-row";
-import { ENTITIES, META, isEntityRow, isWatermark, type EntityKey, type Watermark } from "./layout";
+import { ENTITIES, META, isEntityKey, isWatermark, type EntityKey, type EntityState, type Watermark } from "./layout";
 import { entityMessages, type ToriiEntityMessage } from "./messages";
+import { rawDatabase, settled } from "./requests";
 import { cacheError, classifyStorageError } from "./storage-errors";
 
 /** Receives the cache's content, one slice at a time: feed it to the engine's decoder (same path as a Torii page). */
@@ -26,6 +27,13 @@ export interface HydrateResult {
   readonly ageMs: number | undefined;
   readonly durationMs: number;
   readonly slices: number;
+}
+
+/** A batch of stored entities as read: keys and bodies in the same order, and how many were asked for. */
+interface Batch {
+  readonly keys: readonly unknown[];
+  readonly bodies: readonly unknown[];
+  readonly asked: number;
 }
 
 const MIN_SLICE_ENTITIES = 16;
@@ -62,40 +70,43 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
     const stored = await db.get(META, "watermark");
     if (stored !== undefined && !isWatermark(stored)) throw cacheError("SYNC_CACHE_CORRUPT", "the watermark record is unreadable");
     watermark = stored;
-    const read = (after: EntityKey | undefined, asked: number): Promise<{ rows: unknown[]; asked: number }> => {
-      const reading = db.getAll(ENTITIES, after === undefined ? null : IDBKeyRange.lowerBound(after, true), asked).then((rows: unknown[]) => ({ rows, asked }));
+    const raw = rawDatabase(db);
+    const read = (after: EntityKey | undefined, asked: number): Promise<Batch> => {
+      // The bodies and their keys, over the same range and count in one transaction: the same records, in order.
+      const store = raw.transaction(ENTITIES, "readonly").objectStore(ENTITIES);
+      const range = after === undefined ? null : IDBKeyRange.lowerBound(after, true);
+      const reading = settled([store.getAllKeys(range, asked), store.getAll(range, asked)]).then(([keys, bodies]) => ({ keys: keys as unknown[], bodies: bodies as unknown[], asked }));
       // A read asked for ahead may fail after a slice failed and the cache was dropped: nobody awaits it then.
       reading.catch(() => undefined);
       return reading;
     };
-    let reading: Promise<{ rows: unknown[]; asked: number }> | undefined = read(undefined, limit);
-    let buffer: unknown[] = [];
+    let reading: Promise<Batch> | undefined = read(undefined, limit);
+    let buffer: Batch = { keys: [], bodies: [], asked: 0 };
     let at = 0;
     for (;;) {
-      if (at === buffer.length) {
+      if (at === buffer.keys.length) {
         if (reading === undefined) return result(true);
-        const { rows, asked } = await reading;
+        buffer = await reading;
+        at = 0;
         if (!connection.usable()) return result(false);
         // The next batch is asked for as soon as this one is in: a read is a round trip to the storage process,
         // longer than a slice, so reads run ahead of the slices instead of between them.
-        const last = rows[rows.length - 1];
-        if (rows.length < asked) reading = undefined;
-        else if (isEntityRow(last)) reading = read([last.scope, last.entityId], Math.max(READ_BATCH, limit));
-        else throw cacheError("SYNC_CACHE_CORRUPT", "an entity record is unreadable");
-        buffer = rows;
-        at = 0;
+        const { keys, bodies, asked } = buffer;
+        const last = keys[keys.length - 1];
+        if (keys.length !== bodies.length || (keys.length === asked && !isEntityKey(last))) throw cacheError("SYNC_CACHE_CORRUPT", "an entity record is unreadable");
+        reading = keys.length < asked ? undefined : read(last as EntityKey, Math.max(READ_BATCH, limit));
         continue;
       }
       const sliceStart = clock();
-      const slice = buffer.slice(at, at + limit);
-      at += slice.length;
-      messages += handOver(slice, onMessages);
-      entities += slice.length;
+      const end = Math.min(buffer.keys.length, at + limit);
+      messages += handOver(buffer, at, end, onMessages);
+      entities += end - at;
+      at = end;
       slices += 1;
       const spent = clock() - sliceStart;
       if (spent > counters.longestHydrateSliceMs) counters.longestHydrateSliceMs = spent;
       limit = Math.round(Math.min(MAX_SLICE_ENTITIES, Math.max(MIN_SLICE_ENTITIES, (limit * budget) / Math.max(spent, budget / 8))));
-      if (at < buffer.length || reading !== undefined) await yieldTurn(timers);
+      if (at < buffer.keys.length || reading !== undefined) await yieldTurn(timers);
     }
   } catch (thrown) {
     failure.fail(classifyStorageError(thrown, "reading the cache"));
@@ -104,11 +115,12 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
 }
 
 /**
- * Decode rows (in key order) and hand their messages over per scope run. Every row is decoded before any is handed
- * over, so a corrupt one fails the slice before it reaches the engine.
+ * Decode the batch's entities `from` to `to` (in key order) and hand their messages over per scope run. Every one is
+ * decoded before any is handed over, so a corrupt one fails the slice before it reaches the engine.
  */
-function handOver(rows: readonly unknown[], onMessages: CachedMessagesListener): number {
-  const decoded = rows.map(decodeEntity);
+function handOver(read: Batch, from: number, to: number, onMessages: CachedMessagesListener): number {
+  const decoded: EntityState[] = [];
+  for (let i = from; i < to; i += 1) decoded.push(decodeEntity(read.keys[i], read.bodies[i]));
   let count = 0;
   let scope: LedgerScope | undefined;
   let batch: ToriiEntityMessage[] = [];

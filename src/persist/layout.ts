@@ -7,11 +7,13 @@ import { FORBIDDEN_KEYS } from "../core/writer/torii-values";
  * version only when the stores themselves change (an upgrade drops every store and starts afresh: it is only a cache);
  * a new schema fingerprint or package version clears the stores instead (no upgrade, so a tab still open on the old
  * layout never blocks it).
- * Version 2: one record per entity, its content one JSON string. Version 1 kept a record per entity × model as a tree
- * of objects: three puts and a structured clone of every value per entity made writing 100,000 entities in Chromium
- * take minutes, and reading them back deserialised every value inside the storage's result task, outside any slice.
+ * Version 3: one record per entity, the record a JSON string under the out-of-line key `[scope, entityId]`. Version 1
+ * kept a record per entity × model as a tree of objects: three puts and a structured clone of every value per entity
+ * made writing 100,000 entities in Chromium take minutes, and reading them back deserialised every value inside the
+ * storage's result task. Version 2 kept `{ scope, entityId, body }` under a key path: to read the key of each value
+ * put, Chromium deserialises a copy of it on the main thread (garbage for the collector on every put).
  */
-export const CACHE_LAYOUT_VERSION = 2;
+export const CACHE_LAYOUT_VERSION = 3;
 
 /** The prefix of every database name this SDK makes by default (`clearPersistedSync()` removes them all). */
 export const CACHE_NAME_PREFIX = "torii-sync-guard:";
@@ -19,8 +21,6 @@ export const CACHE_NAME_PREFIX = "torii-sync-guard:";
 export const META = "meta";
 export const ENTITIES = "entities";
 export const STORES = [META, ENTITIES] as const;
-/** The entity store's key path: an entity's key is `[scope, entityId]`. */
-export const ENTITY_KEY_PATH = ["scope", "entityId"];
 
 /** Which schema and SDK wrote the cache: anything else reads it as a stranger's and starts afresh. */
 export interface CacheIdentity {
@@ -63,18 +63,18 @@ export interface EntityState {
   readonly models: Map<ModelTag, EntityModelRecord>;
 }
 
+/** An entity's key in the entity store (out of line: the record is only the body). */
+export type EntityKey = [LedgerScope, string];
+
 /** One entity as stored: its key, and its state as one JSON string (entity-row.ts writes and reads it). */
 export interface EntityRow {
-  scope: LedgerScope;
-  entityId: string;
-  body: string;
+  readonly key: EntityKey;
+  readonly body: string;
 }
-
-export type EntityKey = [LedgerScope, string];
 
 export interface CacheSchema extends DBSchema {
   [META]: { key: "identity" | "watermark"; value: CacheIdentity | Watermark };
-  [ENTITIES]: { key: EntityKey; value: EntityRow };
+  [ENTITIES]: { key: EntityKey; value: string };
 }
 
 const ENTITY_ID = /^0x[0-9a-f]{64}$/;
@@ -85,11 +85,9 @@ const isScope = (value: unknown): value is LedgerScope => value === "entities" |
 const isValue = (value: unknown): boolean =>
   value !== null && typeof value === "object" && typeof (value as ToriiValue).type === "string" && typeof (value as ToriiValue).type_name === "string";
 
-/** Whether a row read back has the shape this SDK writes (its body is checked as it is decoded: entity-row.ts). */
-export function isEntityRow(raw: unknown): raw is EntityRow {
-  if (raw === null || typeof raw !== "object") return false;
-  const r = raw as Partial<EntityRow>;
-  return isScope(r.scope) && typeof r.entityId === "string" && ENTITY_ID.test(r.entityId) && typeof r.body === "string";
+/** Whether a key read back is an entity key this SDK writes (the body is checked as it is decoded: entity-row.ts). */
+export function isEntityKey(raw: unknown): raw is EntityKey {
+  return Array.isArray(raw) && raw.length === 2 && isScope(raw[0]) && typeof raw[1] === "string" && ENTITY_ID.test(raw[1]);
 }
 
 /**

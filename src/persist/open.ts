@@ -1,7 +1,7 @@
 import { wrap, type IDBPDatabase } from "idb";
 import type { SyncError } from "../core/errors";
 import type { Timers } from "../core/clock";
-import { CACHE_LAYOUT_VERSION, ENTITIES, ENTITY_KEY_PATH, META, STORES, isCacheIdentity, sameIdentity, type CacheIdentity, type CacheSchema } from "./layout";
+import { CACHE_LAYOUT_VERSION, ENTITIES, META, STORES, isCacheIdentity, sameIdentity, type CacheIdentity, type CacheSchema } from "./layout";
 import { cacheError, classifyStorageError } from "./storage-errors";
 
 export type CacheDatabase = IDBPDatabase<CacheSchema>;
@@ -109,14 +109,14 @@ function openOnce(factory: IDBFactory, name: string, timers: Timers, timeoutMs: 
 function createStores(db: IDBDatabase, oldVersion: number): void {
   if (oldVersion !== CACHE_LAYOUT_VERSION) for (const name of [...db.objectStoreNames]) db.deleteObjectStore(name);
   if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
-  if (!db.objectStoreNames.contains(ENTITIES)) db.createObjectStore(ENTITIES, { keyPath: ENTITY_KEY_PATH });
+  // Out-of-line keys: with a key path, the browser reads each value put back into a copy to find its key.
+  if (!db.objectStoreNames.contains(ENTITIES)) db.createObjectStore(ENTITIES);
 }
 
 function hasLayout(db: CacheDatabase): boolean {
   const names = db.objectStoreNames;
   if (names.length !== STORES.length || !STORES.every((store) => names.contains(store))) return false;
-  const keyPath = db.transaction(ENTITIES, "readonly").store.keyPath;
-  return JSON.stringify(keyPath) === JSON.stringify(ENTITY_KEY_PATH);
+  return db.transaction(ENTITIES, "readonly").store.keyPath === null;
 }
 
 /** Clear every store and stamp the identity, atomically: no reader ever sees old records under a new identity. */

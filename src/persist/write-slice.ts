@@ -1,12 +1,10 @@
-import type { IDBPTransaction } from "idb";
 import { sliceClock, type CacheConnection } from "./connection";
 import type { DirtyEntity } from "./dirty-set";
 import { decodeEntity, encodeEntity } from "./entity-row";
-import { ENTITIES, META, isCacheIdentity, isWatermark, sameIdentity, type CacheSchema, type EntityState } from "./layout";
+import { ENTITIES, META, isCacheIdentity, isWatermark, sameIdentity, type EntityState } from "./layout";
 import { applyEntityDelete, emptyRecord, mergeRecord } from "./merge";
+import { rawDatabase, settled, transactionDone } from "./requests";
 import { cacheError } from "./storage-errors";
-
-type WriteTransaction = IDBPTransaction<CacheSchema, [typeof META, typeof ENTITIES], "readwrite">;
 
 export interface SliceOutcome {
   /** Entities written whole in this slice's transaction. */
@@ -21,45 +19,48 @@ export interface SliceOutcome {
 }
 
 /**
- * One write slice: one readwrite transaction. It reads what the first `readAhead` entities of `queue` hold, merges
- * them in (versions respected) until the budget is spent, and puts the results; entities it had no time for go back to
- * the queue's front (read again next slice). Resolves once the puts are issued, with the commit still to come
+ * One write slice: one readwrite transaction. It reads what the `readAhead` entities of `queue` from `from` on hold,
+ * merges them in (versions respected) until the budget is spent, and puts the results; `written` says how many it
+ * took, so the entities it had no time for are the next slice's first (read again then). The queue is never moved:
+ * a flush of 100,000 entities would copy it in every slice. Resolves once the puts are issued, with the commit still to come
  * (`committed`). Rejects with a SyncError or the storage's own error; the caller classifies and reports.
  */
-export async function writeSlice(connection: CacheConnection, queue: DirtyEntity[], readAhead: number, budgetMs: number): Promise<SliceOutcome> {
+export async function writeSlice(connection: CacheConnection, queue: readonly DirtyEntity[], from: number, readAhead: number, budgetMs: number): Promise<SliceOutcome> {
   const { db, counters, identity, timers } = connection;
   const clock = sliceClock(timers);
   const start = clock();
-  const batch = queue.splice(0, Math.max(1, readAhead));
-  const tx: WriteTransaction = db.transaction([META, ENTITIES], "readwrite");
-  const pending: Array<Promise<unknown>> = [];
+  const batch = queue.slice(from, from + Math.max(1, readAhead));
+  const tx = rawDatabase(db).transaction([META, ENTITIES], "readwrite");
+  const done = transactionDone(tx);
+  // Settled when the transaction ends, whatever the slice did: an abort must not surface as an unhandled rejection.
+  done.catch(() => undefined);
   try {
     // One request per entity (a request is a round trip to the browser's storage process); the rows are decoded as
     // they are merged, inside the budget.
     const entities = tx.objectStore(ENTITIES);
-    const reads = Promise.all([tx.objectStore(META).get("identity"), Promise.all(batch.map((entity) => entities.get([entity.scope, entity.entityId])))]);
+    const reads = settled([tx.objectStore(META).get("identity"), ...batch.map((entity) => entities.get([entity.scope, entity.entityId]))]);
     let spent = clock() - start;
-    const [owner, stored] = await reads;
+    const [owner, ...stored] = await reads;
     assertOwner(owner, identity);
     const mergeStart = clock();
     let written = 0;
     for (const [index, entity] of batch.entries()) {
-      const row = stored[index];
-      writeEntity(tx, entity, row === undefined ? undefined : decodeEntity(row), pending, counters);
+      const body = stored[index];
+      writeEntity(entities, entity, body === undefined ? undefined : decodeEntity([entity.scope, entity.entityId], body), counters);
       written += 1;
       if (spent + clock() - mergeStart >= budgetMs) break;
     }
-    queue.unshift(...batch.slice(written));
     spent += clock() - mergeStart;
     if (spent > counters.longestWriteSliceMs) counters.longestWriteSliceMs = spent;
-    const committed = Promise.all([...pending, tx.done]).then(() => {
+    // A put that fails fails the transaction: its end is the slice's commit.
+    const committed = done.then(() => {
       counters.entitiesWritten += written;
       counters.writeSlices += 1;
     });
     committed.catch(() => undefined);
     return { written, spentMs: spent, committed };
   } catch (thrown) {
-    await abandon(tx, pending);
+    await abandon(tx, done);
     throw thrown;
   }
 }
@@ -82,7 +83,7 @@ export async function writeWatermark(connection: CacheConnection, watermarkAt: n
     await Promise.all([...pending, tx.done]);
     counters.watermarkWritten = watermark.executedAt;
   } catch (thrown) {
-    await abandon(tx, pending);
+    await abandon(tx, Promise.allSettled([...pending, tx.done]));
     throw thrown;
   }
 }
@@ -93,42 +94,48 @@ function assertOwner(owner: unknown, identity: CacheConnection["identity"]): voi
 }
 
 /** Nothing of a failed transaction lands: abort it (if still open) so a half-merged entity can never commit. */
-async function abandon(tx: Pick<WriteTransaction, "abort" | "done">, pending: ReadonlyArray<Promise<unknown>>): Promise<void> {
+async function abandon(tx: Pick<IDBTransaction, "abort">, done: Promise<unknown>): Promise<void> {
   try {
     tx.abort();
   } catch {
     // Already finished or aborted by the storage itself.
   }
-  await Promise.allSettled([...pending, tx.done]);
+  await Promise.allSettled([done]);
 }
 
-/**
- * Merge one entity's changes into what is stored (the tombstone first: it came before the members it spared) and put
- * the entity's row if anything changed, or delete it once nothing of it is left.
- */
-function writeEntity(tx: WriteTransaction, entity: EntityState, stored: EntityState | undefined, pending: Array<Promise<unknown>>, counters: CacheConnection["counters"]): void {
-  const target: EntityState = stored ?? { scope: entity.scope, entityId: entity.entityId, tombstoneAt: undefined, models: new Map() };
+/** Put the entity's row if anything changed on disk, or delete it once nothing of it is left. */
+function writeEntity(entities: IDBObjectStore, entity: EntityState, stored: EntityState | undefined, counters: CacheConnection["counters"]): void {
+  // Nothing stored (every entity of a cold write): the changes, merged in arrival order, are the entity's whole state.
+  // They are written as they are, with no record built to merge them into: records built here would die at once, and
+  // V8 allocates them where the dirty set's long-lived records go (same allocation sites), in the old generation.
+  if (stored !== undefined && !mergeInto(stored, entity)) return;
+  const row = encodeEntity(stored ?? entity);
+  if (row === undefined) {
+    if (stored === undefined) return;
+    entities.delete([entity.scope, entity.entityId]);
+    counters.recordsWritten += 1;
+    return;
+  }
+  entities.put(row.body, row.key);
+  counters.recordsWritten += 1;
+  counters.bytesWritten += row.body.length;
+}
+
+/** Merge one entity's changes into what is stored (the tombstone first: it came before the members it spared); whether anything changed. */
+function mergeInto(stored: EntityState, entity: EntityState): boolean {
   let changed = false;
   if (entity.tombstoneAt !== undefined) {
     const at = entity.tombstoneAt;
-    if (target.tombstoneAt === undefined || target.tombstoneAt < at) {
-      target.tombstoneAt = at;
+    if (stored.tombstoneAt === undefined || stored.tombstoneAt < at) {
+      stored.tombstoneAt = at;
       changed = true;
     }
-    for (const record of target.models.values()) if (applyEntityDelete(record, at)) changed = true;
+    for (const record of stored.models.values()) if (applyEntityDelete(record, at)) changed = true;
   }
   for (const [model, newer] of entity.models) {
-    const record = target.models.get(model) ?? emptyRecord(entity.scope, entity.entityId, model);
+    const record = stored.models.get(model) ?? emptyRecord(entity.scope, entity.entityId, model);
     if (mergeRecord(record, newer)) changed = true;
-    target.models.set(model, record);
+    stored.models.set(model, record);
   }
-  if (!changed) return;
-  counters.recordsWritten += 1;
-  const row = encodeEntity(target);
-  if (row === undefined) {
-    pending.push(tx.objectStore(ENTITIES).delete([entity.scope, entity.entityId]));
-    return;
-  }
-  pending.push(tx.objectStore(ENTITIES).put(row));
-  counters.bytesWritten += row.body.length + row.entityId.length + row.scope.length;
+  return changed;
 }

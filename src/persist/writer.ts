@@ -71,6 +71,7 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
   const cycle = async (): Promise<void> => {
     const generation = noted;
     const queue: DirtyEntity[] = dirty.take();
+    let at = 0;
     inFlight = queue.length;
     const newest = Math.max(fromChanges ? dirty.newestAt : -1, watermarkAt);
     const watermark = newest >= 0 ? newest : undefined;
@@ -80,15 +81,18 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
     try {
       do {
         if (!active()) return;
-        const before = queue.length;
-        const outcome = await writeSlice(connection, queue, readAhead, budget);
+        const left = queue.length - at;
+        const outcome = await writeSlice(connection, queue, at, readAhead, budget);
+        at += outcome.written;
         committing.push(outcome.committed);
         if (committing.length > SLICES_IN_FLIGHT) await committing.shift();
-        inFlight = queue.length;
-        // Read as many as were written, with room to grow: reads beyond the budget are wasted.
-        readAhead = outcome.written < before && outcome.written < readAhead ? Math.max(1, outcome.written) : Math.min(READ_AHEAD_MAX, readAhead * 2);
-        if (queue.length > 0) await yieldTurn(timers);
-      } while (queue.length > 0);
+        inFlight = queue.length - at;
+        // Read as many as were written (reads beyond the budget are wasted), and more only while a slice takes under
+        // half its budget: asking for the reads is part of the slice, and thousands of them would block by themselves.
+        if (outcome.written < left && outcome.written < readAhead) readAhead = Math.max(1, outcome.written);
+        else if (outcome.spentMs < budget / 2) readAhead = Math.min(READ_AHEAD_MAX, readAhead * 2);
+        if (at < queue.length) await yieldTurn(timers);
+      } while (at < queue.length);
       for (const commit of committing.splice(0)) await commit;
       if (!active()) return;
       if (watermark !== undefined) await writeWatermark(connection, watermark);

@@ -67,10 +67,10 @@ function rawOpen(name: string, version: number, upgrade: (db: IDBDatabase) => vo
   });
 }
 
-function rawPut(db: IDBDatabase, store: string, value: unknown): Promise<void> {
+function rawPut(db: IDBDatabase, store: string, value: unknown, key?: IDBValidKey): Promise<void> {
   return new Promise((resolve, reject) => {
     const tx = db.transaction(store, "readwrite");
-    tx.objectStore(store).put(value);
+    tx.objectStore(store).put(value, key);
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
   });
@@ -209,7 +209,7 @@ describe("bad storage is never fatal, on Chromium's IndexedDB", { timeout: 60_00
     const raw = await rawOpen(name, CACHE_LAYOUT_VERSION);
     const members = army(999);
     const body = JSON.stringify({ m: [["test-Army", Object.keys(members), Object.values(members), [500, 500, 500, 500, -1]]] });
-    await rawPut(raw, ENTITIES, { scope: "entities", entityId: paddedId(3), body });
+    await rawPut(raw, ENTITIES, body, ["entities", paddedId(3)]);
     raw.close();
 
     const client = torii([1, 2, 3, 4, 5, 6]);

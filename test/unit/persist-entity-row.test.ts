@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SyncError } from "../../src/core/errors";
 import { decodeEntity, encodeEntity } from "../../src/persist/entity-row";
-import type { EntityModelRecord, EntityState } from "../../src/persist/layout";
+import type { EntityModelRecord, EntityRow, EntityState } from "../../src/persist/layout";
 import { id, u32 } from "./persist-fakes";
 
 function entity(tombstoneAt: number | undefined, ...records: EntityModelRecord[]): EntityState {
@@ -14,7 +14,10 @@ function record(model: string, names: string[], at: number, deletedAt?: number):
   return made;
 }
 
-const row = (body: unknown): unknown => ({ scope: "entities", entityId: id(1), body: typeof body === "string" ? body : JSON.stringify(body) });
+const KEY = ["entities", id(1)];
+const row = (body: unknown): [unknown, unknown] => [KEY, typeof body === "string" ? body : JSON.stringify(body)];
+/** Decode a row as storage hands it back: the key, and a copy of the body. */
+const decode = (stored: EntityRow | undefined): EntityState => decodeEntity(structuredClone(stored?.key), structuredClone(stored?.body));
 
 function codeOf(thrown: () => unknown): string | undefined {
   try {
@@ -30,22 +33,26 @@ describe("an entity's row (one JSON string per entity)", () => {
     const state = entity(90, record("ns-Army", ["hp", "x"], 100), record("ns-Tile", ["owner"], 120, 110), record("ns-Flag", [], 0, 95));
     const stored = encodeEntity(state);
     expect(typeof stored?.body).toBe("string");
-    const back = decodeEntity(structuredClone(stored));
+    expect(stored?.key).toEqual(["entities", id(1)]);
+    const back = decode(stored);
     expect(back.tombstoneAt).toBe(90);
     expect([...back.models.values()]).toEqual([...state.models.values()]);
   });
 
   it("should leave out models with nothing left, and give no row once nothing of the entity is left", () => {
-    expect([...decodeEntity(encodeEntity(entity(undefined, record("ns-Army", ["hp"], 100), record("ns-Tile", [], 0)))).models.keys()]).toEqual(["ns-Army"]);
+    expect([...decode(encodeEntity(entity(undefined, record("ns-Army", ["hp"], 100), record("ns-Tile", [], 0)))).models.keys()]).toEqual(["ns-Army"]);
     expect(encodeEntity(entity(undefined, record("ns-Tile", [], 0)))).toBeUndefined();
     // An entity tombstone alone is kept: it is the floor older writes must not pass.
-    expect(decodeEntity(encodeEntity(entity(100))).tombstoneAt).toBe(100);
+    expect(decode(encodeEntity(entity(100))).tombstoneAt).toBe(100);
   });
 
   it("should refuse, as SYNC_CACHE_CORRUPT, every body this SDK would not have written", () => {
-    const corrupt = [
-      { scope: "entities", entityId: id(1) },
-      { scope: "other", entityId: id(1), body: "{}" },
+    const corrupt: [unknown, unknown][] = [
+      [KEY, undefined],
+      [KEY, { m: [] }],
+      [["other", id(1)], JSON.stringify({ t: 1, m: [] })],
+      [["entities", "0x1"], JSON.stringify({ t: 1, m: [] })],
+      [["entities", id(1), "extra"], JSON.stringify({ t: 1, m: [] })],
       row("{not json"),
       row(null),
       row({ m: {} }),
@@ -59,7 +66,9 @@ describe("an entity's row (one JSON string per entity)", () => {
       row({ m: [["ns-Army", ["hp"], [u32(1)], [1]], ["ns-Army", ["x"], [u32(1)], [1]]] }),
       row({ m: [["ns-Army", [], [], []]] }),
     ];
-    for (const raw of corrupt) expect(codeOf(() => decodeEntity(raw)), JSON.stringify(raw)).toBe("SYNC_CACHE_CORRUPT");
+    for (const [key, body] of corrupt) expect(codeOf(() => decodeEntity(key, body)), JSON.stringify([key, body])).toBe("SYNC_CACHE_CORRUPT");
+    // The same key with a body this SDK writes is read.
+    expect(decodeEntity(KEY, JSON.stringify({ t: 1, m: [] })).tombstoneAt).toBe(1);
   });
 
   it("should refuse a value JSON cannot hold with a typed error, not a TypeError", () => {

@@ -320,7 +320,7 @@ describe("persist: bad storage is never fatal", () => {
     await new Promise<void>((resolve) => {
       const tx = db.transaction("entities", "readwrite");
       // A member without its value: not what this SDK writes.
-      tx.objectStore("entities").put({ scope: "entities", entityId: paddedId(2), body: JSON.stringify({ m: [["test-Army", ["x"], [], [1]]] }) });
+      tx.objectStore("entities").put(JSON.stringify({ m: [["test-Army", ["x"], [], [1]]] }), ["entities", paddedId(2)]);
       tx.oncomplete = () => resolve();
     });
     db.close();

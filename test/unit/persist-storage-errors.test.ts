@@ -111,7 +111,7 @@ describe("bad storage is never fatal", () => {
     const factory = new IDBFactory();
     await filled(factory, 5);
     const raw = await rawOpen(factory, CACHE_LAYOUT_VERSION);
-    await rawPut(raw, "entities", { scope: "entities", entityId: id(3), body: JSON.stringify({ m: [["ns-Army", ["hp", "x"], [], [1]]] }) });
+    await rawPut(raw, "entities", JSON.stringify({ m: [["ns-Army", ["hp", "x"], [], [1]]] }), ["entities", id(3)]);
     raw.close();
     const errors: SyncError[] = [];
     const cache = await open(factory, errors);

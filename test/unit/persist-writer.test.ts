@@ -58,6 +58,27 @@ describe("the cache writer", () => {
     expect(await cache.readWatermark()).toMatchObject({ executedAt: 100 });
   });
 
+  it("should read ahead no more entities than a slice has time to write once it knows what a slice costs", async () => {
+    // Each read of the slice clock moves it 1 ms: with a 4 ms budget a slice writes 3 entities and fills its budget.
+    const time = createFakeTime(1_700_000_000_000, 1);
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ sliceBudgetMs: 4 });
+    writer.note(generation(30, 100));
+    const gets = vi.spyOn(IDBObjectStore.prototype, "get");
+    let entityReads = 0;
+    try {
+      await writer.flush();
+      entityReads = gets.mock.calls.filter(([key]) => Array.isArray(key)).length;
+    } finally {
+      gets.mockRestore();
+    }
+    expect(cache.counters()).toMatchObject({ writeSlices: 10, entitiesWritten: 30 });
+    // The first slice reads all 30 (it knows nothing yet) and writes 3; the other 9 read the 3 they write. A slice that
+    // used its whole budget must not double its reads (they are part of the slice's time): that re-read 3 of 6 each time.
+    expect(entityReads).toBe(30 + 27);
+    cache.close();
+  });
+
   it("should read what an entity holds in one request, whatever the models it changed (a request is a round trip)", async () => {
     const time = createFakeTime();
     const cache = await open(new IDBFactory(), time.tab());
