@@ -86,6 +86,12 @@ export interface CacheMetrics {
   messagesHydrated: number;
   /** How long the hydration took, from the first read to the last message (ms); `undefined` before a hit. */
   hydrateMs: number | undefined;
+  /**
+   * Slices the hydration ran in, and the longest one's main-thread time (ms, by the SDK's clock: the browser's own work
+   * and garbage collection between slices are not in it).
+   */
+  hydrateSlices: number;
+  longestHydrateSliceMs: number;
   /** How old the cached world was at the warm start (ms); `undefined` before a hit or without a watermark. */
   ageMs: number | undefined;
   /** Admitted changes handed to the cache's writer. */
@@ -94,8 +100,11 @@ export interface CacheMetrics {
   flushes: number;
   /** Entities written (one entity lands whole or not at all). */
   entitiesWritten: number;
-  /** An estimate of the bytes written (strings by length, numbers 8): the browser's own encoding differs. */
+  /** Characters of the records written (each entity's JSON): the browser's own encoding and compression differ. */
   bytesWritten: number;
+  /** Write slices committed (one transaction each), and the longest one's main-thread time (ms, as for hydration). */
+  writeSlices: number;
+  longestWriteSliceMs: number;
   /** The newest watermark written: the block time (seconds) the cache holds everything up to; `undefined` before one. */
   watermark: number | undefined;
   /** Boot replays that read only what changed since the cache's watermark (its count confirmed nothing was removed). */

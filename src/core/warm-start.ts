@@ -17,6 +17,19 @@ export interface CacheHydration {
   readonly ageMs: number | undefined;
   /** The block time (seconds) the cache held everything up to; undefined without a watermark. */
   readonly watermark?: number | undefined;
+  /** Slices the reading took, and the longest of them (main-thread ms, by the SDK's clock). */
+  readonly slices?: number;
+  readonly longestSliceMs?: number;
+}
+
+/** What the cache's writer has done so far, as `CacheHooks.flushed` reports it. */
+export interface CacheWriteTotals {
+  readonly flushes: number;
+  readonly entitiesWritten: number;
+  readonly bytesWritten: number;
+  readonly watermark: number | undefined;
+  readonly writeSlices: number;
+  readonly longestWriteSliceMs: number;
 }
 
 /** What the engine tells a persisted cache. */
@@ -26,7 +39,7 @@ export interface CacheHooks {
   /** Tabs share the sync: this tab's part now, and how often the leader changed. */
   tab?(role: "leader" | "follower", leaderChanges: number): void;
   /** A write to storage committed; the totals so far. */
-  flushed(totals: { readonly flushes: number; readonly entitiesWritten: number; readonly bytesWritten: number; readonly watermark: number | undefined }): void;
+  flushed(totals: CacheWriteTotals): void;
 }
 
 /**
@@ -80,7 +93,7 @@ export interface CacheLink {
 }
 
 export function createCacheMetrics(): CacheMetrics {
-  return { hits: 0, misses: 0, entitiesHydrated: 0, messagesHydrated: 0, hydrateMs: undefined, ageMs: undefined, changesRecorded: 0, incrementalReplays: 0, incrementalEntities: 0, incrementalFallbacks: 0, flushes: 0, entitiesWritten: 0, bytesWritten: 0, watermark: undefined, tabRole: "alone", leaderChanges: 0, errors: 0, errorsByCode: {} };
+  return { hits: 0, misses: 0, entitiesHydrated: 0, messagesHydrated: 0, hydrateMs: undefined, ageMs: undefined, changesRecorded: 0, incrementalReplays: 0, incrementalEntities: 0, incrementalFallbacks: 0, flushes: 0, entitiesWritten: 0, bytesWritten: 0, writeSlices: 0, longestWriteSliceMs: 0, hydrateSlices: 0, longestHydrateSliceMs: 0, watermark: undefined, tabRole: "alone", leaderChanges: 0, errors: 0, errorsByCode: {} };
 }
 
 /**
@@ -123,6 +136,8 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
       counters.flushes = totals.flushes;
       counters.entitiesWritten = totals.entitiesWritten;
       counters.bytesWritten = totals.bytesWritten;
+      counters.writeSlices = totals.writeSlices;
+      counters.longestWriteSliceMs = totals.longestWriteSliceMs;
       if (totals.watermark !== undefined) counters.watermark = totals.watermark;
       if (!closed) deps.publish();
     },
@@ -168,6 +183,8 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
       counters.entitiesHydrated += hydration.entities;
       counters.messagesHydrated += hydration.messages;
       counters.hydrateMs = hydration.durationMs;
+      counters.hydrateSlices += hydration.slices ?? 0;
+      counters.longestHydrateSliceMs = Math.max(counters.longestHydrateSliceMs, hydration.longestSliceMs ?? 0);
       counters.ageMs = hydration.ageMs;
       hydratedWatermark = hydration.watermark;
       deps.dispatch({ type: "hydrated", ageMs: hydration.ageMs });

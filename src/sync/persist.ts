@@ -79,14 +79,16 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
         writer = opened.createWriter({
           watermark: "explicit",
           onFlushed: () => {
-            const { flushes, entitiesWritten, bytesWritten, watermarkWritten } = opened.counters();
-            hooks.flushed({ flushes, entitiesWritten, bytesWritten, watermark: watermarkWritten });
+            const { flushes, entitiesWritten, bytesWritten, watermarkWritten, writeSlices, longestWriteSliceMs } = opened.counters();
+            hooks.flushed({ flushes, entitiesWritten, bytesWritten, watermark: watermarkWritten, writeSlices, longestWriteSliceMs });
           },
         });
         const result = await opened.hydrate((scope, messages) => {
           for (const message of messages) decodeEntity(message, scope, false, sink);
         });
-        return result.entities === 0 ? MISS : { hit: true, entities: result.entities, messages: result.messages, durationMs: result.durationMs, ageMs: result.ageMs, watermark: result.complete ? result.watermark?.executedAt : undefined };
+        if (result.entities === 0) return MISS;
+        const { longestHydrateSliceMs } = opened.counters();
+        return { hit: true, entities: result.entities, messages: result.messages, durationMs: result.durationMs, ageMs: result.ageMs, watermark: result.complete ? result.watermark?.executedAt : undefined, slices: result.slices, longestSliceMs: longestHydrateSliceMs };
       },
       record(changes) {
         if (!writing) return;

@@ -90,6 +90,9 @@ async function warmCache(factory: IDBFactory, name: string, rows: unknown[]): Pr
     written = await watermarkOf(factory, name);
   }
   expect(written).toBe(100);
+  // The writer's slices reach the metrics (one transaction each, the longest timed by the SDK's clock).
+  await until(() => (first.pipeline.metrics().cache?.writeSlices ?? 0) > 0);
+  expect(first.pipeline.metrics().cache?.longestWriteSliceMs).toEqual(expect.any(Number));
   first.pipeline.cancel();
 }
 
@@ -136,6 +139,8 @@ describe("persist: warm start", () => {
     expect(second.pipeline.getState().cacheAgeMs).toBeGreaterThanOrEqual(0);
     expect(second.pipeline.metrics().cache).toMatchObject({ hits: 1, misses: 0, entitiesHydrated: 20, errors: 0 });
     expect(second.pipeline.metrics().cache?.hydrateMs).toBeGreaterThanOrEqual(0);
+    expect(second.pipeline.metrics().cache?.hydrateSlices).toBeGreaterThan(0);
+    expect(second.pipeline.metrics().cache?.longestHydrateSliceMs).toEqual(expect.any(Number));
     // The cached world is not counted as received from Torii, nor written back to the cache.
     expect(second.pipeline.metrics().received).toBe(0);
     expect(second.pipeline.metrics().cache?.changesRecorded).toBe(0);
