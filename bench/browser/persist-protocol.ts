@@ -93,6 +93,10 @@ export interface PersistPageBoot {
     readonly flushes: number;
     readonly entitiesWritten: number;
     readonly bytesWritten: number;
+    readonly writeSlices: number;
+    readonly longestWriteSliceMs: number;
+    readonly hydrateSlices: number;
+    readonly longestHydrateSliceMs: number;
     readonly incrementalReplays: number;
     readonly incrementalEntities: number;
     readonly incrementalFallbacks: number;
@@ -103,7 +107,7 @@ export interface PersistPageBoot {
   readonly marks: Partial<Record<PersistMark, number>>;
   /** The gap probe over each window of the boot (see `PERSIST_WINDOWS`). */
   readonly gaps: Partial<Record<PersistWindow, PersistGaps>>;
-  /** `performance.memory.usedJSHeapSize` at the flushed watermark (Chromium only): the heap V8 collects, the client's rows included. */
+  /** `performance.memory.usedJSHeapSize` at the flushed watermark (Chromium only): the heap V8 collects, the client's rows (as text) included. */
   readonly heapBytes: number | undefined;
   /** Every IndexedDB transaction the page made during the boot, per mode (counted by wrapping `IDBDatabase.transaction`). */
   readonly transactions: { readonly readonly: PersistTransactions; readonly readwrite: PersistTransactions };

@@ -35,6 +35,9 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
   // fail on what it covered, but pass only on all of it.
   const verdict = (tasks: WindowTasks | undefined): string =>
     tasks === undefined ? "–" : tasks.longestMs > goal ? "❌ NOT MET" : tasks.coverage < 1 ? `not judged (≤ ${goal} ms in the ${pctOf(tasks.coverage)} traced)` : "✅ MET";
+  // The SDK's own measure of its slices (its clock, its work): what the browser and the collector do between them is not in it.
+  const slices = (boot: ChromiumBoot): string =>
+    `${int(boot.cache.writeSlices)} · ${ms(boot.cache.longestWriteSliceMs)} / ${int(boot.cache.hydrateSlices)} · ${ms(boot.cache.longestHydrateSliceMs)}`;
   const tx = (t: PersistTransactions): string => `${int(t.count)} · ${ms(t.medianMs)} · ${ms(t.maxMs)} · ${int(t.requests)}`;
   // One row per entity, holding all its models (every bench entity has each of them).
   const entityRows = sizes.find((size) => size.store === "entities");
@@ -57,7 +60,7 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
     "",
     `Headless ${raw.browser}, driven by Playwright from this process (\`bench/scenarios/persist-chromium.ts\`). The page (\`bench/browser/persist-page.ts\`) is the SDK's web build: \`src/sync\` bundled for production by the repo's Vite with \`idb\` and \`@dojoengine/recs\`, served from 127.0.0.1 (every other request refused). ` +
       "The browser runs on a persistent profile made for this run in a temporary directory (removed afterwards), so IndexedDB is Chromium's own, on disk (Playwright's default contexts are incognito, whose IndexedDB lives in memory). " +
-      `Each boot is a page of its own, as a reload is: the page first builds the rows its in-process client serves (${int(entities)} entities × ${context.modelsPerEntity} bench models, the same generator and client as above; built in ${ms(facts.workloadMs)} ms before the boot, not counted${facts.gc ? ", then `gc()`" : ""}), ` +
+      `Each boot is a page of its own, as a reload is: the page first builds the rows its in-process client serves (${int(entities)} entities × ${context.modelsPerEntity} bench models, the same generator and client as above; built in ${ms(facts.workloadMs)} ms before the boot, not counted${facts.gc ? ", then `gc()`" : ""}) and keeps each row only as JSON text, decoded into new objects when a page serves it, as the wasm client decodes what the network hands it (\`WireRows\`: a game's heap never holds Torii's data as objects, and a bench page that did would time V8's collections of its own data), ` +
       "then creates the pipeline with `persist: { name, tabs: false }` over `globalThis.indexedDB`, real timers, and times from `pipeline.start()`. The database name is new in every run, so the cold boot finds nothing. " +
       `Every figure below comes from one boot each (one sample, on a shared machine: see the load average above). The whole Chromium part took ${raw.durationS.toFixed(0)} s.`,
     "",
@@ -78,6 +81,7 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
     `| entities hydrated / hydrate time, \`metrics().cache.hydrateMs\` (ms) | ${int(cold.cache.entitiesHydrated)} / ${ms(cold.cache.hydrateMs)} | ${int(warm.cache.entitiesHydrated)} / ${ms(warm.cache.hydrateMs)} |`,
     `| flushes / entities written | ${int(cold.cache.flushes)} / ${int(cold.cache.entitiesWritten)} | ${int(warm.cache.flushes)} / ${int(warm.cache.entitiesWritten)} |`,
     `| entities written per second (÷ time to the flushed watermark) | ${rate(cold)} | ${rate(warm)} |`,
+    `| the SDK's slices: write slices · the longest (ms) / hydration slices · the longest (ms), \`metrics().cache\` | ${slices(cold)} | ${slices(warm)} |`,
     `| readwrite transactions: count · median ms · max ms · requests | ${tx(cold.transactions.readwrite)} | ${tx(warm.transactions.readwrite)} |`,
     `| readonly transactions: count · median ms · max ms · requests | ${tx(cold.transactions.readonly)} | ${tx(warm.transactions.readonly)} |`,
     `| entities written per readwrite transaction | ${perTransaction(cold)} | ${perTransaction(warm)} |`,
@@ -127,7 +131,7 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
       "the goal is judged on the longest task's wall time, as the burst bench judges it, and its CPU time says how much of it the renderer waited for a core on this shared machine. " +
       "**Gap probe**: a 1 ms timer set from a message task (not clamped to 4 ms) whose gaps between runs bound the longest task from above by about a period; max and p99 of the gaps in the window. " +
       "**Long tasks**: PerformanceObserver 'longtask' entries (tasks of 50 ms or more) in the window. Tracing and the probe run during these two boots, so their times include their cost. " +
-      "Garbage collection is the page's too: its heap holds the in-process client's rows (the data Torii would hold) besides the app's world, so V8's collections there are longer than an app's would be; the longest tasks below say what posted them. " +
+      "Garbage collection is the page's too (its heap holds the app's world, and the client's rows as text); the longest tasks below say what posted them. " +
       `Chromium records the trace into a buffer of ${int(raw.traceBufferKb / 1024)} MiB and stops when it is full, so a boot of minutes is traced over its first part only: "traced" says how much of each window the trace covered; the gap probe and the long tasks cover all of it. ` +
       `Goal: no block over ${goal} ms while writing the cache.`,
     "",
