@@ -24,7 +24,7 @@ export interface CacheCounters {
   entitiesWritten: number;
   /** Entity rows put or deleted (one per entity that changed on disk). */
   recordsWritten: number;
-  /** Characters of the rows put (their JSON bodies and keys): the browser's own encoding and compression differ. */
+  /** Characters of the records put (their JSON bodies; keys not counted): the browser's own encoding and compression differ. */
   bytesWritten: number;
   /** The block time (seconds) of the newest watermark this connection committed; undefined before one. */
   watermarkWritten: number | undefined;

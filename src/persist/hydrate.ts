@@ -70,6 +70,7 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
     const stored = await db.get(META, "watermark");
     if (stored !== undefined && !isWatermark(stored)) throw cacheError("SYNC_CACHE_CORRUPT", "the watermark record is unreadable");
     watermark = stored;
+    if (!connection.usable()) return result(false);
     const raw = rawDatabase(db);
     const read = (after: EntityKey | undefined, asked: number): Promise<Batch> => {
       // The bodies and their keys, over the same range and count in one transaction: the same records, in order.
@@ -97,15 +98,19 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
         reading = keys.length < asked ? undefined : read(last as EntityKey, Math.max(READ_BATCH, limit));
         continue;
       }
+      // Cancelled, or the cache dropped or deleted meanwhile: nothing more of the buffer reaches the engine.
+      if (!connection.usable()) return result(false);
       const sliceStart = clock();
       const end = Math.min(buffer.keys.length, at + limit);
       messages += handOver(buffer, at, end, onMessages);
-      entities += end - at;
+      const handed = end - at;
+      entities += handed;
       at = end;
       slices += 1;
       const spent = clock() - sliceStart;
       if (spent > counters.longestHydrateSliceMs) counters.longestHydrateSliceMs = spent;
-      limit = Math.round(Math.min(MAX_SLICE_ENTITIES, Math.max(MIN_SLICE_ENTITIES, (limit * budget) / Math.max(spent, budget / 8))));
+      // Sized from what this slice handed over: the last slice of a batch hands over only what was left.
+      limit = Math.round(Math.min(MAX_SLICE_ENTITIES, Math.max(MIN_SLICE_ENTITIES, (handed * budget) / Math.max(spent, budget / 8))));
       if (at < buffer.keys.length || reading !== undefined) await yieldTurn(timers);
     }
   } catch (thrown) {

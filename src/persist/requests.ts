@@ -30,12 +30,19 @@ export function settled(requests: readonly IDBRequest[]): Promise<unknown[]> {
   });
 }
 
-/** The transaction's end: resolves on `complete`, rejects on `error` or `abort` (with the transaction's error). */
+/**
+ * The transaction's end: resolves on `complete`, rejects on `abort` with the error that aborted it. A request's error
+ * reaches the transaction's `error` handler while it bubbles, before `tx.error` is set: the request's own error is
+ * kept from there (a failed put is its `QuotaExceededError`, not an anonymous abort), and the abort that follows
+ * settles the promise.
+ */
 export function transactionDone(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
+    let failed: DOMException | null = null;
     tx.oncomplete = () => resolve();
-    const fail = (): void => reject(tx.error ?? new DOMException("the transaction was aborted", "AbortError"));
-    tx.onerror = fail;
-    tx.onabort = fail;
+    tx.onerror = (event) => {
+      failed ??= (event.target as IDBRequest | null)?.error ?? null;
+    };
+    tx.onabort = () => reject(tx.error ?? failed ?? new DOMException("the transaction was aborted", "AbortError"));
   });
 }

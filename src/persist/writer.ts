@@ -79,7 +79,8 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
     // round trip to the browser's storage process, longer than a slice's own work).
     const committing: Array<Promise<void>> = [];
     try {
-      do {
+      // A flush with nothing to write (a watermark only) goes straight to the watermark.
+      while (at < queue.length) {
         if (!active()) return;
         const left = queue.length - at;
         const outcome = await writeSlice(connection, queue, at, readAhead, budget);
@@ -87,12 +88,13 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
         committing.push(outcome.committed);
         if (committing.length > SLICES_IN_FLIGHT) await committing.shift();
         inFlight = queue.length - at;
-        // Read as many as were written (reads beyond the budget are wasted), and more only while a slice takes under
-        // half its budget: asking for the reads is part of the slice, and thousands of them would block by themselves.
+        // Read as many as were written (reads beyond the budget are wasted), and more only after a slice wrote all it
+        // read in under half its budget: asking for the reads is part of the slice, and thousands of them would block
+        // by themselves. A small flush says nothing about a big one, so it never grows the read-ahead.
         if (outcome.written < left && outcome.written < readAhead) readAhead = Math.max(1, outcome.written);
-        else if (outcome.spentMs < budget / 2) readAhead = Math.min(READ_AHEAD_MAX, readAhead * 2);
+        else if (outcome.written === readAhead && outcome.spentMs < budget / 2) readAhead = Math.min(READ_AHEAD_MAX, readAhead * 2);
         if (at < queue.length) await yieldTurn(timers);
-      } while (at < queue.length);
+      }
       for (const commit of committing.splice(0)) await commit;
       if (!active()) return;
       if (watermark !== undefined) await writeWatermark(connection, watermark);

@@ -144,6 +144,60 @@ describe("the persisted cache", () => {
     cache.close();
   });
 
+  it("should size each hydration slice from what the last one handed over, the short last slice of a batch included", async () => {
+    // The slice clock is the engine's work: 1 ms per entity handed over. With a 30 ms budget slices settle at 30
+    // entities, and a batch of 1,000 ends on a slice of 10 (1,000 = 33 × 30 + 10), which must not make the next one 90.
+    let work = 0;
+    const timers = { ...createFakeTime().tab(), monotonic: () => work };
+    const factory = new IDBFactory();
+    const writing = await openSyncCache({ name: "cache", identity: IDENTITY, indexedDB: factory, timers });
+    const writer = writing?.createWriter({ flushIntervalMs: 0 });
+    writer?.note(Array.from({ length: 1_106 }, (_, i) => write(i + 1, "ns-Army", { hp: [i, 100] })));
+    await writer?.flush();
+    writing?.close();
+    const { cache } = await open(factory);
+    const reading = await openSyncCache({ name: "cache", identity: IDENTITY, indexedDB: factory, timers });
+    cache.close();
+    let handed = 0;
+    const result = await reading?.hydrate(
+      (_, messages) => {
+        handed += messages.length;
+        work += messages.length;
+      },
+      { firstSliceEntities: 6, sliceBudgetMs: 30 },
+    );
+    expect(result).toMatchObject({ complete: true, entities: 1_106 });
+    expect(handed).toBe(1_106);
+    // Reads of 6, 1,000 and 100: slices of 6; 33 × 30 and 10; 3 × 30 and 10. None over the budget.
+    expect(reading?.counters().longestHydrateSliceMs).toBe(30);
+    expect(result?.slices).toBe(1 + 34 + 4);
+    reading?.close();
+  });
+
+  it("should hand nothing more over once the cache is closed mid-hydration, and report no error", async () => {
+    let work = 0;
+    const timers = { ...createFakeTime().tab(), monotonic: () => work };
+    const factory = new IDBFactory();
+    const errors: SyncError[] = [];
+    const cache = await openSyncCache({ name: "cache", identity: IDENTITY, indexedDB: factory, timers, onError: (error) => errors.push(error) });
+    const writer = cache?.createWriter({ flushIntervalMs: 0 });
+    writer?.note(Array.from({ length: 60 }, (_, i) => write(i + 1, "ns-Army", { hp: [i, 100] })));
+    await writer?.flush();
+    let calls = 0;
+    const result = await cache?.hydrate(
+      (_, messages) => {
+        calls += 1;
+        work += messages.length;
+        // The second slice is the first of the second batch (54 entities read at once, handed over 16 at a time).
+        if (calls === 2) cache.close();
+      },
+      { firstSliceEntities: 6, sliceBudgetMs: 4 },
+    );
+    expect(calls).toBe(2);
+    expect(result).toMatchObject({ complete: false, entities: 6 + 16 });
+    expect(errors).toEqual([]);
+  });
+
   it("should clear the cache when the schema fingerprint or the package version changes", async () => {
     const factory = new IDBFactory();
     const first = (await open(factory)).cache;

@@ -79,6 +79,32 @@ describe("the cache writer", () => {
     cache.close();
   });
 
+  it("should not grow its read-ahead on small flushes, which say nothing of what a big one costs", async () => {
+    // 1 ms per read of the slice clock, an 8 ms budget: a slice has time for 7 entities.
+    const time = createFakeTime(1_700_000_000_000, 1);
+    const cache = await open(new IDBFactory(), time.tab());
+    const writer = cache.createWriter({ sliceBudgetMs: 8, flushIntervalMs: 0 });
+    // A trickle: five flushes of one entity each, every one written well within its budget.
+    for (let i = 1; i <= 5; i += 1) {
+      writer.note([write(i, "ns-Army", { hp: [i, 100] })]);
+      await writer.flush();
+    }
+    writer.note(generation(100, 200));
+    const gets = vi.spyOn(IDBObjectStore.prototype, "get");
+    let entityReads = 0;
+    try {
+      await writer.flush();
+      entityReads = gets.mock.calls.filter(([key]) => Array.isArray(key)).length;
+    } finally {
+      gets.mockRestore();
+    }
+    expect(cache.counters().entitiesWritten).toBe(105);
+    // The first slice of the burst reads the first read-ahead (64) and writes 7; then 13 slices read and write 7,
+    // and the last reads the 2 left. Grown on the trickle, it would have read all 100 at once.
+    expect(entityReads).toBe(64 + 13 * 7 + 2);
+    cache.close();
+  });
+
   it("should read what an entity holds in one request, whatever the models it changed (a request is a round trip)", async () => {
     const time = createFakeTime();
     const cache = await open(new IDBFactory(), time.tab());
