@@ -26,6 +26,17 @@ async function hydrate(cache: SyncCache): Promise<ReferenceState> {
   return state;
 }
 
+/** Entity rows read (a `get` by `[scope, entityId]`) while `work` runs. */
+async function entityReadsDuring(work: () => Promise<void>): Promise<number> {
+  const gets = vi.spyOn(IDBObjectStore.prototype, "get");
+  try {
+    await work();
+    return gets.mock.calls.filter(([key]) => Array.isArray(key)).length;
+  } finally {
+    gets.mockRestore();
+  }
+}
+
 describe("the cache writer", () => {
   it("should move the watermark only when told, with watermark: explicit (pages land in any order)", async () => {
     const time = createFakeTime();
@@ -64,14 +75,7 @@ describe("the cache writer", () => {
     const cache = await open(new IDBFactory(), time.tab());
     const writer = cache.createWriter({ sliceBudgetMs: 4 });
     writer.note(generation(30, 100));
-    const gets = vi.spyOn(IDBObjectStore.prototype, "get");
-    let entityReads = 0;
-    try {
-      await writer.flush();
-      entityReads = gets.mock.calls.filter(([key]) => Array.isArray(key)).length;
-    } finally {
-      gets.mockRestore();
-    }
+    const entityReads = await entityReadsDuring(() => writer.flush());
     expect(cache.counters()).toMatchObject({ writeSlices: 10, entitiesWritten: 30 });
     // The first slice reads all 30 (it knows nothing yet) and writes 3; the other 9 read the 3 they write. A slice that
     // used its whole budget must not double its reads (they are part of the slice's time): that re-read 3 of 6 each time.
@@ -90,14 +94,7 @@ describe("the cache writer", () => {
       await writer.flush();
     }
     writer.note(generation(100, 200));
-    const gets = vi.spyOn(IDBObjectStore.prototype, "get");
-    let entityReads = 0;
-    try {
-      await writer.flush();
-      entityReads = gets.mock.calls.filter(([key]) => Array.isArray(key)).length;
-    } finally {
-      gets.mockRestore();
-    }
+    const entityReads = await entityReadsDuring(() => writer.flush());
     expect(cache.counters().entitiesWritten).toBe(105);
     // The first slice of the burst reads the first read-ahead (64) and writes 7; then 13 slices read and write 7,
     // and the last reads the 2 left. Grown on the trickle, it would have read all 100 at once.
