@@ -39,8 +39,8 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
   const slices = (boot: ChromiumBoot): string =>
     `${int(boot.cache.writeSlices)} · ${ms(boot.cache.longestWriteSliceMs)} / ${int(boot.cache.hydrateSlices)} · ${ms(boot.cache.longestHydrateSliceMs)}`;
   const tx = (t: PersistTransactions): string => `${int(t.count)} · ${ms(t.medianMs)} · ${ms(t.maxMs)} · ${int(t.requests)}`;
-  // One row per entity, holding all its models (every bench entity has each of them).
-  const entityRows = sizes.find((size) => size.store === "entities");
+  // Buckets of entities, each entity with all its models.
+  const entityRows = sizes.find((size) => size.store === "buckets");
   const perEntityModel = (bytes: number): string => (entityModels === 0 ? "–" : (bytes / entityModels).toFixed(0));
   const delta = (after: StorageReading, key: "usage" | "disk"): number =>
     key === "usage" ? after.estimate.usage - storage.beforeCold.estimate.usage : after.diskBytes - storage.beforeCold.diskBytes;
@@ -113,7 +113,7 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
     `| **\`storage.estimate()\` usage delta ÷ ${int(entityModels)} entity-models, after the cold boot** | **${perEntityModel(delta(storage.afterCold, "usage"))}** |`,
     `| the same, after the warm boot | ${perEntityModel(delta(storage.afterWarm, "usage"))} |`,
     `| IndexedDB files on disk, after the cold boot / after the warm boot | ${perEntityModel(delta(storage.afterCold, "disk"))} / ${perEntityModel(delta(storage.afterWarm, "disk"))} |`,
-    `| read back as JSON (\`entities\` store: ${int(entityRows?.records)} records, one per entity) | ${entityRows === undefined || entityRows.records === 0 ? "–" : perEntityModel(entityRows.jsonBytes * (entities / entityRows.records))} |`,
+    `| read back as JSON (\`buckets\` store: ${int(entityRows?.records)} records, a bucket of entities each) | ${entityRows === undefined || entityRows.records === 0 ? "–" : perEntityModel(entityRows.jsonBytes)} |`,
     `| writer's count (cold boot: bytesWritten ÷ entity-models written) | ${cold.cache.entitiesWritten === 0 ? "–" : (cold.cache.bytesWritten / (cold.cache.entitiesWritten * context.modelsPerEntity)).toFixed(0)} |`,
     "",
     `### ${n}c. Incremental vs full replay in Chromium`,

@@ -1,7 +1,7 @@
 import type { LedgerScope } from "../core/types";
 import { sliceClock, yieldTurn, type CacheConnection } from "./connection";
-import { decodeEntity } from "./entity-row";
-import { ENTITIES, META, isEntityKey, isWatermark, type EntityKey, type EntityState, type Watermark } from "./layout";
+import { decodeBucket } from "./entity-row";
+import { BUCKETS, META, isBucketKey, isWatermark, type BucketKey, type EntityState, type Watermark } from "./layout";
 import { entityMessages, type ToriiEntityMessage } from "./messages";
 import { rawDatabase, settled } from "./requests";
 import { cacheError, classifyStorageError } from "./storage-errors";
@@ -10,9 +10,9 @@ import { cacheError, classifyStorageError } from "./storage-errors";
 export type CachedMessagesListener = (scope: LedgerScope, messages: readonly ToriiEntityMessage[]) => void;
 
 export interface HydrateOptions {
-  /** Main-thread time a slice aims at; the next slice reads more or fewer records to match it. @default 4 */
+  /** Main-thread time a slice aims at; the next slice hands over more or fewer entities to match it. @default 4 */
   readonly sliceBudgetMs?: number;
-  /** Entities the first slice reads. @default 256 */
+  /** Entities the first slice hands over. @default 256 */
   readonly firstSliceEntities?: number;
 }
 
@@ -29,7 +29,7 @@ export interface HydrateResult {
   readonly slices: number;
 }
 
-/** A batch of stored entities as read: keys and bodies in the same order, and how many were asked for. */
+/** A batch of buckets as read: keys and records in the same order, and how many were asked for. */
 interface Batch {
   readonly keys: readonly unknown[];
   readonly bodies: readonly unknown[];
@@ -38,13 +38,16 @@ interface Batch {
 
 const MIN_SLICE_ENTITIES = 16;
 const MAX_SLICE_ENTITIES = 10_000;
-/** Entities a read asks for after the first (at least a slice's worth): rows are strings, cheap for the storage to hand over. */
-const READ_BATCH = 1_000;
+/** Buckets the first read asks for: few, so the first content comes soon. */
+const FIRST_READ = 16;
+/** Buckets a read asks for after the first: a read costs per record, a record is a string, cheap to hand over. */
+const READ_BATCH = 128;
 
 /**
- * Read the whole cache back as Torii entity messages, entity by entity in key order, in slices: rows are read in
- * batches (each in its own transaction, the next asked for as soon as one is in), and each slice decodes some of them
- * and hands the messages over (how many follows the time the last slice took); then the event loop gets a turn.
+ * Read the whole cache back as Torii entity messages, bucket by bucket in key order, in slices: buckets are read in
+ * batches (each in its own transaction, the next asked for as soon as one is in), and each slice decodes buckets until
+ * it has enough entities and hands their messages over (how many follows the time the last slice took); then the
+ * event loop gets a turn.
  */
 export async function hydrateCache(connection: CacheConnection, onMessages: CachedMessagesListener, options: HydrateOptions = {}): Promise<HydrateResult> {
   const { db, timers, counters, failure } = connection;
@@ -72,46 +75,58 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
     watermark = stored;
     if (!connection.usable()) return result(false);
     const raw = rawDatabase(db);
-    const read = (after: EntityKey | undefined, asked: number): Promise<Batch> => {
-      // The bodies and their keys, over the same range and count in one transaction: the same records, in order.
-      const store = raw.transaction(ENTITIES, "readonly").objectStore(ENTITIES);
+    const read = (after: BucketKey | undefined, asked: number): Promise<Batch> => {
+      // The records and their keys, over the same range and count in one transaction: the same records, in order.
+      const store = raw.transaction(BUCKETS, "readonly").objectStore(BUCKETS);
       const range = after === undefined ? null : IDBKeyRange.lowerBound(after, true);
       const reading = settled([store.getAllKeys(range, asked), store.getAll(range, asked)]).then(([keys, bodies]) => ({ keys: keys as unknown[], bodies: bodies as unknown[], asked }));
       // A read asked for ahead may fail after a slice failed and the cache was dropped: nobody awaits it then.
       reading.catch(() => undefined);
       return reading;
     };
-    let reading: Promise<Batch> | undefined = read(undefined, limit);
-    let buffer: Batch = { keys: [], bodies: [], asked: 0 };
+    let reading: Promise<Batch> | undefined = read(undefined, FIRST_READ);
+    let batch: Batch = { keys: [], bodies: [], asked: 0 };
     let at = 0;
+    /** Entities decoded and not yet handed over (a bucket holds several), from `next` on. */
+    let decoded: EntityState[] = [];
+    let next = 0;
     for (;;) {
-      if (at === buffer.keys.length) {
+      if (at === batch.keys.length && next === decoded.length) {
         if (reading === undefined) return result(true);
-        buffer = await reading;
+        batch = await reading;
         at = 0;
         if (!connection.usable()) return result(false);
         // The next batch is asked for as soon as this one is in: a read is a round trip to the storage process,
         // longer than a slice, so reads run ahead of the slices instead of between them.
-        const { keys, bodies, asked } = buffer;
+        const { keys, bodies, asked } = batch;
         const last = keys[keys.length - 1];
-        if (keys.length !== bodies.length || (keys.length === asked && !isEntityKey(last))) throw cacheError("SYNC_CACHE_CORRUPT", "an entity record is unreadable");
-        reading = keys.length < asked ? undefined : read(last as EntityKey, Math.max(READ_BATCH, limit));
+        if (keys.length !== bodies.length || (keys.length === asked && !isBucketKey(last))) throw cacheError("SYNC_CACHE_CORRUPT", "an entity record is unreadable");
+        reading = keys.length < asked ? undefined : read(last as BucketKey, READ_BATCH);
         continue;
       }
-      // Cancelled, or the cache dropped or deleted meanwhile: nothing more of the buffer reaches the engine.
+      // Cancelled, or the cache dropped or deleted meanwhile: nothing more reaches the engine.
       if (!connection.usable()) return result(false);
       const sliceStart = clock();
-      const end = Math.min(buffer.keys.length, at + limit);
-      messages += handOver(buffer, at, end, onMessages);
-      const handed = end - at;
+      // Decode whole buckets until the slice has its entities: a corrupt bucket fails before any of it is handed over.
+      while (decoded.length - next < limit && at < batch.keys.length) {
+        for (const entity of decodeBucket(batch.keys[at], batch.bodies[at])) decoded.push(entity);
+        at += 1;
+      }
+      const end = Math.min(decoded.length, next + limit);
+      messages += handOver(decoded, next, end, onMessages);
+      const handed = end - next;
       entities += handed;
-      at = end;
+      next = end;
+      if (next === decoded.length) {
+        decoded = [];
+        next = 0;
+      }
       slices += 1;
       const spent = clock() - sliceStart;
       if (spent > counters.longestHydrateSliceMs) counters.longestHydrateSliceMs = spent;
       // Sized from what this slice handed over: the last slice of a batch hands over only what was left.
-      limit = Math.round(Math.min(MAX_SLICE_ENTITIES, Math.max(MIN_SLICE_ENTITIES, (handed * budget) / Math.max(spent, budget / 8))));
-      if (at < buffer.keys.length || reading !== undefined) await yieldTurn(timers);
+      if (handed > 0) limit = Math.round(Math.min(MAX_SLICE_ENTITIES, Math.max(MIN_SLICE_ENTITIES, (handed * budget) / Math.max(spent, budget / 8))));
+      if (at < batch.keys.length || next < decoded.length || reading !== undefined) await yieldTurn(timers);
     }
   } catch (thrown) {
     failure.fail(classifyStorageError(thrown, "reading the cache"));
@@ -120,12 +135,9 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
 }
 
 /**
- * Decode the batch's entities `from` to `to` (in key order) and hand their messages over per scope run. Every one is
- * decoded before any is handed over, so a corrupt one fails the slice before it reaches the engine.
+ * Hand the messages of entities `from` to `to` over, per scope run (buckets are in key order, so scopes come in runs).
  */
-function handOver(read: Batch, from: number, to: number, onMessages: CachedMessagesListener): number {
-  const decoded: EntityState[] = [];
-  for (let i = from; i < to; i += 1) decoded.push(decodeEntity(read.keys[i], read.bodies[i]));
+function handOver(decoded: readonly EntityState[], from: number, to: number, onMessages: CachedMessagesListener): number {
   let count = 0;
   let scope: LedgerScope | undefined;
   let batch: ToriiEntityMessage[] = [];
@@ -133,7 +145,8 @@ function handOver(read: Batch, from: number, to: number, onMessages: CachedMessa
     if (scope !== undefined && batch.length > 0) deliver(onMessages, scope, batch);
     batch = [];
   };
-  for (const entity of decoded) {
+  for (let i = from; i < to; i += 1) {
+    const entity = decoded[i] as EntityState;
     if (entity.scope !== scope) {
       flush();
       scope = entity.scope;

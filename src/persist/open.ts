@@ -1,7 +1,7 @@
 import { wrap, type IDBPDatabase } from "idb";
 import type { SyncError } from "../core/errors";
 import type { Timers } from "../core/clock";
-import { CACHE_LAYOUT_VERSION, ENTITIES, META, STORES, isCacheIdentity, sameIdentity, type CacheIdentity, type CacheSchema } from "./layout";
+import { BUCKETS, CACHE_LAYOUT_VERSION, META, STORES, isCacheIdentity, sameIdentity, type CacheIdentity, type CacheSchema } from "./layout";
 import { cacheError, classifyStorageError } from "./storage-errors";
 
 export type CacheDatabase = IDBPDatabase<CacheSchema>;
@@ -110,21 +110,21 @@ function createStores(db: IDBDatabase, oldVersion: number): void {
   if (oldVersion !== CACHE_LAYOUT_VERSION) for (const name of [...db.objectStoreNames]) db.deleteObjectStore(name);
   if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
   // Out-of-line keys: with a key path, the browser reads each value put back into a copy to find its key.
-  if (!db.objectStoreNames.contains(ENTITIES)) db.createObjectStore(ENTITIES);
+  if (!db.objectStoreNames.contains(BUCKETS)) db.createObjectStore(BUCKETS);
 }
 
 function hasLayout(db: CacheDatabase): boolean {
   const names = db.objectStoreNames;
   if (names.length !== STORES.length || !STORES.every((store) => names.contains(store))) return false;
-  return db.transaction(ENTITIES, "readonly").store.keyPath === null;
+  return db.transaction(BUCKETS, "readonly").store.keyPath === null;
 }
 
 /** Clear every store and stamp the identity, atomically: no reader ever sees old records under a new identity. */
 async function resetTo(db: CacheDatabase, identity: CacheIdentity): Promise<void> {
-  const tx = db.transaction([META, ENTITIES], "readwrite");
+  const tx = db.transaction([META, BUCKETS], "readwrite");
   await Promise.all([
     tx.objectStore(META).clear(),
-    tx.objectStore(ENTITIES).clear(),
+    tx.objectStore(BUCKETS).clear(),
     tx.objectStore(META).put({ fingerprint: identity.fingerprint, packageVersion: identity.packageVersion }, "identity"),
     tx.done,
   ]);

@@ -1,14 +1,38 @@
 import { sliceClock, type CacheConnection } from "./connection";
 import type { DirtyEntity } from "./dirty-set";
-import { decodeEntity, encodeEntity } from "./entity-row";
-import { ENTITIES, META, isCacheIdentity, isWatermark, sameIdentity, type EntityState } from "./layout";
+import { bucketOf, decodeBucket, encodeBucket } from "./entity-row";
+import { BUCKETS, META, isCacheIdentity, isWatermark, sameIdentity, type BucketKey, type EntityState } from "./layout";
 import { applyEntityDelete, emptyRecord, mergeRecord } from "./merge";
 import { rawDatabase, settled, transactionDone } from "./requests";
 import { cacheError } from "./storage-errors";
 
+/** The dirty entities of one bucket: the unit of a write (a bucket is read, merged and put whole, in one slice). */
+export interface BucketGroup {
+  readonly key: BucketKey;
+  readonly entities: DirtyEntity[];
+}
+
+/** Dirty entities grouped by bucket, in key order (so a flush's writes go through the store in order). */
+export function bucketGroups(entities: readonly DirtyEntity[]): BucketGroup[] {
+  const groups = new Map<string, BucketGroup>();
+  for (const entity of entities) {
+    const bucket = bucketOf(entity.entityId);
+    const id = `${entity.scope}|${bucket}`;
+    let group = groups.get(id);
+    if (group === undefined) {
+      group = { key: [entity.scope, bucket], entities: [] };
+      groups.set(id, group);
+    }
+    group.entities.push(entity);
+  }
+  return [...groups.values()].sort((a, b) => (a.key[0] === b.key[0] ? a.key[1] - b.key[1] : a.key[0] < b.key[0] ? -1 : 1));
+}
+
 export interface SliceOutcome {
-  /** Entities written whole in this slice's transaction. */
+  /** Buckets written whole in this slice's transaction. */
   readonly written: number;
+  /** Entities in those buckets' groups. */
+  readonly entities: number;
   /** Main-thread time the slice took (ms, by the injected clock), its awaits excluded. */
   readonly spentMs: number;
   /**
@@ -19,46 +43,48 @@ export interface SliceOutcome {
 }
 
 /**
- * One write slice: one readwrite transaction. It reads what the `readAhead` entities of `queue` from `from` on hold,
- * merges them in (versions respected) until the budget is spent, and puts the results; `written` says how many it
- * took, so the entities it had no time for are the next slice's first (read again then). The queue is never moved:
- * a flush of 100,000 entities would copy it in every slice. Resolves once the puts are issued, with the commit still to come
+ * One write slice: one readwrite transaction. It reads the `readAhead` buckets of `queue` from `from` on, merges
+ * their dirty entities in (versions respected) until the budget is spent, and puts the buckets back; `written` says
+ * how many buckets it took, so those it had no time for are the next slice's first (read again then). The queue is
+ * never moved: a flush of 100,000 entities would copy it in every slice. Resolves once the puts are issued, with the commit still to come
  * (`committed`). Rejects with a SyncError or the storage's own error; the caller classifies and reports.
  */
-export async function writeSlice(connection: CacheConnection, queue: readonly DirtyEntity[], from: number, readAhead: number, budgetMs: number): Promise<SliceOutcome> {
+export async function writeSlice(connection: CacheConnection, queue: readonly BucketGroup[], from: number, readAhead: number, budgetMs: number): Promise<SliceOutcome> {
   const { db, counters, identity, timers } = connection;
   const clock = sliceClock(timers);
   const start = clock();
   const batch = queue.slice(from, from + Math.max(1, readAhead));
-  const tx = rawDatabase(db).transaction([META, ENTITIES], "readwrite");
+  const tx = rawDatabase(db).transaction([META, BUCKETS], "readwrite");
   const done = transactionDone(tx);
   // Settled when the transaction ends, whatever the slice did: an abort must not surface as an unhandled rejection.
   done.catch(() => undefined);
   try {
-    // One request per entity (a request is a round trip to the browser's storage process); the rows are decoded as
-    // they are merged, inside the budget.
-    const entities = tx.objectStore(ENTITIES);
-    const reads = settled([tx.objectStore(META).get("identity"), ...batch.map((entity) => entities.get([entity.scope, entity.entityId]))]);
+    // One request per bucket (a request is a round trip to the browser's storage process); the records are decoded
+    // as they are merged, inside the budget.
+    const buckets = tx.objectStore(BUCKETS);
+    const reads = settled([tx.objectStore(META).get("identity"), ...batch.map((group) => buckets.get(group.key))]);
     let spent = clock() - start;
     const [owner, ...stored] = await reads;
     assertOwner(owner, identity);
     const mergeStart = clock();
     let written = 0;
-    for (const [index, entity] of batch.entries()) {
-      const body = stored[index];
-      writeEntity(entities, entity, body === undefined ? undefined : decodeEntity([entity.scope, entity.entityId], body), counters);
+    let entities = 0;
+    for (const [index, group] of batch.entries()) {
+      const record = stored[index];
+      writeBucket(buckets, group, record === undefined ? [] : decodeBucket(group.key, record), counters);
       written += 1;
+      entities += group.entities.length;
       if (spent + clock() - mergeStart >= budgetMs) break;
     }
     spent += clock() - mergeStart;
     if (spent > counters.longestWriteSliceMs) counters.longestWriteSliceMs = spent;
     // A put that fails fails the transaction: its end is the slice's commit.
     const committed = done.then(() => {
-      counters.entitiesWritten += written;
+      counters.entitiesWritten += entities;
       counters.writeSlices += 1;
     });
     committed.catch(() => undefined);
-    return { written, spentMs: spent, committed };
+    return { written, entities, spentMs: spent, committed };
   } catch (thrown) {
     await abandon(tx, done);
     throw thrown;
@@ -103,22 +129,32 @@ async function abandon(tx: Pick<IDBTransaction, "abort">, done: Promise<unknown>
   await Promise.allSettled([done]);
 }
 
-/** Put the entity's row if anything changed on disk, or delete it once nothing of it is left. */
-function writeEntity(entities: IDBObjectStore, entity: EntityState, stored: EntityState | undefined, counters: CacheConnection["counters"]): void {
-  // Nothing stored (every entity of a cold write): the changes, merged in arrival order, are the entity's whole state.
-  // They are written as they are, with no record built to merge them into: records built here would die at once, and
-  // V8 allocates them where the dirty set's long-lived records go (same allocation sites), in the old generation.
-  if (stored !== undefined && !mergeInto(stored, entity)) return;
-  const row = encodeEntity(stored ?? entity);
-  if (row === undefined) {
-    if (stored === undefined) return;
-    entities.delete([entity.scope, entity.entityId]);
+/** Merge a bucket's dirty entities into what it holds; put it back if anything changed, or delete it once empty. */
+function writeBucket(buckets: IDBObjectStore, group: BucketGroup, stored: EntityState[], counters: CacheConnection["counters"]): void {
+  const held = new Map(stored.map((entity) => [entity.entityId, entity]));
+  let changed = false;
+  for (const entity of group.entities) {
+    const was = held.get(entity.entityId);
+    // Nothing stored (every entity of a cold write): the changes, merged in arrival order, are the entity's whole
+    // state, kept as they are: records built to merge them into would die at once, and V8 allocates them where the
+    // dirty set's long-lived records go (same allocation sites), in the old generation.
+    if (was === undefined) {
+      held.set(entity.entityId, entity);
+      changed = true;
+    } else if (mergeInto(was, entity)) changed = true;
+  }
+  if (!changed) return;
+  const record = encodeBucket(held.values());
+  if (record === undefined) {
+    // Nothing left in it; and if nothing was stored, nothing to delete.
+    if (stored.length === 0) return;
+    buckets.delete(group.key);
     counters.recordsWritten += 1;
     return;
   }
-  entities.put(row.body, row.key);
+  buckets.put(record, group.key);
   counters.recordsWritten += 1;
-  counters.bytesWritten += row.body.length;
+  counters.bytesWritten += record.length;
 }
 
 /** Merge one entity's changes into what is stored (the tombstone first: it came before the members it spared); whether anything changed. */

@@ -1,8 +1,8 @@
 import type { AdmittedChange } from "../core/ports";
 import { yieldTurn, type CacheConnection } from "./connection";
-import { DirtySet, type DirtyEntity } from "./dirty-set";
+import { DirtySet } from "./dirty-set";
 import { classifyStorageError } from "./storage-errors";
-import { writeSlice, writeWatermark } from "./write-slice";
+import { bucketGroups, writeSlice, writeWatermark, type BucketGroup } from "./write-slice";
 
 export interface CacheWriterOptions {
   /** Main-thread time one write slice aims at (ms); a slice always writes at least one entity. @default 4 */
@@ -70,9 +70,10 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
   /** One flush: take what is dirty, write it slice by slice; the generation it covers counts as flushed at the end. */
   const cycle = async (): Promise<void> => {
     const generation = noted;
-    const queue: DirtyEntity[] = dirty.take();
+    const taken = dirty.take();
+    const queue: BucketGroup[] = bucketGroups(taken);
     let at = 0;
-    inFlight = queue.length;
+    inFlight = taken.length;
     const newest = Math.max(fromChanges ? dirty.newestAt : -1, watermarkAt);
     const watermark = newest >= 0 ? newest : undefined;
     // Slices whose transaction has not committed yet: the next slice is prepared while they commit (a commit is a
@@ -87,7 +88,7 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
         at += outcome.written;
         committing.push(outcome.committed);
         if (committing.length > SLICES_IN_FLIGHT) await committing.shift();
-        inFlight = queue.length - at;
+        inFlight -= outcome.entities;
         // Read as many as were written (reads beyond the budget are wasted), and more only after a slice wrote all it
         // read in under half its budget: asking for the reads is part of the slice, and thousands of them would block
         // by themselves. A small flush says nothing about a big one, so it never grows the read-ahead.

@@ -16,7 +16,7 @@ import { createTestWorld, type TestComponents } from "../support/world";
 /** The page's own IndexedDB, kept before any test hides it. */
 const idb = globalThis.indexedDB;
 const SLOW = { timeout: 20_000 };
-const ENTITIES = "entities"; // src/persist/layout.ts
+const BUCKETS = "buckets"; // src/persist/layout.ts
 
 const army = (x: number) => ({ army_id: ty.u32(1), owner: ty.address(0xa11cen), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10) });
 
@@ -148,7 +148,7 @@ describe("bad storage is never fatal, on Chromium's IndexedDB", { timeout: 60_00
     let refused = 0;
     // Chromium cannot be filled on demand: the entity store's puts fail as a full disk makes them fail.
     const spy = vi.spyOn(IDBObjectStore.prototype, "put").mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-      if (this.name !== ENTITIES) return put.call(this, value, key);
+      if (this.name !== BUCKETS) return put.call(this, value, key);
       refused += 1;
       throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
     });
@@ -208,8 +208,8 @@ describe("bad storage is never fatal, on Chromium's IndexedDB", { timeout: 60_00
     // time that no SDK writes: had it landed, x would stay 999.
     const raw = await rawOpen(name, CACHE_LAYOUT_VERSION);
     const members = army(999);
-    const body = JSON.stringify({ m: [["test-Army", Object.keys(members), Object.values(members), [500, 500, 500, 500, -1]]] });
-    await rawPut(raw, ENTITIES, body, ["entities", paddedId(3)]);
+    const body = JSON.stringify({ [paddedId(3)]: { m: [["test-Army", Object.keys(members), Object.values(members), [500, 500, 500, 500, -1]]] } });
+    await rawPut(raw, BUCKETS, body, ["entities", 3]);
     raw.close();
 
     const client = torii([1, 2, 3, 4, 5, 6]);

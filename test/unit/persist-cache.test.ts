@@ -8,7 +8,7 @@ import type { AdmittedChange } from "../../src/core/ports";
 import { bindComponents } from "../../src/core/writer/bindings";
 import { clearPersistedSync, openSyncCache, type SyncCache } from "../../src/persist/cache";
 import { cacheIdentity, defaultCacheName } from "../../src/persist/fingerprint";
-import type { CacheIdentity } from "../../src/persist/layout";
+import { BUCKETS_PER_SCOPE, type CacheIdentity } from "../../src/persist/layout";
 import { createFakeTime, deleteEntity, deleteModel, id, write } from "./persist-fakes";
 import { ReferenceState, referenceOf } from "./persist-reference";
 
@@ -47,6 +47,24 @@ describe("the persisted cache", () => {
     expect(hydrated.rejected).toBe(0);
     expect(hydrated.visible()).toEqual(fed.visible());
     expect(hydrated.models.get(`entities|${id(1)}|ns-Army`)?.members.get("hp")).toMatchObject({ at: 105, value: { value: 9 } });
+  });
+
+  it("should keep every entity of a bucket when its neighbours are written, deleted and written again apart", async () => {
+    // Ids 1, 4,097 and 8,193 share a bucket (one record): each flush rewrites it, and must keep what the others left.
+    const [a, b, c] = [1, 1 + BUCKETS_PER_SCOPE, 1 + 2 * BUCKETS_PER_SCOPE];
+    const { fed, hydrated } = await roundTrip([
+      [write(a, "ns-Army", { hp: [1, 100] }), write(b, "ns-Army", { hp: [2, 100] })],
+      [write(c, "ns-Tile", { owner: [3, 110] })],
+      [deleteEntity(a, 120)],
+      [write(b, "ns-Army", { hp: [4, 130] }), write(a, "ns-Army", { hp: [5, 115] })],
+    ]);
+    expect(hydrated.rejected).toBe(0);
+    expect(hydrated.visible()).toEqual(fed.visible());
+    expect(hydrated.models.get(`entities|${id(b)}|ns-Army`)?.members.get("hp")).toMatchObject({ at: 130, value: { value: 4 } });
+    expect(hydrated.models.get(`entities|${id(c)}|ns-Tile`)?.members.get("owner")).toMatchObject({ at: 110, value: { value: 3 } });
+    // Entity a was deleted at 120: the write at 115 came too late to bring it back; its tombstone stays.
+    expect(hydrated.visible()[`entities|${id(a)}|ns-Army`]).toBeUndefined();
+    expect(hydrated.visible()[`entities|${id(a)}`]).toBe(120);
   });
 
   it("should keep the newer member when an older one is written after it", async () => {
@@ -118,7 +136,7 @@ describe("the persisted cache", () => {
     const factory = new IDBFactory();
     const { cache } = await open(factory);
     const writer = cache.createWriter({ flushIntervalMs: 0 });
-    writer.note(Array.from({ length: 10 }, (_, i) => write(i + 1, "ns-Army", { hp: [i, 100] })));
+    writer.note(Array.from({ length: 40 }, (_, i) => write(i + 1, "ns-Army", { hp: [i, 100] })));
     await writer.flush();
     const getAll = vi.spyOn(IDBObjectStore.prototype, "getAll");
     const seen: string[] = [];
@@ -132,21 +150,23 @@ describe("the persisted cache", () => {
         },
         { firstSliceEntities: 4 },
       );
-      expect(result).toMatchObject({ complete: true, entities: 10 });
+      expect(result).toMatchObject({ complete: true, entities: 40 });
       counts = getAll.mock.calls.map((call) => call[1]);
     } finally {
       getAll.mockRestore();
     }
-    // A first read of 4 rows, then the rest in one bigger read, asked for before the first 4 were handed over.
+    // A first read of 16 buckets (one entity each here), then the rest in one bigger read, asked for before the first
+    // slice was handed over.
     expect(askedBefore[0]).toBe(2);
-    expect(counts).toEqual([4, 1_000]);
-    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => id(i + 1)));
+    expect(counts).toEqual([16, 128]);
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => id(i + 1)));
     cache.close();
   });
 
   it("should size each hydration slice from what the last one handed over, the short last slice of a batch included", async () => {
     // The slice clock is the engine's work: 1 ms per entity handed over. With a 30 ms budget slices settle at 30
-    // entities, and a batch of 1,000 ends on a slice of 10 (1,000 = 33 × 30 + 10), which must not make the next one 90.
+    // entities; each batch ends on a short slice (the first read's 16 buckets: 6 then 10; a read of 128: 4 × 30 and 8),
+    // which must not make the next one 90. One entity per bucket here (ids 1 to 1,106).
     let work = 0;
     const timers = { ...createFakeTime().tab(), monotonic: () => work };
     const factory = new IDBFactory();
@@ -168,9 +188,9 @@ describe("the persisted cache", () => {
     );
     expect(result).toMatchObject({ complete: true, entities: 1_106 });
     expect(handed).toBe(1_106);
-    // Reads of 6, 1,000 and 100: slices of 6; 33 × 30 and 10; 3 × 30 and 10. None over the budget.
+    // Reads of 16, 8 × 128 and 66: slices of 6 and 10; 8 × (4 × 30 and 8); 30, 30 and 6. None over the budget.
     expect(reading?.counters().longestHydrateSliceMs).toBe(30);
-    expect(result?.slices).toBe(1 + 34 + 4);
+    expect(result?.slices).toBe(2 + 8 * 5 + 3);
     reading?.close();
   });
 
@@ -188,13 +208,13 @@ describe("the persisted cache", () => {
       (_, messages) => {
         calls += 1;
         work += messages.length;
-        // The second slice is the first of the second batch (54 entities read at once, handed over 16 at a time).
+        // The second slice hands over the rest of the first read (16 buckets, one entity each): 10 entities.
         if (calls === 2) cache.close();
       },
       { firstSliceEntities: 6, sliceBudgetMs: 4 },
     );
     expect(calls).toBe(2);
-    expect(result).toMatchObject({ complete: false, entities: 6 + 16 });
+    expect(result).toMatchObject({ complete: false, entities: 6 + 10 });
     expect(errors).toEqual([]);
   });
 

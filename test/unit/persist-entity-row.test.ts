@@ -1,23 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { SyncError } from "../../src/core/errors";
-import { decodeEntity, encodeEntity } from "../../src/persist/entity-row";
-import type { EntityModelRecord, EntityRow, EntityState } from "../../src/persist/layout";
+import { bucketKey, bucketOf, decodeBucket, encodeBucket } from "../../src/persist/entity-row";
+import { BUCKETS_PER_SCOPE, type EntityModelRecord, type EntityState } from "../../src/persist/layout";
 import { id, u32 } from "./persist-fakes";
 
-function entity(tombstoneAt: number | undefined, ...records: EntityModelRecord[]): EntityState {
-  return { scope: "entities", entityId: id(1), tombstoneAt, models: new Map(records.map((record) => [record.model, record])) };
+function entity(n: number, tombstoneAt: number | undefined, ...records: Omit<EntityModelRecord, "entityId">[]): EntityState {
+  return { scope: "entities", entityId: id(n), tombstoneAt, models: new Map(records.map((record) => [record.model, { ...record, entityId: id(n) }])) };
 }
 
-function record(model: string, names: string[], at: number, deletedAt?: number): EntityModelRecord {
-  const made: EntityModelRecord = { scope: "entities", entityId: id(1), model, names, values: names.map((_, i) => u32(i + 1)), ats: names.map(() => at) };
+function record(model: string, names: string[], at: number, deletedAt?: number): Omit<EntityModelRecord, "entityId"> {
+  const made: Omit<EntityModelRecord, "entityId"> = { scope: "entities", model, names, values: names.map((_, i) => u32(i + 1)), ats: names.map(() => at) };
   if (deletedAt !== undefined) made.deletedAt = deletedAt;
   return made;
 }
 
-const KEY = ["entities", id(1)];
-const row = (body: unknown): [unknown, unknown] => [KEY, typeof body === "string" ? body : JSON.stringify(body)];
-/** Decode a row as storage hands it back: the key, and a copy of the body. */
-const decode = (stored: EntityRow | undefined): EntityState => decodeEntity(structuredClone(stored?.key), structuredClone(stored?.body));
+/** Decode a bucket as storage hands it back: its key, and a copy of its record. */
+const decode = (key: unknown, text: string | undefined): EntityState[] => decodeBucket(structuredClone(key), structuredClone(text));
 
 function codeOf(thrown: () => unknown): string | undefined {
   try {
@@ -28,51 +26,67 @@ function codeOf(thrown: () => unknown): string | undefined {
   return undefined;
 }
 
-describe("an entity's row (one JSON string per entity)", () => {
-  it("should give back what it was made from: members with their times, model and entity tombstones", () => {
-    const state = entity(90, record("ns-Army", ["hp", "x"], 100), record("ns-Tile", ["owner"], 120, 110), record("ns-Flag", [], 0, 95));
-    const stored = encodeEntity(state);
-    expect(typeof stored?.body).toBe("string");
-    expect(stored?.key).toEqual(["entities", id(1)]);
-    const back = decode(stored);
-    expect(back.tombstoneAt).toBe(90);
-    expect([...back.models.values()]).toEqual([...state.models.values()]);
+describe("a bucket's record (its entities as one JSON string)", () => {
+  it("should put entities whose ids end alike in one bucket, and spread ids over every bucket", () => {
+    expect(bucketOf(id(1))).toBe(bucketOf(id(1 + BUCKETS_PER_SCOPE)));
+    expect(bucketOf(id(1))).not.toBe(bucketOf(id(2)));
+    expect(bucketKey("events", id(5))).toEqual(["events", 5]);
+    expect(new Set(Array.from({ length: BUCKETS_PER_SCOPE }, (_, i) => bucketOf(id(i)))).size).toBe(BUCKETS_PER_SCOPE);
   });
 
-  it("should leave out models with nothing left, and give no row once nothing of the entity is left", () => {
-    expect([...decode(encodeEntity(entity(undefined, record("ns-Army", ["hp"], 100), record("ns-Tile", [], 0)))).models.keys()]).toEqual(["ns-Army"]);
-    expect(encodeEntity(entity(undefined, record("ns-Tile", [], 0)))).toBeUndefined();
+  it("should give back what it was made from: members with their times, model and entity tombstones, per entity", () => {
+    const first = entity(1, 90, record("ns-Army", ["hp", "x"], 100), record("ns-Tile", ["owner"], 120, 110), record("ns-Flag", [], 0, 95));
+    const second = entity(1 + BUCKETS_PER_SCOPE, undefined, record("ns-Army", ["hp"], 130));
+    const back = decode(bucketKey("entities", id(1)), encodeBucket([first, second]));
+    expect(back.map((e) => e.entityId)).toEqual([id(1), id(1 + BUCKETS_PER_SCOPE)]);
+    expect(back[0]?.tombstoneAt).toBe(90);
+    expect([...(back[0]?.models.values() ?? [])]).toEqual([...first.models.values()]);
+    expect([...(back[1]?.models.values() ?? [])]).toEqual([...second.models.values()]);
+  });
+
+  it("should leave out models and entities with nothing left, and give no record once nothing is left", () => {
+    const kept = decode(bucketKey("entities", id(1)), encodeBucket([entity(1, undefined, record("ns-Army", ["hp"], 100), record("ns-Tile", [], 0))]));
+    expect([...(kept[0]?.models.keys() ?? [])]).toEqual(["ns-Army"]);
+    expect(encodeBucket([entity(1, undefined, record("ns-Tile", [], 0))])).toBeUndefined();
     // An entity tombstone alone is kept: it is the floor older writes must not pass.
-    expect(decode(encodeEntity(entity(100))).tombstoneAt).toBe(100);
+    expect(decode(bucketKey("entities", id(1)), encodeBucket([entity(1, 100)]))[0]?.tombstoneAt).toBe(100);
   });
 
-  it("should refuse, as SYNC_CACHE_CORRUPT, every body this SDK would not have written", () => {
+  it("should refuse, as SYNC_CACHE_CORRUPT, every record this SDK would not have written", () => {
+    const key = bucketKey("entities", id(1));
+    const of = (body: unknown): string => JSON.stringify({ [id(1)]: body });
     const corrupt: [unknown, unknown][] = [
-      [KEY, undefined],
-      [KEY, { m: [] }],
-      [["other", id(1)], JSON.stringify({ t: 1, m: [] })],
-      [["entities", "0x1"], JSON.stringify({ t: 1, m: [] })],
-      [["entities", id(1), "extra"], JSON.stringify({ t: 1, m: [] })],
-      row("{not json"),
-      row(null),
-      row({ m: {} }),
-      row({ m: [] }),
-      row({ t: -1, m: [] }),
-      row({ m: [["ns-Army", ["hp"], [u32(1)]]] }),
-      row({ m: [["ns-Army", ["hp"], [u32(1)], [1.5]]] }),
-      row({ m: [["ns-Army", ["hp"], [7], [1]]] }),
-      row({ m: [["ns-Army", ["__proto__"], [u32(1)], [1]]] }),
-      row({ m: [["not a tag", ["hp"], [u32(1)], [1]]] }),
-      row({ m: [["ns-Army", ["hp"], [u32(1)], [1]], ["ns-Army", ["x"], [u32(1)], [1]]] }),
-      row({ m: [["ns-Army", [], [], []]] }),
+      [key, undefined],
+      [key, { [id(1)]: { m: [] } }],
+      [key, "{not json"],
+      [key, "null"],
+      [key, "[]"],
+      [key, "{}"],
+      [["other", 1], of({ t: 1, m: [] })],
+      [["entities", BUCKETS_PER_SCOPE], of({ t: 1, m: [] })],
+      [["entities", 1.5], of({ t: 1, m: [] })],
+      [["entities", 1, "extra"], of({ t: 1, m: [] })],
+      // An entity in a bucket its id does not hash to.
+      [["entities", 2], of({ t: 1, m: [] })],
+      [key, JSON.stringify({ "0x1": { t: 1, m: [] } })],
+      [key, of({ m: {} })],
+      [key, of({ m: [] })],
+      [key, of({ t: -1, m: [] })],
+      [key, of({ m: [["ns-Army", ["hp"], [u32(1)]]] })],
+      [key, of({ m: [["ns-Army", ["hp"], [u32(1)], [1.5]]] })],
+      [key, of({ m: [["ns-Army", ["hp"], [7], [1]]] })],
+      [key, of({ m: [["ns-Army", ["__proto__"], [u32(1)], [1]]] })],
+      [key, of({ m: [["not a tag", ["hp"], [u32(1)], [1]]] })],
+      [key, of({ m: [["ns-Army", ["hp"], [u32(1)], [1]], ["ns-Army", ["x"], [u32(1)], [1]]] })],
+      [key, of({ m: [["ns-Army", [], [], []]] })],
     ];
-    for (const [key, body] of corrupt) expect(codeOf(() => decodeEntity(key, body)), JSON.stringify([key, body])).toBe("SYNC_CACHE_CORRUPT");
-    // The same key with a body this SDK writes is read.
-    expect(decodeEntity(KEY, JSON.stringify({ t: 1, m: [] })).tombstoneAt).toBe(1);
+    for (const [k, body] of corrupt) expect(codeOf(() => decodeBucket(k, body)), JSON.stringify([k, body])).toBe("SYNC_CACHE_CORRUPT");
+    // The same key with a record this SDK writes is read.
+    expect(decodeBucket(key, of({ t: 1, m: [] }))[0]?.tombstoneAt).toBe(1);
   });
 
   it("should refuse a value JSON cannot hold with a typed error, not a TypeError", () => {
-    const state = entity(undefined, { ...record("ns-Army", ["hp"], 100), values: [{ type: "primitive", type_name: "u64", value: 1n, key: false }] });
-    expect(codeOf(() => encodeEntity(state))).toBe("SYNC_CACHE_UNAVAILABLE");
+    const state = entity(1, undefined, { ...record("ns-Army", ["hp"], 100), values: [{ type: "primitive", type_name: "u64", value: 1n, key: false }] });
+    expect(codeOf(() => encodeBucket([state]))).toBe("SYNC_CACHE_UNAVAILABLE");
   });
 });

@@ -323,9 +323,9 @@ describe("persist: bad storage is never fatal", () => {
       request.onsuccess = () => resolve(request.result);
     });
     await new Promise<void>((resolve) => {
-      const tx = db.transaction("entities", "readwrite");
-      // A member without its value: not what this SDK writes.
-      tx.objectStore("entities").put(JSON.stringify({ m: [["test-Army", ["x"], [], [1]]] }), ["entities", paddedId(2)]);
+      const tx = db.transaction("buckets", "readwrite");
+      // Entity 2's bucket, with a member without its value: not what this SDK writes.
+      tx.objectStore("buckets").put(JSON.stringify({ [paddedId(2)]: { m: [["test-Army", ["x"], [], [1]]] } }), ["entities", 2]);
       tx.oncomplete = () => resolve();
     });
     db.close();
@@ -362,7 +362,7 @@ describe("persist: bad storage is never fatal", () => {
     const put = IDBObjectStore.prototype.put;
     let puts = 0;
     IDBObjectStore.prototype.put = function quotaExceeded(this: IDBObjectStore, ...args: Parameters<IDBObjectStore["put"]>) {
-      if (this.name === "entities") {
+      if (this.name === "buckets") {
         puts += 1;
         throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
       }

@@ -111,7 +111,8 @@ describe("bad storage is never fatal", () => {
     const factory = new IDBFactory();
     await filled(factory, 5);
     const raw = await rawOpen(factory, CACHE_LAYOUT_VERSION);
-    await rawPut(raw, "entities", JSON.stringify({ m: [["ns-Army", ["hp", "x"], [], [1]]] }), ["entities", id(3)]);
+    // Entity 3's bucket, with a member that has no value.
+    await rawPut(raw, "buckets", JSON.stringify({ [id(3)]: { m: [["ns-Army", ["hp", "x"], [], [1]]] } }), ["entities", 3]);
     raw.close();
     const errors: SyncError[] = [];
     const cache = await open(factory, errors);
@@ -145,7 +146,7 @@ describe("bad storage is never fatal", () => {
     expect(errors).toEqual([]);
     cache?.close();
     const reopened = await rawOpen(factory, CACHE_LAYOUT_VERSION);
-    expect([...reopened.objectStoreNames].sort()).toEqual(["entities", "meta"]);
+    expect([...reopened.objectStoreNames].sort()).toEqual(["buckets", "meta"]);
     reopened.close();
   });
 
