@@ -18,7 +18,15 @@ interface EntityBody {
 
 /** The bucket an entity's record lives in: the last three hex digits of its id (ids are hashes: spread evenly). */
 export function bucketOf(entityId: string): number {
-  return Number.parseInt(entityId.slice(-3), 16) % BUCKETS_PER_SCOPE;
+  const n = entityId.length;
+  // Read from the char codes: a flush groups every dirty entity, 100,000 of them after a cold boot.
+  return ((hexDigit(entityId.charCodeAt(n - 3)) << 8) | (hexDigit(entityId.charCodeAt(n - 2)) << 4) | hexDigit(entityId.charCodeAt(n - 1))) % BUCKETS_PER_SCOPE;
+}
+
+function hexDigit(code: number): number {
+  if (code >= 97) return code - 87;
+  if (code >= 65) return code - 55;
+  return code - 48;
 }
 
 /** A bucket's record for these entities (one scope, one bucket); undefined when none has anything left: delete it. */

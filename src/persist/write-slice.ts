@@ -1,7 +1,7 @@
 import { sliceClock, type CacheConnection } from "./connection";
 import type { DirtyEntity } from "./dirty-set";
 import { bucketOf, decodeBucket, encodeBucket } from "./entity-row";
-import { BUCKETS, META, isCacheIdentity, isWatermark, sameIdentity, type BucketKey, type EntityState } from "./layout";
+import { BUCKETS, BUCKETS_PER_SCOPE, META, isCacheIdentity, isWatermark, sameIdentity, type BucketKey, type EntityState } from "./layout";
 import { applyEntityDelete, emptyRecord, mergeRecord } from "./merge";
 import { rawDatabase, settled, transactionDone } from "./requests";
 import { cacheError } from "./storage-errors";
@@ -12,20 +12,23 @@ export interface BucketGroup {
   readonly entities: DirtyEntity[];
 }
 
-/** Dirty entities grouped by bucket, in key order (so a flush's writes go through the store in order). */
+/**
+ * Dirty entities grouped by bucket, in key order (so a flush's writes go through the store in order). One array slot
+ * per bucket of each scope, in the order IndexedDB sorts their keys ("entities" before "events", then the bucket).
+ */
 export function bucketGroups(entities: readonly DirtyEntity[]): BucketGroup[] {
-  const groups = new Map<string, BucketGroup>();
+  const slots = new Array<BucketGroup | undefined>(2 * BUCKETS_PER_SCOPE);
   for (const entity of entities) {
     const bucket = bucketOf(entity.entityId);
-    const id = `${entity.scope}|${bucket}`;
-    let group = groups.get(id);
+    const slot = (entity.scope === "entities" ? 0 : BUCKETS_PER_SCOPE) + bucket;
+    let group = slots[slot];
     if (group === undefined) {
       group = { key: [entity.scope, bucket], entities: [] };
-      groups.set(id, group);
+      slots[slot] = group;
     }
     group.entities.push(entity);
   }
-  return [...groups.values()].sort((a, b) => (a.key[0] === b.key[0] ? a.key[1] - b.key[1] : a.key[0] < b.key[0] ? -1 : 1));
+  return slots.filter((group): group is BucketGroup => group !== undefined);
 }
 
 export interface SliceOutcome {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SyncError } from "../../src/core/errors";
 import { bucketKey, bucketOf, decodeBucket, encodeBucket } from "../../src/persist/entity-row";
 import { BUCKETS_PER_SCOPE, type EntityModelRecord, type EntityState } from "../../src/persist/layout";
+import { bucketGroups } from "../../src/persist/write-slice";
 import { id, u32 } from "./persist-fakes";
 
 function entity(n: number, tombstoneAt: number | undefined, ...records: Omit<EntityModelRecord, "entityId">[]): EntityState {
@@ -32,6 +33,23 @@ describe("a bucket's record (its entities as one JSON string)", () => {
     expect(bucketOf(id(1))).not.toBe(bucketOf(id(2)));
     expect(bucketKey("events", id(5))).toEqual(["events", 5]);
     expect(new Set(Array.from({ length: BUCKETS_PER_SCOPE }, (_, i) => bucketOf(id(i)))).size).toBe(BUCKETS_PER_SCOPE);
+  });
+
+  it("should read an id's bucket from its last hex digits, either case", () => {
+    expect(bucketOf(`0x${"0".repeat(61)}abc`)).toBe(0xabc);
+    expect(bucketOf(`0x${"0".repeat(61)}ABC`)).toBe(0xabc);
+    expect(bucketOf(`0x${"f".repeat(64)}`)).toBe(0xfff % BUCKETS_PER_SCOPE);
+  });
+
+  it("should group a flush's entities by bucket, in the order IndexedDB sorts the keys", () => {
+    const at = (n: number, scope: "entities" | "events"): EntityState => ({ ...entity(n, 1), scope });
+    const groups = bucketGroups([at(3, "events"), at(2, "entities"), at(3 + BUCKETS_PER_SCOPE, "events"), at(1, "entities"), at(3, "entities")]);
+    expect(groups.map((group) => [...group.key, group.entities.map((e) => e.entityId)])).toEqual([
+      ["entities", 1, [id(1)]],
+      ["entities", 2, [id(2)]],
+      ["entities", 3, [id(3)]],
+      ["events", 3, [id(3), id(3 + BUCKETS_PER_SCOPE)]],
+    ]);
   });
 
   it("should give back what it was made from: members with their times, model and entity tombstones, per entity", () => {
