@@ -100,19 +100,21 @@ export async function writeSlice(connection: CacheConnection, queue: readonly Bu
  */
 export async function writeWatermark(connection: CacheConnection, watermarkAt: number): Promise<void> {
   const { db, identity, timers, counters } = connection;
-  // The meta store only: readers of the entity stores (another tab's hydration) need not wait for it.
-  const tx = db.transaction(META, "readwrite");
-  const pending: Array<Promise<unknown>> = [];
+  // The meta store only: readers of the entity stores (another tab's hydration) need not wait for it. The same raw
+  // requests as the slices: one mechanism for every write, its failures classified alike.
+  const tx = rawDatabase(db).transaction(META, "readwrite");
+  const done = transactionDone(tx);
+  done.catch(() => undefined);
   try {
-    const meta = tx.store;
-    const [owner, stored] = await Promise.all([meta.get("identity"), meta.get("watermark")]);
+    const meta = tx.objectStore(META);
+    const [owner, stored] = await settled([meta.get("identity"), meta.get("watermark")]);
     assertOwner(owner, identity);
     const watermark = { executedAt: Math.max(isWatermark(stored) ? stored.executedAt : -1, watermarkAt), takenAt: timers.now() };
-    pending.push(meta.put(watermark, "watermark"));
-    await Promise.all([...pending, tx.done]);
+    meta.put(watermark, "watermark");
+    await done;
     counters.watermarkWritten = watermark.executedAt;
   } catch (thrown) {
-    await abandon(tx, Promise.allSettled([...pending, tx.done]));
+    await abandon(tx, done);
     throw thrown;
   }
 }
