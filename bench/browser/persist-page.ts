@@ -88,6 +88,26 @@ function transactionsOf(mode: IDBTransactionMode): PersistTransactions {
   };
 }
 
+/** The control boot has no cache: its cache figures are zeros. */
+const NO_CACHE = {
+  hits: 0,
+  misses: 0,
+  entitiesHydrated: 0,
+  hydrateMs: undefined,
+  flushes: 0,
+  entitiesWritten: 0,
+  bytesWritten: 0,
+  writeSlices: 0,
+  longestWriteSliceMs: 0,
+  hydrateSlices: 0,
+  longestHydrateSliceMs: 0,
+  incrementalReplays: 0,
+  incrementalEntities: 0,
+  incrementalFallbacks: 0,
+  errors: 0,
+  errorsByCode: {},
+} as const;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -136,7 +156,7 @@ const boot: PersistBenchPage["boot"] = async (options) => {
     components,
     worldAddresses: ["0x1"],
     ...(options.sql ? { toriiUrl: PERSIST_TORII_URL, fetch: client.sql } : {}),
-    persist: { name: options.name, tabs: false },
+    ...(options.control === undefined ? { persist: { name: options.name, tabs: false } } : {}),
     logging: false,
     inspector: false,
   });
@@ -167,21 +187,23 @@ const boot: PersistBenchPage["boot"] = async (options) => {
   const streamingMs = mark("streaming") - t0;
   stopWatching();
   const entitiesInRecs = [...first.entities()].length;
-  await until(
-    pipeline,
-    () => {
-      const seen = pipeline.metrics().lastExecutedAt;
-      return seen > 0 && pipeline.metrics().cache?.watermark === seen;
-    },
-    "cache watermark",
-  );
+  if (options.control !== undefined) await sleep(options.control.holdMs);
+  else
+    await until(
+      pipeline,
+      () => {
+        const seen = pipeline.metrics().lastExecutedAt;
+        return seen > 0 && pipeline.metrics().cache?.watermark === seen;
+      },
+      "cache watermark",
+    );
   const flushedMs = mark("flushed") - t0;
   const heapBytes = (performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
   await sleep(5);
   probe.stop();
   // Long-task entries are delivered after their task: give the observer a turn.
   await sleep(50);
-  const cache = pipeline.metrics().cache;
+  const cache = pipeline.metrics().cache ?? (options.control === undefined ? undefined : NO_CACHE);
   if (cache === undefined) throw new Error("metrics().cache is undefined: persist is off?");
   subscription.unsubscribe();
   pipeline.cancel();

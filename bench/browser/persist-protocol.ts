@@ -50,6 +50,11 @@ export interface PersistBootOptions {
   readonly name: string;
   /** With `toriiUrl` and the fake `/sql`: an incremental replay when the cache allows. */
   readonly sql: boolean;
+  /**
+   * The control: no `persist` at all; once `streaming`, the page waits `holdMs` (the cold boot's writing window) and
+   * marks `flushed` then, so its "writing the cache" window is the same span of the same boot with nothing written.
+   */
+  readonly control?: { readonly holdMs: number };
 }
 
 /** A window's gaps of the page's 1 ms probe (a task of B ms shows as a gap of about B, up to a period more). */

@@ -46,14 +46,16 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
     key === "usage" ? after.estimate.usage - storage.beforeCold.estimate.usage : after.diskBytes - storage.beforeCold.diskBytes;
   const writes = cold.trace?.writes;
 
+  const row = (label: string, boot: ChromiumBoot, window: PersistWindow, judged: string): string => {
+    const t = boot.trace?.[window];
+    const g: PersistGaps | undefined = boot.gaps[window];
+    return `| ${label} | ${ms(spanOf(boot, window))} | ${t === undefined ? "–" : pctOf(t.coverage)} | ${ms(t?.longestMs)} | ${ms(t?.longestCpuMs)} | ${ms(t?.maxCpuMs)} | ${ms(t?.p99Ms)} | ${int(t?.over8Ms)} / ${int(t?.tasks)} | ${ms(g?.maxMs)} | ${ms(g?.p99Ms)} | ${g === undefined ? "–" : `${g.longTasks} · ${g.longestLongTaskMs.toFixed(0)}`} | ${judged} |`;
+  };
   const mainRows = (label: string, boot: ChromiumBoot): string[] =>
     (Object.keys(WINDOW_LABELS) as PersistWindow[])
       .filter((window) => boot.trace?.[window] !== undefined || boot.gaps[window] !== undefined)
-      .map((window) => {
-        const t = boot.trace?.[window];
-        const g: PersistGaps | undefined = boot.gaps[window];
-        return `| ${label}: ${WINDOW_LABELS[window]} | ${ms(spanOf(boot, window))} | ${t === undefined ? "–" : pctOf(t.coverage)} | ${ms(t?.longestMs)} | ${ms(t?.longestCpuMs)} | ${ms(t?.maxCpuMs)} | ${ms(t?.p99Ms)} | ${int(t?.over8Ms)} / ${int(t?.tasks)} | ${ms(g?.maxMs)} | ${ms(g?.p99Ms)} | ${g === undefined ? "–" : `${g.longTasks} · ${g.longestLongTaskMs.toFixed(0)}`} | ${verdict(t)} |`;
-      });
+      .map((window) => row(`${label}: ${WINDOW_LABELS[window]}`, boot, window, verdict(boot.trace?.[window])));
+  const control = raw.control.trace?.writes;
 
   const lines = [
     `## ${n}. In Chromium: ${int(entities)} entities on its real IndexedDB`,
@@ -139,11 +141,14 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...mainRows("cold", cold),
     ...mainRows("warm", warm),
+    row("**control, no cache**: the cold boot without `persist`, the same span after `streaming` (nothing is written)", raw.control, "writes", "(no cache: the machine's floor)"),
     "",
     `- Goal: the longest main-thread block while a cold boot writes the cache (≤ ${goal} ms), in Chromium at ${int(entities)} entities: **${ms(writes?.longestMs)} ms** ` +
       `(its CPU ${ms(writes?.longestCpuMs)} ms; the longest by CPU ${ms(writes?.maxCpuMs)} ms; gap probe ${ms(cold.gaps.writes?.maxMs)} ms) — ${verdict(writes)}. ` +
       `Over the whole cold boot: ${ms(cold.trace?.whole?.longestMs)} ms — ${verdict(cold.trace?.whole)}. Over the warm boot: ${ms(warm.trace?.whole?.longestMs)} ms — ${verdict(warm.trace?.whole)}.`,
+    `- The control: the same page and world booted without \`persist\` (no cache opened, nothing written), held after \`streaming\` as long as the cold boot's writes took: its longest task in that span **${ms(control?.longestMs)} ms** (its CPU ${ms(control?.longestCpuMs)} ms; ${int(control?.over8Ms)} tasks ≥ ${goal} ms), against ${ms(writes?.longestMs)} ms (${int(writes?.over8Ms)} tasks) while the cache is written. What the control shows over ${goal} ms is this machine's and this page's (V8's collections of the world the replay built, a core taken by another process), not the cache's.`,
     ...longestTasks("cold", cold, ["writes", "boot"]),
+    ...longestTasks("control", raw.control, ["writes"], "the same span after `streaming`, no cache"),
     ...longestTasks("warm", warm, ["hydrate", "replay", "writes"]),
     `- Browser: ${facts.userAgent}.`,
     "",
@@ -169,11 +174,11 @@ function posted(source: string): string {
   return `${file}${func === "" ? "" : ` ${func}`}${what === "" ? "" : `: ${what}`}`;
 }
 
-function longestTasks(label: string, boot: ChromiumBoot, windows: readonly PersistWindow[]): string[] {
+function longestTasks(label: string, boot: ChromiumBoot, windows: readonly PersistWindow[], windowLabel?: string): string[] {
   return windows.flatMap((window) => {
     const tasks = boot.trace?.[window]?.longest ?? [];
     if (tasks.length === 0) return [];
-    return [`- Longest tasks of the ${label} boot, ${WINDOW_LABELS[window].replaceAll("**", "")}, by what posted them (trace): ${tasks.map((task) => `${ms(task.ms)} ms (CPU ${ms(task.cpuMs)}; ${posted(task.source)})`).join("; ")}.`];
+    return [`- Longest tasks of the ${label} boot, ${windowLabel ?? WINDOW_LABELS[window].replaceAll("**", "")}, by what posted them (trace): ${tasks.map((task) => `${ms(task.ms)} ms (CPU ${ms(task.cpuMs)}; ${posted(task.source)})`).join("; ")}.`];
   });
 }
 

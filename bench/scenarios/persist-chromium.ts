@@ -35,6 +35,8 @@ export interface PersistChromiumRaw {
   readonly options: PersistChromiumOptions;
   readonly cold: ChromiumBoot;
   readonly warm: ChromiumBoot;
+  /** The cold boot again with no cache at all, held after `streaming` as long as the cold boot's writes took. */
+  readonly control: ChromiumBoot;
   readonly storage: { readonly beforeCold: StorageReading; readonly afterCold: StorageReading; readonly afterWarm: StorageReading };
   /** Every record read back after the warm boot. */
   readonly sizes: readonly PersistStoreSize[];
@@ -114,6 +116,10 @@ export async function runPersistChromium(options: PersistChromiumOptions, log: L
     log(`cold boot in Chromium (${options.entities} entities, empty cache) …`);
     const cold = await bootPage({ name, sql: false }, [], { traced: true, storage: true });
     log(`  ${describe(cold.boot)}`);
+    const holdMs = Math.max(0, cold.boot.flushedMs - cold.boot.streamingMs);
+    log(`control: the cold boot without a cache, held ${holdMs.toFixed(0)} ms after streaming …`);
+    const control = await bootPage({ name: `${name}-control`, sql: false, control: { holdMs } }, [], { traced: true });
+    log(`  ${describe(control.boot)}`);
     log("warm boot in Chromium (same cache, full replay) …");
     const warm = await bootPage({ name, sql: false }, [], { traced: true, storage: true, readBack: true });
     log(`  ${describe(warm.boot)}`);
@@ -135,6 +141,7 @@ export async function runPersistChromium(options: PersistChromiumOptions, log: L
       options,
       cold: cold.boot,
       warm: warm.boot,
+      control: control.boot,
       storage: { beforeCold, afterCold, afterWarm },
       sizes: warm.sizes ?? [],
       replays,
