@@ -4,6 +4,7 @@ import { asSyncError, SyncError } from "../errors";
 import type { ModelTag, ToriiValue } from "../types";
 import { bindComponents, type ComponentBinding, type ComponentsInput } from "./bindings";
 import { convertValue, type ConversionNotes, type EnumVariantOrder } from "./convert";
+import { sameValue } from "./same-value";
 
 export interface ConvertedMembers {
   readonly values: Map<string, unknown>;
@@ -28,6 +29,8 @@ export interface RecsWriterOptions {
   readonly notes?: ConversionNotes;
   /** Variant order per enum type name, for enums stored in Number fields (see `enumVariants` on the pipeline). */
   readonly enumVariants?: EnumVariantOrder;
+  /** Shard the bound components' RECS Maps (see sharded-values.ts). @default true */
+  readonly shardValues?: boolean;
 }
 
 export interface WriterCounters {
@@ -51,7 +54,7 @@ export class RecsWriter {
   private readonly enumVariants: EnumVariantOrder | undefined;
 
   constructor(components: ComponentsInput, options: RecsWriterOptions = {}) {
-    this.bindings = bindComponents(components);
+    this.bindings = bindComponents(components, { shardValues: options.shardValues ?? true });
     this.notes = options.notes;
     this.enumVariants = options.enumVariants;
   }
@@ -278,22 +281,4 @@ function readLive(binding: ComponentBinding, symbol: symbol): Record<string, unk
     (value ??= {})[fields[column] as string] = member;
   }
   return value ?? {};
-}
-
-/** Equality of converted values (primitives, bigints, arrays and plain objects of them), as deep as a schema nests. */
-function sameValue(a: unknown, b: unknown, depth: number): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || depth > 16) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let index = 0; index < a.length; index += 1) if (!sameValue(a[index], b[index], depth + 1)) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = Object.keys(left);
-  if (keys.length !== Object.keys(right).length) return false;
-  for (const key of keys) if (!Object.hasOwn(right, key) || !sameValue(left[key], right[key], depth + 1)) return false;
-  return true;
 }
