@@ -2,7 +2,8 @@ import type { DropRecorder } from "./drops";
 import type { EntityId } from "./entity-id";
 import type { SyncError } from "./errors";
 import type { EntityLedger } from "./ledger";
-import type { PendingColumns, PendingStore } from "./pending-store";
+import { PAGE_MASK, pageOf } from "./pending-columns";
+import type { PendingColumns, PendingPage, PendingStore } from "./pending-store";
 import type { AdmittedChange } from "./ports";
 import type { LedgerScope, ToriiValue } from "./types";
 import { createListeners } from "./util/listeners";
@@ -99,7 +100,8 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
       const binding = store.models[model];
       const columns = store.columns[model] as PendingColumns;
       if (binding === undefined) continue;
-      const deleteAt = columns.deleteAt[row] as number;
+      const page = pageOf(columns, row);
+      const deleteAt = page.deleteAt[row & PAGE_MASK] as number;
       if (deleteAt === deleteAt) {
         const decision = ledger.deleteModelAt(entity, model, deleteAt);
         if (decision.applied) {
@@ -108,8 +110,9 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
           hook?.listener?.({ kind: "delete_model", scope: store.scopes[slot] as LedgerScope, entityId, model: binding.model, at: versionMajor(deleteAt) });
         } else drops.drop("stale");
       }
-      const { width, versions, ats } = columns;
-      const base = row * width;
+      const width = columns.width;
+      const { versions, ats } = page;
+      const base = (row & PAGE_MASK) * width;
       let present = 0;
       for (let column = 0; column < width; column += 1) if ((versions[base + column] as number) === (versions[base + column] as number)) present += 1;
       if (present === 0) continue;
@@ -120,7 +123,7 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
         continue;
       }
       const ties = ledger.lastTies === count;
-      const errors = writer.convertRow(binding, entityId, columns.values, base, admitted, converted);
+      const errors = writer.convertRow(binding, entityId, page.values, base, admitted, converted);
       if (errors !== undefined) {
         drops.drop("unconvertible");
         for (const error of errors) onUnconvertible(error);
@@ -140,22 +143,22 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
       counters.applied += 1;
       landed = true;
       const listener = hook?.listener;
-      if (listener !== undefined) listener(writeChange(store.scopes[slot] as LedgerScope, entityId, binding.model, binding.fields, columns, base, admitted));
+      if (listener !== undefined) listener(writeChange(store.scopes[slot] as LedgerScope, entityId, binding.model, binding.fields, page, base, admitted));
     }
     if (landed && executedAt > counters.lastExecutedAt) counters.lastExecutedAt = executedAt;
     return landed;
   };
 }
 
-function writeChange(scope: LedgerScope, entityId: EntityId, model: string, fields: readonly string[], columns: PendingColumns, base: number, admitted: Uint8Array): AdmittedChange {
+function writeChange(scope: LedgerScope, entityId: EntityId, model: string, fields: readonly string[], page: PendingPage, base: number, admitted: Uint8Array): AdmittedChange {
   const members: string[] = [];
   const values: ToriiValue[] = [];
   const ats: number[] = [];
-  for (let column = 0; column < columns.width; column += 1) {
+  for (let column = 0; column < fields.length; column += 1) {
     if (admitted[column] !== 1) continue;
     members.push(fields[column] as string);
-    values.push(columns.values[base + column] as ToriiValue);
-    ats.push(versionMajor(columns.ats[base + column] as number));
+    values.push(page.values[base + column] as ToriiValue);
+    ats.push(versionMajor(page.ats[base + column] as number));
   }
   return { kind: "write", scope, entityId, model, members, values, ats };
 }

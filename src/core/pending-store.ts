@@ -1,11 +1,11 @@
 import type { DropRecorder } from "./drops";
 import type { EntityId } from "./entity-id";
-import { columnsFor, grow, growSlotIndex, newRow, ownEntitySlots, PENDING_START, wipeUpTo, type PendingColumns } from "./pending-columns";
+import { columnsFor, grow, growSlotIndex, mergeCell, newRow, ownEntitySlots, PAGE_MASK, pageOf, PENDING_START, wipeUpTo, type PendingColumns } from "./pending-columns";
 import type { LedgerScope } from "./types";
-import { NO_VERSION, type Version } from "./version";
+import type { Version } from "./version";
 import type { ComponentBinding } from "./writer/bindings";
 
-export type { PendingColumns } from "./pending-columns";
+export type { PendingColumns, PendingPage } from "./pending-columns";
 
 export interface PendingStoreOptions {
   /** Entities pending at once before the backlog is dropped (and `onOverflow` asks for a resync). */
@@ -94,7 +94,7 @@ export class PendingStore {
     if (row >= 0) return row;
     const columns = this.columns[model] as PendingColumns;
     const fresh = columns.free.pop() ?? newRow(columns);
-    columns.deleteAt[fresh] = Number.NaN;
+    pageOf(columns, fresh).deleteAt[fresh & PAGE_MASK] = Number.NaN;
     this.rowOf[at] = fresh;
     return fresh;
   }
@@ -112,31 +112,19 @@ export class PendingStore {
     const binding = this.models[model] as ComponentBinding;
     const columns = this.columns[model] as PendingColumns;
     const row = this.rowFor(slot, model);
-    if (at < (columns.deleteAt[row] as number)) {
+    const page = pageOf(columns, row);
+    if (at < (page.deleteAt[row & PAGE_MASK] as number)) {
       this.options.drops.drop("superseded");
       return 0;
     }
-    const base = row * columns.width;
-    const { versions, ats, values } = columns;
+    const base = (row & PAGE_MASK) * columns.width;
     let superseded = false;
     let unknown = 0;
     for (const name in members) {
       if (!Object.hasOwn(members, name)) continue;
       const field = binding.fieldIndex.get(name);
-      if (field === undefined) {
-        unknown += 1;
-        continue;
-      }
-      const cell = base + field;
-      const queued = versions[cell] as number;
-      // Two writes compare in the model's unit when both carry it, else by block time (a write lacking it ties there).
-      if (queued === queued && (version !== NO_VERSION && queued !== NO_VERSION ? version < queued : at < (ats[cell] as number))) {
-        superseded = true;
-        continue;
-      }
-      values[cell] = members[name];
-      versions[cell] = version;
-      ats[cell] = at;
+      if (field === undefined) unknown += 1;
+      else if (!mergeCell(page, base + field, members[name], version, at)) superseded = true;
     }
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
     if (superseded) this.options.drops.drop("superseded");
@@ -150,11 +138,12 @@ export class PendingStore {
     }
     const columns = this.columns[model] as PendingColumns;
     const row = this.rowFor(slot, model);
-    if (version < (columns.deleteAt[row] as number)) {
+    const deleteAt = pageOf(columns, row).deleteAt;
+    if (version < (deleteAt[row & PAGE_MASK] as number)) {
       this.options.drops.drop("superseded");
       return;
     }
-    columns.deleteAt[row] = version;
+    deleteAt[row & PAGE_MASK] = version;
     wipeUpTo(columns, row, version);
   }
 
@@ -169,7 +158,8 @@ export class PendingStore {
       const row = this.rowOf[slot * this.models.length + model] as number;
       if (row < 0) continue;
       const columns = this.columns[model] as PendingColumns;
-      if ((columns.deleteAt[row] as number) <= version) columns.deleteAt[row] = Number.NaN;
+      const deleteAt = pageOf(columns, row).deleteAt;
+      if ((deleteAt[row & PAGE_MASK] as number) <= version) deleteAt[row & PAGE_MASK] = Number.NaN;
       wipeUpTo(columns, row, version);
     }
   }
@@ -224,24 +214,21 @@ export class PendingStore {
   }
 
   private absorbRow(slot: number, model: number, from: PendingColumns, fromRow: number): void {
-    const deleteAt = from.deleteAt[fromRow] as number;
+    const source = pageOf(from, fromRow);
+    const deleteAt = source.deleteAt[fromRow & PAGE_MASK] as number;
     if (deleteAt === deleteAt) this.mergeModelDelete(slot, model, deleteAt);
     const columns = this.columns[model] as PendingColumns;
-    const base = fromRow * from.width;
+    const base = (fromRow & PAGE_MASK) * from.width;
     let row = -1;
     for (let field = 0; field < from.width; field += 1) {
-      const version = from.versions[base + field] as number;
+      const version = source.versions[base + field] as number;
       if (version !== version) continue;
-      const at = from.ats[base + field] as number;
+      const at = source.ats[base + field] as number;
       if (at < (this.entityDeleteAt[slot] as number)) continue;
       if (row < 0) row = this.rowFor(slot, model);
-      if (at < (columns.deleteAt[row] as number)) continue;
-      const cell = row * columns.width + field;
-      const queued = columns.versions[cell] as number;
-      if (queued === queued && (version !== NO_VERSION && queued !== NO_VERSION ? version < queued : at < (columns.ats[cell] as number))) continue;
-      columns.values[cell] = from.values[base + field];
-      columns.versions[cell] = version;
-      columns.ats[cell] = at;
+      const page = pageOf(columns, row);
+      if (at < (page.deleteAt[row & PAGE_MASK] as number)) continue;
+      mergeCell(page, (row & PAGE_MASK) * columns.width + field, source.values[base + field], version, at);
     }
   }
 
@@ -252,10 +239,11 @@ export class PendingStore {
       const row = this.rowOf[at] as number;
       if (row < 0) continue;
       const columns = this.columns[model] as PendingColumns;
-      const base = row * columns.width;
-      columns.versions.fill(Number.NaN, base, base + columns.width);
+      const page = pageOf(columns, row);
+      const base = (row & PAGE_MASK) * columns.width;
+      page.versions.fill(Number.NaN, base, base + columns.width);
       // The values are the client's objects: let them go.
-      for (let field = 0; field < columns.width; field += 1) columns.values[base + field] = undefined;
+      for (let field = 0; field < columns.width; field += 1) page.values[base + field] = undefined;
       columns.free.push(row);
       this.rowOf[at] = -1;
     }

@@ -4,6 +4,7 @@ import type { Timers } from "../../src/core/clock";
 import { DRAIN_DEFAULTS, DrainScheduler, type DrainConfig } from "../../src/core/drain";
 import { createDropRecorder } from "../../src/core/drops";
 import { normalizeEntityId } from "../../src/core/entity-id";
+import { PAGE_MASK, PAGE_ROWS, pageOf } from "../../src/core/pending-columns";
 import { PendingStore, type PendingColumns } from "../../src/core/pending-store";
 import { packVersion } from "../../src/core/version";
 import { bindComponents } from "../../src/core/writer/bindings";
@@ -34,11 +35,13 @@ function store(highWaterMark = 100_000) {
     const row = pending.rowOf[slot * layout.length + model] as number;
     const columns = pending.columns[model] as PendingColumns;
     const out: Record<string, unknown> = {};
+    if (row < 0) return { members: out, deleteAt: undefined };
+    const page = pageOf(columns, row);
     layout[model]?.fields.forEach((field, column) => {
-      const cell = row * columns.width + column;
-      if (row >= 0 && columns.versions[cell] === columns.versions[cell]) out[field] = (columns.values[cell] as { value: unknown }).value;
+      const cell = (row & PAGE_MASK) * columns.width + column;
+      if (page.versions[cell] === page.versions[cell]) out[field] = (page.values[cell] as { value: unknown }).value;
     });
-    return { members: out, deleteAt: row < 0 ? undefined : columns.deleteAt[row] };
+    return { members: out, deleteAt: page.deleteAt[row & PAGE_MASK] };
   };
   return { pending, drops, overflows, write, pendingOf };
 }
@@ -53,6 +56,27 @@ describe("PendingStore: it only coalesces", () => {
     for (let i = 0; i < 1000; i += 1) write(i % 10, ARMY, i, { x: i });
     expect(pending.size).toBe(10);
     expect(pending.compacted).toBe(990);
+  });
+
+  it("should keep pending members in fixed-size pages, so no column is copied or outgrown as the queue grows", () => {
+    const { pending, write } = store();
+    const entities = PAGE_ROWS * 12 + 5;
+    for (let n = 0; n < entities; n += 1) write(n, ARMY, 1, { x: n, y: n });
+    const columns = pending.columns[ARMY] as PendingColumns;
+    expect(columns.rows).toBe(entities);
+    // Each page is the same few KB however big the queue gets: growing allocates one more page, never a bigger array.
+    expect(columns.pages.length).toBe(Math.ceil(entities / PAGE_ROWS));
+    for (const page of columns.pages) {
+      expect(page.versions.length).toBe(PAGE_ROWS * columns.width);
+      expect(page.ats.length).toBe(PAGE_ROWS * columns.width);
+      expect(page.values.length).toBe(PAGE_ROWS * columns.width);
+      expect(page.deleteAt.length).toBe(PAGE_ROWS);
+    }
+    // And what is pending is still found where it was put, across pages.
+    const last = pending.slotFor("entities", id(entities - 1), 1);
+    const row = pending.rowOf[last * layout.length + ARMY] as number;
+    const cell = (row & PAGE_MASK) * columns.width + (layout[ARMY]?.fieldIndex.get("x") as number);
+    expect((pageOf(columns, row).values[cell] as { value: unknown }).value).toBe(entities - 1);
   });
 
   it("should merge partial members field by field, newest wins, and keep an older member that nothing newer replaced", () => {
