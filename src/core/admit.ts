@@ -79,12 +79,12 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
   return (store, slot) => {
     const entityId = store.ids[slot] as EntityId;
     const ledger = ledgers[store.scopes[slot] as LedgerScope];
-    const entity = ledger.slotAt(store.entitySlots[slot] as number, entityId);
-    const executedAt = store.executedAt[slot] as number;
+    const entity = ledger.slotAt(store.entitySlotOf(slot), entityId);
+    const executedAt = store.executedAtOf(slot);
     ledger.noteSeenAt(entity, executedAt);
     if (executedAt > counters.seenExecutedAt) counters.seenExecutedAt = executedAt;
     let landed = false;
-    const entityDeleteAt = store.entityDeleteAt[slot] as number;
+    const entityDeleteAt = store.entityDeleteAtOf(slot);
     if (entityDeleteAt === entityDeleteAt) {
       const decision = ledger.deleteEntityAt(entity, entityDeleteAt);
       if (decision.applied) {
@@ -95,7 +95,7 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
     }
     const models = store.models.length;
     for (let model = 0; model < models; model += 1) {
-      const row = store.rowOf[slot * models + model] as number;
+      const row = store.rowAt(slot, model);
       if (row < 0) continue;
       const binding = store.models[model];
       const columns = store.columns[model] as PendingColumns;

@@ -72,7 +72,7 @@ export class LedgerCore {
   check(slot: number, model: number, versions: Float64Array, ats: Float64Array, base: number, width: number, admitted: Uint8Array): number {
     const s = this.store;
     let ties = 0;
-    const floor = s.floor[slot] as number;
+    const floor = s.floorOf(slot);
     const record = s.record(slot, model);
     const own = (s.models[model] as LedgerModel).own;
     let count = 0;
@@ -159,7 +159,7 @@ export class LedgerCore {
    */
   deleteModelAt(slot: number, model: number, version: Version): DeleteDecision {
     const s = this.store;
-    if (version < (s.floor[slot] as number)) return REFUSED;
+    if (version < s.floorOf(slot)) return REFUSED;
     let record = s.record(slot, model);
     if (record < 0) {
       record = s.addRecord(slot, model);
@@ -177,8 +177,8 @@ export class LedgerCore {
    */
   deleteEntityAt(slot: number, version: Version): EntityDeleteDecision {
     const s = this.store;
-    if (version < (s.floor[slot] as number)) return { applied: false, kept: new Map() };
-    s.floor[slot] = version;
+    if (version < s.floorOf(slot)) return { applied: false, kept: new Map() };
+    s.setFloor(slot, version);
     const kept = new Map<ModelTag, readonly string[] | "all">();
     for (let model = 0; model < s.models.length; model += 1) {
       const record = s.record(slot, model);
@@ -193,7 +193,7 @@ export class LedgerCore {
 
   /** Record that a message about the entity, stamped `executedAt` (seconds), reached the client. */
   noteSeenAt(slot: number, executedAt: number): void {
-    if (executedAt > (this.store.seen[slot] as number)) this.store.seen[slot] = executedAt;
+    if (executedAt > this.store.seenAt(slot)) this.store.setSeen(slot, executedAt);
   }
 
   /** Delete one model record at block time `version`. */

@@ -37,6 +37,6 @@ export function describeEntity(store: LedgerStore, entityId: EntityId, slot: num
     const v = store.v[record] as number;
     models.push({ model: tag, deleted: store.deleted[record] === 1, at: seconds(store.at[record] as number), version: own ? (v === NO_VERSION ? undefined : versionMajor(v)) : seconds(v), members });
   }
-  const seen = store.seen[slot] as number;
-  return { entityId, deletedAt: seconds(store.floor[slot] as number), seenAt: seen < 0 ? undefined : seen, models };
+  const seen = store.seenAt(slot);
+  return { entityId, deletedAt: seconds(store.floorOf(slot)), seenAt: seen < 0 ? undefined : seen, models };
 }

@@ -56,7 +56,7 @@ export class EntityLedger extends LedgerCore {
   /** The newest entity-wide `executed_at` the client has seen for the entity, or `undefined` if it never heard of it. */
   seenOf(entityId: EntityId): number | undefined {
     const slot = this.store.slots.get(entityId);
-    const seen = slot === undefined ? -1 : (this.store.seen[slot] as number);
+    const seen = slot === undefined ? -1 : this.store.seenAt(slot);
     return seen < 0 ? undefined : seen;
   }
 
@@ -71,7 +71,7 @@ export class EntityLedger extends LedgerCore {
     const s = this.store;
     const slot = s.slots.get(entityId);
     if (slot === undefined) return NO_VERSION;
-    let newest = s.floor[slot] as number;
+    let newest = s.floorOf(slot);
     for (let model = 0; model < s.models.length; model += 1) {
       const record = s.record(slot, model);
       if (record >= 0) newest = Math.max(newest, s.at[record] as number);
@@ -135,9 +135,9 @@ export class EntityLedger extends LedgerCore {
           pruned += 1;
         } else left += 1;
       }
-      const floor = s.floor[slot] as number;
+      const floor = s.floorOf(slot);
       // An entity known only as seen (its models were rejected) is kept while it was seen recently: a probe asks for it.
-      if (left === 0 && floor < olderThan && (floor !== NO_VERSION || packVersion(s.seen[slot] as number, 0) < olderThan)) {
+      if (left === 0 && floor < olderThan && (floor !== NO_VERSION || packVersion(s.seenAt(slot), 0) < olderThan)) {
         // The entity's own floor was a tombstone too (a whole-entity delete).
         if (floor !== NO_VERSION) pruned += 1;
         s.removeSlot(slot);

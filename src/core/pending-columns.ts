@@ -33,10 +33,17 @@ export const PAGE_ROWS = 1 << PAGE_SHIFT;
 export const PAGE_MASK = PAGE_ROWS - 1;
 export const PENDING_START = 64;
 
-export function grow(array: Float64Array, size: number): Float64Array<ArrayBuffer> {
-  const next = new Float64Array(size).fill(Number.NaN);
-  next.set(array);
-  return next;
+/** Per pending slot, in pages of `PAGE_ROWS` slots like the columns: its ledger slot, newest `executed_at` (seconds),
+ * pending whole-entity delete (NaN: none), and per model (stride: the model count) its pending row, or -1. */
+export interface SlotPage {
+  entitySlots: Int32Array;
+  executedAt: Float64Array;
+  entityDeleteAt: Float64Array;
+  rowOf: Int32Array;
+}
+
+export function newSlotPage(models: number): SlotPage {
+  return { entitySlots: new Int32Array(PAGE_ROWS), executedAt: new Float64Array(PAGE_ROWS), entityDeleteAt: new Float64Array(PAGE_ROWS).fill(Number.NaN), rowOf: new Int32Array(PAGE_ROWS * models).fill(-1) };
 }
 
 export function columnsFor(width: number): PendingColumns {

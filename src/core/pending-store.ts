@@ -1,6 +1,6 @@
 import type { DropRecorder } from "./drops";
 import type { EntityId } from "./entity-id";
-import { columnsFor, grow, growSlotIndex, mergeCell, newRow, ownEntitySlots, PAGE_MASK, pageOf, PENDING_START, wipeUpTo, type PendingColumns } from "./pending-columns";
+import { columnsFor, growSlotIndex, mergeCell, newRow, newSlotPage, ownEntitySlots, PAGE_MASK, PAGE_SHIFT, pageOf, PENDING_START, wipeUpTo, type PendingColumns, type SlotPage } from "./pending-columns";
 import type { LedgerScope } from "./types";
 import type { Version } from "./version";
 import type { ComponentBinding } from "./writer/bindings";
@@ -24,14 +24,10 @@ export interface PendingStoreOptions {
 export class PendingStore {
   readonly models: readonly ComponentBinding[];
   readonly columns: PendingColumns[];
-  /** Per pending slot: its id, scope, ledger slot, newest `executed_at` (seconds), pending whole-entity delete (NaN: none). */
+  /** Per pending slot: its id and scope; its numbers are in `slotPages` (see SlotPage). */
   ids: EntityId[] = [];
-  entitySlots = new Int32Array(PENDING_START);
   scopes: LedgerScope[] = [];
-  executedAt = new Float64Array(PENDING_START);
-  entityDeleteAt = new Float64Array(PENDING_START).fill(Number.NaN);
-  /** Per entity slot × model: the model's pending row, or -1. */
-  rowOf = new Int32Array(0);
+  readonly slotPages: SlotPage[] = [];
   compacted = 0;
   highWater = 0;
   overflows = 0;
@@ -52,7 +48,26 @@ export class PendingStore {
     this.models = models;
     this.entitySlot = options.entitySlot ?? ownEntitySlots();
     this.columns = models.map((binding) => columnsFor(binding.fields.length));
-    this.rowOf = new Int32Array(PENDING_START * models.length).fill(-1);
+  }
+
+  /** The slot's ledger slot (in its scope's ledger). */
+  entitySlotOf(slot: number): number {
+    return this.slotPage(slot).entitySlots[slot & PAGE_MASK] as number;
+  }
+
+  /** The newest `executed_at` (seconds) of the slot's pending messages. */
+  executedAtOf(slot: number): number {
+    return this.slotPage(slot).executedAt[slot & PAGE_MASK] as number;
+  }
+
+  /** The slot's pending whole-entity delete (NaN: none). */
+  entityDeleteAtOf(slot: number): number {
+    return this.slotPage(slot).entityDeleteAt[slot & PAGE_MASK] as number;
+  }
+
+  /** The model's pending row for the slot, or -1. */
+  rowAt(slot: number, model: number): number {
+    return this.slotPage(slot).rowOf[(slot & PAGE_MASK) * this.models.length + model] as number;
   }
 
   get size(): number {
@@ -68,7 +83,8 @@ export class PendingStore {
     // The id check: a ledger slot pruned and given to another entity while this one was pending starts afresh.
     if (known >= 0 && this.ids[known] === entityId) {
       this.compacted += 1;
-      if (executedAt > (this.executedAt[known] as number)) this.executedAt[known] = executedAt;
+      const times = this.slotPage(known).executedAt;
+      if (executedAt > (times[known & PAGE_MASK] as number)) times[known & PAGE_MASK] = executedAt;
       return known;
     }
     // Past the mark the backlog goes and a resync is asked for; the update that tipped it over is still kept.
@@ -76,11 +92,12 @@ export class PendingStore {
     const slot = this.freeSlots.pop() ?? this.newSlot();
     if (entity >= pendingOf.length) pendingOf = this.pendingOf[scope] = growSlotIndex(pendingOf, entity);
     pendingOf[entity] = slot;
-    this.entitySlots[slot] = entity;
+    const page = this.slotPage(slot);
+    page.entitySlots[slot & PAGE_MASK] = entity;
+    page.executedAt[slot & PAGE_MASK] = executedAt;
+    page.entityDeleteAt[slot & PAGE_MASK] = Number.NaN;
     this.ids[slot] = entityId;
     this.scopes[slot] = scope;
-    this.executedAt[slot] = executedAt;
-    this.entityDeleteAt[slot] = Number.NaN;
     this.order[(this.head + this.count) % this.capacity] = slot;
     this.count += 1;
     if (this.count > this.highWater) this.highWater = this.count;
@@ -89,13 +106,14 @@ export class PendingStore {
 
   /** The model's pending row for the slot, made if needed. */
   rowFor(slot: number, model: number): number {
-    const at = slot * this.models.length + model;
-    const row = this.rowOf[at] as number;
+    const rowOf = this.slotPage(slot).rowOf;
+    const at = (slot & PAGE_MASK) * this.models.length + model;
+    const row = rowOf[at] as number;
     if (row >= 0) return row;
     const columns = this.columns[model] as PendingColumns;
     const fresh = columns.free.pop() ?? newRow(columns);
     pageOf(columns, fresh).deleteAt[fresh & PAGE_MASK] = Number.NaN;
-    this.rowOf[at] = fresh;
+    rowOf[at] = fresh;
     return fresh;
   }
 
@@ -105,7 +123,7 @@ export class PendingStore {
    * block time. Returns the number of members the schema lacks.
    */
   mergeWrite(slot: number, model: number, members: Readonly<Record<string, unknown>>, version: Version, at: Version): number {
-    if (at < (this.entityDeleteAt[slot] as number)) {
+    if (at < this.entityDeleteAtOf(slot)) {
       this.options.drops.drop("superseded");
       return 0;
     }
@@ -132,7 +150,7 @@ export class PendingStore {
   }
 
   mergeModelDelete(slot: number, model: number, version: Version): void {
-    if (version < (this.entityDeleteAt[slot] as number)) {
+    if (version < this.entityDeleteAtOf(slot)) {
       this.options.drops.drop("superseded");
       return;
     }
@@ -148,14 +166,14 @@ export class PendingStore {
   }
 
   mergeEntityDelete(slot: number, version: Version): void {
-    if (version < (this.entityDeleteAt[slot] as number)) {
+    if (version < this.entityDeleteAtOf(slot)) {
       this.options.drops.drop("superseded");
       return;
     }
-    this.entityDeleteAt[slot] = version;
+    this.slotPage(slot).entityDeleteAt[slot & PAGE_MASK] = version;
     // Ties go to the later arrival: pending changes no newer than the delete would be wiped by it anyway.
     for (let model = 0; model < this.models.length; model += 1) {
-      const row = this.rowOf[slot * this.models.length + model] as number;
+      const row = this.rowAt(slot, model);
       if (row < 0) continue;
       const columns = this.columns[model] as PendingColumns;
       const deleteAt = pageOf(columns, row).deleteAt;
@@ -175,7 +193,7 @@ export class PendingStore {
       this.head = (this.head + 1) % this.capacity;
       this.count -= 1;
       const pendingOf = this.pendingOf[this.scopes[slot] as LedgerScope];
-      const entity = this.entitySlots[slot] as number;
+      const entity = this.entitySlotOf(slot);
       if (pendingOf[entity] === slot) pendingOf[entity] = -1;
       visit(slot);
       this.release(slot);
@@ -188,14 +206,12 @@ export class PendingStore {
   /** Move everything pending here behind what `target` holds (the replay's buffer released behind the snapshot). */
   moveInto(target: PendingStore): void {
     this.drain((slot) => {
-      const scope = this.scopes[slot] as LedgerScope;
-      const id = this.ids[slot] as EntityId;
-      const into = target.slotFor(scope, id, this.executedAt[slot] as number);
+      const into = target.slotFor(this.scopes[slot] as LedgerScope, this.ids[slot] as EntityId, this.executedAtOf(slot));
       if (into < 0) return;
-      const entityDelete = this.entityDeleteAt[slot] as number;
+      const entityDelete = this.entityDeleteAtOf(slot);
       if (entityDelete === entityDelete) target.mergeEntityDelete(into, entityDelete);
       for (let model = 0; model < this.models.length; model += 1) {
-        const row = this.rowOf[slot * this.models.length + model] as number;
+        const row = this.rowAt(slot, model);
         if (row >= 0) target.absorbRow(into, model, this.columns[model] as PendingColumns, row);
       }
     }, () => false);
@@ -224,7 +240,7 @@ export class PendingStore {
       const version = source.versions[base + field] as number;
       if (version !== version) continue;
       const at = source.ats[base + field] as number;
-      if (at < (this.entityDeleteAt[slot] as number)) continue;
+      if (at < this.entityDeleteAtOf(slot)) continue;
       if (row < 0) row = this.rowFor(slot, model);
       const page = pageOf(columns, row);
       if (at < (page.deleteAt[row & PAGE_MASK] as number)) continue;
@@ -234,9 +250,10 @@ export class PendingStore {
 
   private release(slot: number): void {
     const width = this.models.length;
+    const rowOf = this.slotPage(slot).rowOf;
     for (let model = 0; model < width; model += 1) {
-      const at = slot * width + model;
-      const row = this.rowOf[at] as number;
+      const at = (slot & PAGE_MASK) * width + model;
+      const row = rowOf[at] as number;
       if (row < 0) continue;
       const columns = this.columns[model] as PendingColumns;
       const page = pageOf(columns, row);
@@ -245,7 +262,7 @@ export class PendingStore {
       // The values are the client's objects: let them go.
       for (let field = 0; field < columns.width; field += 1) page.values[base + field] = undefined;
       columns.free.push(row);
-      this.rowOf[at] = -1;
+      rowOf[at] = -1;
     }
     this.freeSlots.push(slot);
   }
@@ -257,31 +274,26 @@ export class PendingStore {
     this.options.onOverflow?.(dropped);
   }
 
+  private slotPage(slot: number): SlotPage {
+    return this.slotPages[slot >>> PAGE_SHIFT] as SlotPage;
+  }
+
   private newSlot(): number {
     const slot = this.ids.length;
-    if (slot >= this.capacity) this.growSlots();
+    if (slot >= this.capacity) this.growOrder();
+    if (slot >>> PAGE_SHIFT >= this.slotPages.length) this.slotPages.push(newSlotPage(this.models.length));
     this.ids.push("" as EntityId);
     this.scopes.push("entities");
     return slot;
   }
 
-  private growSlots(): void {
+  /** The arrival ring, doubled (4 bytes a slot: the one array still grown by copying). */
+  private growOrder(): void {
     const capacity = this.capacity * 2;
     const order = new Int32Array(capacity);
     for (let i = 0; i < this.count; i += 1) order[i] = this.order[(this.head + i) % this.capacity] as number;
     this.order = order;
     this.head = 0;
-    const entitySlots = new Int32Array(capacity);
-    entitySlots.set(this.entitySlots);
-    this.entitySlots = entitySlots;
-    const executedAt = new Float64Array(capacity);
-    executedAt.set(this.executedAt);
-    this.executedAt = executedAt;
-    this.entityDeleteAt = grow(this.entityDeleteAt, capacity);
-    const rowOf = new Int32Array(capacity * this.models.length).fill(-1);
-    rowOf.set(this.rowOf);
-    this.rowOf = rowOf;
     this.capacity = capacity;
   }
 }
-

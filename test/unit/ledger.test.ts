@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { normalizeEntityId } from "../../src/core/entity-id";
 import { EntityLedger } from "../../src/core/ledger";
-import { packVersion } from "../../src/core/version";
+import { LedgerStore } from "../../src/core/ledger-store";
+import { NO_VERSION, packVersion } from "../../src/core/version";
 
 const id = normalizeEntityId("0xabc");
 const v = (seconds: number, index = 0) => packVersion(seconds, index);
@@ -140,5 +141,46 @@ describe("EntityLedger: live counts kept as records change", () => {
       const expected = recount(ledger, ids, models);
       expect({ records: ledger.liveModelCount(), entities: ledger.liveEntityCount() }).toEqual(expected);
     }
+  });
+});
+
+describe("LedgerStore pages", () => {
+  it("should keep per-entity numbers in fixed pages, so growing the world copies no array, and a late model widens them all", () => {
+    const store = new LedgerStore([{ tag: "ns-A", fields: ["x"] }], () => false);
+    const entities = 256 * 9 + 3;
+    const ids = Array.from({ length: entities }, (_, n) => normalizeEntityId(`0x${(n + 1).toString(16)}`));
+    for (const [n, entityId] of ids.entries()) {
+      const slot = store.slot(entityId);
+      expect(slot).toBe(n);
+      store.addRecord(slot, 0);
+      store.setFloor(slot, v(n));
+      store.setSeen(slot, n + 1);
+    }
+    expect(store.pages.length).toBe(Math.ceil(entities / 256));
+    for (const page of store.pages) {
+      expect(page.floor.length).toBe(256);
+      expect(page.seen.length).toBe(256);
+      expect(page.recordOf.length).toBe(256 * store.stride);
+    }
+    // Four more models than the first stride holds: every page's record index widens, and nothing is lost.
+    for (const tag of ["ns-B", "ns-C", "ns-D", "ns-E"]) store.model(tag);
+    expect(store.stride).toBe(8);
+    const last = entities - 1;
+    store.addRecord(last, 4);
+    for (const n of [0, 255, 256, 1000, last]) {
+      expect(store.record(n, 0)).toBeGreaterThanOrEqual(0);
+      expect(store.record(n, 3)).toBe(-1);
+      expect(store.floorOf(n)).toBe(v(n));
+      expect(store.seenAt(n)).toBe(n + 1);
+    }
+    expect(store.record(last, 4)).toBeGreaterThanOrEqual(0);
+    expect(store.pages.every((page) => page.recordOf.length === 256 * 8)).toBe(true);
+    // A freed slot comes back clean.
+    store.removeSlot(5);
+    const reused = store.slot(normalizeEntityId("0xfeed"));
+    expect(reused).toBe(5);
+    expect(store.floorOf(reused)).toBe(NO_VERSION);
+    expect(store.seenAt(reused)).toBe(-1);
+    expect(store.record(reused, 0)).toBe(-1);
   });
 });

@@ -32,7 +32,7 @@ function store(highWaterMark = 100_000) {
   /** What is pending for one model of the only entity, member by member (`value`s). */
   const pendingOf = (model: number) => {
     const slot = pending.slotFor("entities", id(1), 0);
-    const row = pending.rowOf[slot * layout.length + model] as number;
+    const row = pending.rowAt(slot, model);
     const columns = pending.columns[model] as PendingColumns;
     const out: Record<string, unknown> = {};
     if (row < 0) return { members: out, deleteAt: undefined };
@@ -74,7 +74,7 @@ describe("PendingStore: it only coalesces", () => {
     }
     // And what is pending is still found where it was put, across pages.
     const last = pending.slotFor("entities", id(entities - 1), 1);
-    const row = pending.rowOf[last * layout.length + ARMY] as number;
+    const row = pending.rowAt(last, ARMY);
     const cell = (row & PAGE_MASK) * columns.width + (layout[ARMY]?.fieldIndex.get("x") as number);
     expect((pageOf(columns, row).values[cell] as { value: unknown }).value).toBe(entities - 1);
   });
@@ -103,7 +103,7 @@ describe("PendingStore: it only coalesces", () => {
     write(1, TILE, 30, { biome: 1 });
     const slot = pending.slotFor("entities", id(1), 20);
     pending.mergeEntityDelete(slot, packVersion(20));
-    expect(pending.entityDeleteAt[slot]).toBe(packVersion(20));
+    expect(pending.entityDeleteAtOf(slot)).toBe(packVersion(20));
     expect(pendingOf(ARMY).members).toEqual({});
     expect(pendingOf(TILE).members).toEqual({ biome: 1 });
   });
