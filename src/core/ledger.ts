@@ -107,14 +107,19 @@ export class EntityLedger extends LedgerCore {
     return this.store.liveRecords;
   }
 
-  entityIds(): IterableIterator<EntityId> {
-    return this.store.slots.keys();
+  /** Every entity the ledger holds, as a new array (the caller may walk it while the ledger changes). */
+  entityIds(): EntityId[] {
+    const ids: EntityId[] = [];
+    this.store.forEachSlot((slot) => ids.push(this.store.ids[slot] as EntityId));
+    return ids;
   }
 
   /** The newest version the ledger has applied anywhere: how far the client has caught up. */
   newestVersion(): Version {
     let newest = NO_VERSION;
-    for (const id of this.store.slots.keys()) newest = Math.max(newest, this.newestOfEntity(id));
+    this.store.forEachSlot((slot) => {
+      newest = Math.max(newest, this.newestOfEntity(this.store.ids[slot] as EntityId));
+    });
     return newest;
   }
 
@@ -125,7 +130,7 @@ export class EntityLedger extends LedgerCore {
   pruneTombstones(olderThan: Version): number {
     const s = this.store;
     let pruned = 0;
-    for (const slot of [...s.slots.values()]) {
+    s.forEachSlot((slot) => {
       let left = 0;
       for (let model = 0; model < s.models.length; model += 1) {
         const record = s.record(slot, model);
@@ -142,7 +147,7 @@ export class EntityLedger extends LedgerCore {
         if (floor !== NO_VERSION) pruned += 1;
         s.removeSlot(slot);
       }
-    }
+    });
     return pruned;
   }
 
@@ -150,14 +155,14 @@ export class EntityLedger extends LedgerCore {
     const s = this.store;
     let tombstones = 0;
     let memberVersions = 0;
-    for (const slot of s.slots.values()) {
+    s.forEachSlot((slot) => {
       for (let model = 0; model < s.models.length; model += 1) {
         const record = s.record(slot, model);
         if (record < 0) continue;
         if (s.deleted[record] === 1) tombstones += 1;
         for (const version of s.members[record] ?? []) if (version === version) memberVersions += 1;
       }
-    }
+    });
     return { entities: s.slots.size, models: s.records, tombstones, memberVersions };
   }
 

@@ -3,6 +3,7 @@ import { normalizeEntityId } from "../../src/core/entity-id";
 import { EntityLedger } from "../../src/core/ledger";
 import { LedgerStore } from "../../src/core/ledger-store";
 import { NO_VERSION, packVersion } from "../../src/core/version";
+import { isSharded } from "../../src/core/writer/sharded-values";
 
 const id = normalizeEntityId("0xabc");
 const v = (seconds: number, index = 0) => packVersion(seconds, index);
@@ -157,6 +158,8 @@ describe("LedgerStore pages", () => {
       store.setSeen(slot, n + 1);
     }
     expect(store.pages.length).toBe(Math.ceil(entities / 256));
+    // The id → slot Map is sharded too: no rehash of every id in one write.
+    expect(isSharded(store.slots as Map<unknown, unknown>)).toBe(true);
     for (const page of store.pages) {
       expect(page.floor.length).toBe(256);
       expect(page.seen.length).toBe(256);

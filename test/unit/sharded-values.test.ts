@@ -74,6 +74,19 @@ describe("sharded values: a Map's contract", () => {
     expect([...map]).toEqual([]);
   });
 
+  it("should spread entity ids as strings too (the ledger's and the id memo's keys), evenly", () => {
+    const map = new Map<string, number>();
+    shardValues(map);
+    const entities = 20_000;
+    // Minimal hex as the wasm client sends ids, and padded as the ledger keeps them: the last digits decide alike.
+    for (let n = 1; n <= entities; n += 1) map.set(n % 2 === 0 ? paddedId(n) : `0x${n.toString(16)}`, n);
+    expect(map.size).toBe(entities);
+    expect(map.get(paddedId(2))).toBe(2);
+    expect(map.get("0x3")).toBe(3);
+    const sizes = shardsOf(map).map((shard) => shard.size);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(Math.ceil((entities / SHARDS) * 1.1));
+  });
+
   it("should spread entity symbols evenly, so no one Map grows with the component", () => {
     const map = new Map<symbol, number>();
     shardValues(map);

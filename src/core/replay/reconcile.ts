@@ -38,7 +38,7 @@ export const RECONCILE_DEFAULTS: ReconcileLimits = { maxRemovalRatio: 0.5, minRe
 export async function planRemovals(ledger: EntityLedger, seen: ReadonlySet<string>, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean, slicer: Slicer): Promise<Removal[]> {
   const removals: Removal[] = [];
   // A copy of the ids: the walk yields to the event loop, and the ledger may change meanwhile.
-  for (const entityId of [...ledger.entityIds()]) {
+  for (const entityId of ledger.entityIds()) {
     if (slicer.due()) await slicer.pause();
     if (seen.has(entityId)) continue;
     for (const model of ledger.liveModels(entityId)) if (isSynced(model)) removals.push({ entityId, model, version: ledger.versionOf(entityId, model) });
