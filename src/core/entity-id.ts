@@ -1,5 +1,5 @@
 import { SyncError } from "./errors";
-import { shardValues } from "./writer/sharded-values";
+import { shardMap } from "./util/sharded-map";
 
 /** A Torii entity id as RECS and `getEntityIdFromKeys` spell it: `0x` and 64 lowercase hex digits. */
 export type EntityId = string & { readonly __entityId: unique symbol };
@@ -37,7 +37,7 @@ const ID_CACHE_LIMIT = 100_000;
 export function createEntityIdNormalizer(limit = ID_CACHE_LIMIT): (raw: unknown) => EntityId {
   const cache = new Map<string, EntityId>();
   // Sharded by the id's last digits, like the ledger's ids: no rehash of the whole memo in one arrival.
-  shardValues(cache);
+  shardMap(cache);
   return (raw) => {
     if (typeof raw === "string") {
       const hit = cache.get(raw);

@@ -1,7 +1,8 @@
 import type { EntityId } from "./entity-id";
 import type { ModelTag } from "./types";
 import { NO_VERSION } from "./version";
-import { shardValues } from "./writer/sharded-values";
+import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from "./util/pages";
+import { shardMap } from "./util/sharded-map";
 
 /** A model the ledger tracks: its tag, whether it is versioned by its own member, and its members' columns. */
 export interface LedgerModel {
@@ -12,14 +13,7 @@ export interface LedgerModel {
 }
 
 const START = 256;
-/** Entity slots per page: per-entity numbers live in pages, never in one array grown by doubling (see LedgerSlotPage). */
-const SLOT_SHIFT = 8;
-const SLOT_MASK = (1 << SLOT_SHIFT) - 1;
-
-/**
- * Per entity slot, in pages of 256: fresh memory costs a page fault per 4 KB on first touch (~3 ms per MB measured on a
- * VM), so doubling these arrays at 32,768 entities held one write for ~10 ms; a new page is a few KB.
- */
+/** Per entity slot, in pages of `PAGE_SIZE` slots (see util/pages.ts). */
 export interface LedgerSlotPage {
   /** Block time of the last whole-entity delete (NO_VERSION: none). */
   floor: Float64Array;
@@ -31,9 +25,8 @@ export interface LedgerSlotPage {
   recordOf: Int32Array;
 }
 
-function newSlotPage(stride: number): LedgerSlotPage {
-  const slots = 1 << SLOT_SHIFT;
-  return { floor: new Float64Array(slots).fill(NO_VERSION), seen: new Float64Array(slots).fill(-1), liveOf: new Uint16Array(slots), recordOf: new Int32Array(slots * stride).fill(-1) };
+function newLedgerPage(stride: number): LedgerSlotPage {
+  return { floor: new Float64Array(PAGE_SIZE).fill(NO_VERSION), seen: new Float64Array(PAGE_SIZE).fill(-1), liveOf: new Uint16Array(PAGE_SIZE), recordOf: new Int32Array(PAGE_SIZE * stride).fill(-1) };
 }
 
 /**
@@ -66,7 +59,7 @@ export class LedgerStore {
   constructor(models: ReadonlyArray<{ readonly tag: ModelTag; readonly fields: readonly string[] }>, private readonly ownVersioned: (model: ModelTag) => boolean) {
     // Sharded by the id's last digits: one Map of every entity would rehash them all in the one write that crosses a
     // power of two (~10 ms at 65,536 ids).
-    shardValues(this.slots);
+    shardMap(this.slots);
     for (const model of models) this.model(model.tag, model.fields);
   }
 
@@ -101,13 +94,13 @@ export class LedgerStore {
     if (slot === this.ids.length) {
       this.ids.push(entityId);
       this.symbols.push(undefined);
-      if (slot >>> SLOT_SHIFT >= this.pages.length) this.pages.push(newSlotPage(this.stride));
+      if (slot >>> PAGE_SHIFT >= this.pages.length) this.pages.push(newLedgerPage(this.stride));
     } else {
       this.ids[slot] = entityId;
       this.symbols[slot] = undefined;
     }
     const page = this.page(slot);
-    const local = slot & SLOT_MASK;
+    const local = slot & PAGE_MASK;
     page.floor[local] = NO_VERSION;
     page.seen[local] = -1;
     page.liveOf[local] = 0;
@@ -117,25 +110,25 @@ export class LedgerStore {
   }
 
   record(slot: number, model: number): number {
-    return this.page(slot).recordOf[(slot & SLOT_MASK) * this.stride + model] as number;
+    return this.page(slot).recordOf[(slot & PAGE_MASK) * this.stride + model] as number;
   }
 
   /** The entity's floor: the block time of its last whole-entity delete (NO_VERSION: none). */
   floorOf(slot: number): number {
-    return this.page(slot).floor[slot & SLOT_MASK] as number;
+    return this.page(slot).floor[slot & PAGE_MASK] as number;
   }
 
   setFloor(slot: number, version: number): void {
-    this.page(slot).floor[slot & SLOT_MASK] = version;
+    this.page(slot).floor[slot & PAGE_MASK] = version;
   }
 
   /** The newest entity-wide `executed_at` (seconds) heard of the entity (-1: none). */
   seenAt(slot: number): number {
-    return this.page(slot).seen[slot & SLOT_MASK] as number;
+    return this.page(slot).seen[slot & PAGE_MASK] as number;
   }
 
   setSeen(slot: number, executedAt: number): void {
-    this.page(slot).seen[slot & SLOT_MASK] = executedAt;
+    this.page(slot).seen[slot & PAGE_MASK] = executedAt;
   }
 
   /** A new record for the slot's model: no version yet, live. */
@@ -146,7 +139,7 @@ export class LedgerStore {
     this.at[record] = NO_VERSION;
     this.deleted[record] = 0;
     this.members[record] = undefined;
-    this.page(slot).recordOf[(slot & SLOT_MASK) * this.stride + model] = record;
+    this.page(slot).recordOf[(slot & PAGE_MASK) * this.stride + model] = record;
     this.records += 1;
     this.countLive(slot, 1);
     return record;
@@ -161,8 +154,8 @@ export class LedgerStore {
 
   private countLive(slot: number, change: 1 | -1): void {
     const liveOf = this.page(slot).liveOf;
-    const before = liveOf[slot & SLOT_MASK] as number;
-    liveOf[slot & SLOT_MASK] = before + change;
+    const before = liveOf[slot & PAGE_MASK] as number;
+    liveOf[slot & PAGE_MASK] = before + change;
     this.liveRecords += change;
     if (before === 0) this.liveEntities += 1;
     else if (before + change === 0) this.liveEntities -= 1;
@@ -174,7 +167,7 @@ export class LedgerStore {
     if (this.deleted[record] === 0) this.countLive(slot, -1);
     this.members[record] = undefined;
     this.freeRecords.push(record);
-    this.page(slot).recordOf[(slot & SLOT_MASK) * this.stride + model] = -1;
+    this.page(slot).recordOf[(slot & PAGE_MASK) * this.stride + model] = -1;
     this.records -= 1;
   }
 
@@ -243,7 +236,7 @@ export class LedgerStore {
   }
 
   private page(slot: number): LedgerSlotPage {
-    return this.pages[slot >>> SLOT_SHIFT] as LedgerSlotPage;
+    return this.pages[slot >>> PAGE_SHIFT] as LedgerSlotPage;
   }
 
   private growRecords(): void {

@@ -1,14 +1,16 @@
 import type { EntityId } from "./entity-id";
 import type { LedgerScope } from "./types";
+import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from "./util/pages";
 import { NO_VERSION, type Version } from "./version";
+
+export { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from "./util/pages";
 
 /**
  * What is pending for one model, for every entity at once, in columns: a pending entity-model is a row `p`, kept in
  * page `p >>> PAGE_SHIFT` at local row `l = p & PAGE_MASK`; member `f` of it lives at `l * width + f` of that page's
- * arrays. No object per update or per member: a burst of hundreds of thousands of messages writes numbers into these
- * arrays and keeps a reference to each member value it may still apply. Pages, not one array grown by doubling: fresh
- * memory costs a page fault per 4 KB on first touch (~3 ms per MB measured on a VM), so doubling a column of 32,768
- * rows held the thread for tens of ms in one write; a new page is a few KB.
+ * arrays (pages, not arrays grown by doubling: see util/pages.ts). No object per update or per member: a burst of
+ * hundreds of thousands of messages writes numbers into these arrays and keeps a reference to each member value it may
+ * still apply.
  */
 export interface PendingColumns {
   readonly width: number;
@@ -17,7 +19,7 @@ export interface PendingColumns {
   rows: number;
 }
 
-/** `PAGE_ROWS` rows of one model's pending columns. */
+/** `PAGE_SIZE` rows of one model's pending columns. */
 export interface PendingPage {
   values: unknown[];
   /** The member's version in the model's unit (NaN: nothing pending; NO_VERSION: a write without its own version). */
@@ -28,12 +30,9 @@ export interface PendingPage {
   deleteAt: Float64Array;
 }
 
-export const PAGE_SHIFT = 8;
-export const PAGE_ROWS = 1 << PAGE_SHIFT;
-export const PAGE_MASK = PAGE_ROWS - 1;
 export const PENDING_START = 64;
 
-/** Per pending slot, in pages of `PAGE_ROWS` slots like the columns: its ledger slot, newest `executed_at` (seconds),
+/** Per pending slot, in pages of `PAGE_SIZE` slots like the columns: its ledger slot, newest `executed_at` (seconds),
  * pending whole-entity delete (NaN: none), and per model (stride: the model count) its pending row, or -1. */
 export interface SlotPage {
   entitySlots: Int32Array;
@@ -43,7 +42,7 @@ export interface SlotPage {
 }
 
 export function newSlotPage(models: number): SlotPage {
-  return { entitySlots: new Int32Array(PAGE_ROWS), executedAt: new Float64Array(PAGE_ROWS), entityDeleteAt: new Float64Array(PAGE_ROWS).fill(Number.NaN), rowOf: new Int32Array(PAGE_ROWS * models).fill(-1) };
+  return { entitySlots: new Int32Array(PAGE_SIZE), executedAt: new Float64Array(PAGE_SIZE), entityDeleteAt: new Float64Array(PAGE_SIZE).fill(Number.NaN), rowOf: new Int32Array(PAGE_SIZE * models).fill(-1) };
 }
 
 export function columnsFor(width: number): PendingColumns {
@@ -51,8 +50,8 @@ export function columnsFor(width: number): PendingColumns {
 }
 
 function newPage(width: number): PendingPage {
-  const cells = PAGE_ROWS * width;
-  return { values: new Array<unknown>(cells).fill(undefined), versions: new Float64Array(cells).fill(Number.NaN), ats: new Float64Array(cells).fill(Number.NaN), deleteAt: new Float64Array(PAGE_ROWS).fill(Number.NaN) };
+  const cells = PAGE_SIZE * width;
+  return { values: new Array<unknown>(cells).fill(undefined), versions: new Float64Array(cells).fill(Number.NaN), ats: new Float64Array(cells).fill(Number.NaN), deleteAt: new Float64Array(PAGE_SIZE).fill(Number.NaN) };
 }
 
 export function newRow(columns: PendingColumns): number {

@@ -36,7 +36,7 @@ export interface PipelineOptions {
    */
   readonly enumVariants?: EnumVariantOrder;
   /**
-   * Shard the bound components' RECS Maps in place (see sharded-values.ts), so that a growing world never blocks on one
+   * Shard the bound components' RECS Maps in place (see util/sharded-map.ts), so that a growing world never blocks on one
    * Map's rehash (~160 ms at 65,536 entities); `false` keeps RECS's plain Maps and their insertion order. @default true
    */
   readonly shardValues?: boolean;

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { normalizeEntityId } from "../../src/core/entity-id";
 import { EntityLedger } from "../../src/core/ledger";
 import { LedgerStore } from "../../src/core/ledger-store";
+import { PAGE_SIZE } from "../../src/core/util/pages";
 import { NO_VERSION, packVersion } from "../../src/core/version";
-import { isSharded } from "../../src/core/writer/sharded-values";
+import { isSharded } from "../../src/core/util/sharded-map";
 
 const id = normalizeEntityId("0xabc");
 const v = (seconds: number, index = 0) => packVersion(seconds, index);
@@ -148,7 +149,7 @@ describe("EntityLedger: live counts kept as records change", () => {
 describe("LedgerStore pages", () => {
   it("should keep per-entity numbers in fixed pages, so growing the world copies no array, and a late model widens them all", () => {
     const store = new LedgerStore([{ tag: "ns-A", fields: ["x"] }], () => false);
-    const entities = 256 * 9 + 3;
+    const entities = PAGE_SIZE * 9 + 3;
     const ids = Array.from({ length: entities }, (_, n) => normalizeEntityId(`0x${(n + 1).toString(16)}`));
     for (const [n, entityId] of ids.entries()) {
       const slot = store.slot(entityId);
@@ -157,27 +158,27 @@ describe("LedgerStore pages", () => {
       store.setFloor(slot, v(n));
       store.setSeen(slot, n + 1);
     }
-    expect(store.pages.length).toBe(Math.ceil(entities / 256));
+    expect(store.pages.length).toBe(Math.ceil(entities / PAGE_SIZE));
     // The id → slot Map is sharded too: no rehash of every id in one write.
     expect(isSharded(store.slots as Map<unknown, unknown>)).toBe(true);
     for (const page of store.pages) {
-      expect(page.floor.length).toBe(256);
-      expect(page.seen.length).toBe(256);
-      expect(page.recordOf.length).toBe(256 * store.stride);
+      expect(page.floor.length).toBe(PAGE_SIZE);
+      expect(page.seen.length).toBe(PAGE_SIZE);
+      expect(page.recordOf.length).toBe(PAGE_SIZE * store.stride);
     }
     // Four more models than the first stride holds: every page's record index widens, and nothing is lost.
     for (const tag of ["ns-B", "ns-C", "ns-D", "ns-E"]) store.model(tag);
     expect(store.stride).toBe(8);
     const last = entities - 1;
     store.addRecord(last, 4);
-    for (const n of [0, 255, 256, 1000, last]) {
+    for (const n of [0, PAGE_SIZE - 1, PAGE_SIZE, 1000, last]) {
       expect(store.record(n, 0)).toBeGreaterThanOrEqual(0);
       expect(store.record(n, 3)).toBe(-1);
       expect(store.floorOf(n)).toBe(v(n));
       expect(store.seenAt(n)).toBe(n + 1);
     }
     expect(store.record(last, 4)).toBeGreaterThanOrEqual(0);
-    expect(store.pages.every((page) => page.recordOf.length === 256 * 8)).toBe(true);
+    expect(store.pages.every((page) => page.recordOf.length === PAGE_SIZE * 8)).toBe(true);
     // A freed slot comes back clean.
     store.removeSlot(5);
     const reused = store.slot(normalizeEntityId("0xfeed"));

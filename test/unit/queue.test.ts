@@ -4,7 +4,7 @@ import type { Timers } from "../../src/core/clock";
 import { DRAIN_DEFAULTS, DrainScheduler, type DrainConfig } from "../../src/core/drain";
 import { createDropRecorder } from "../../src/core/drops";
 import { normalizeEntityId } from "../../src/core/entity-id";
-import { PAGE_MASK, PAGE_ROWS, pageOf } from "../../src/core/pending-columns";
+import { PAGE_MASK, PAGE_SIZE, pageOf } from "../../src/core/pending-columns";
 import { PendingStore, type PendingColumns } from "../../src/core/pending-store";
 import { packVersion } from "../../src/core/version";
 import { bindComponents } from "../../src/core/writer/bindings";
@@ -60,17 +60,17 @@ describe("PendingStore: it only coalesces", () => {
 
   it("should keep pending members in fixed-size pages, so no column is copied or outgrown as the queue grows", () => {
     const { pending, write } = store();
-    const entities = PAGE_ROWS * 12 + 5;
+    const entities = PAGE_SIZE * 12 + 5;
     for (let n = 0; n < entities; n += 1) write(n, ARMY, 1, { x: n, y: n });
     const columns = pending.columns[ARMY] as PendingColumns;
     expect(columns.rows).toBe(entities);
     // Each page is the same few KB however big the queue gets: growing allocates one more page, never a bigger array.
-    expect(columns.pages.length).toBe(Math.ceil(entities / PAGE_ROWS));
+    expect(columns.pages.length).toBe(Math.ceil(entities / PAGE_SIZE));
     for (const page of columns.pages) {
-      expect(page.versions.length).toBe(PAGE_ROWS * columns.width);
-      expect(page.ats.length).toBe(PAGE_ROWS * columns.width);
-      expect(page.values.length).toBe(PAGE_ROWS * columns.width);
-      expect(page.deleteAt.length).toBe(PAGE_ROWS);
+      expect(page.versions.length).toBe(PAGE_SIZE * columns.width);
+      expect(page.ats.length).toBe(PAGE_SIZE * columns.width);
+      expect(page.values.length).toBe(PAGE_SIZE * columns.width);
+      expect(page.deleteAt.length).toBe(PAGE_SIZE);
     }
     // And what is pending is still found where it was put, across pages.
     const last = pending.slotFor("entities", id(entities - 1), 1);

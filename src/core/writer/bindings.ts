@@ -1,6 +1,6 @@
 import { OptionalTypes, type Component, type Metadata, type Schema, type Type as RecsType } from "@dojoengine/recs";
 import type { ModelTag } from "../types";
-import { shardValues } from "./sharded-values";
+import { shardMap } from "../util/sharded-map";
 
 /** What games pass as `components`: their generated `contractComponents` record, or an array of components. */
 export type ComponentsInput = Readonly<Record<string, Component<Schema, Metadata, unknown>>> | readonly Component<Schema, Metadata, unknown>[];
@@ -38,8 +38,8 @@ export function bindComponents(components: ComponentsInput, options: { readonly 
     const required = fields.filter((_, column) => requiredColumns[column]);
     const fieldIndex = new Map(fields.map((field, column) => [field, column]));
     const stores = fields.map((field) => (component.values as Record<string, Map<symbol, unknown> | undefined>)[field]);
-    // A world that grows must not block on one Map's rehash (see sharded-values.ts).
-    if (options.shardValues === true) for (const store of stores) if (store !== undefined) shardValues(store);
+    // A world that grows must not block on one Map's rehash (see util/sharded-map.ts).
+    if (options.shardValues === true) for (const store of stores) if (store !== undefined) shardMap(store);
     // A component bound twice (two components for one model) keeps its first column.
     const index = bindings.get(model)?.index ?? bindings.size;
     bindings.set(model, { model, index, component, fields, fieldIndex, required, requiredColumns, stores });

@@ -29,7 +29,7 @@ export interface RecsWriterOptions {
   readonly notes?: ConversionNotes;
   /** Variant order per enum type name, for enums stored in Number fields (see `enumVariants` on the pipeline). */
   readonly enumVariants?: EnumVariantOrder;
-  /** Shard the bound components' RECS Maps (see sharded-values.ts). @default true */
+  /** Shard the bound components' RECS Maps (see util/sharded-map.ts). @default true */
   readonly shardValues?: boolean;
 }
 

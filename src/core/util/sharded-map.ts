@@ -1,4 +1,7 @@
 /**
+ * Maps of entities that never block on their own growth. Used for RECS's component values, the ledger's ids and the id
+ * memo: every Map keyed by entity that grows with the world.
+ *
  * RECS keeps a component's values in one JS `Map` per member (`component.values[member]`), keyed by entity symbol. A V8
  * `Map` rehashes every entry inside the one `set` that crosses its capacity (each power of two), and all members of a
  * component cross in the same write: a world growing past 65,536 entities blocks one `setComponent` for ~160 ms (past
@@ -29,8 +32,8 @@ function shardOf(key: unknown): number {
   return ((nibble(text.charCodeAt(text.length - 1)) << 4) | nibble(text.charCodeAt(text.length - 2))) & (SHARDS - 1);
 }
 
-/** A `Map` whose entries live in shards; installed on an existing Map's object by `shardValues`. */
-class ShardedValues<K, V> extends Map<K, V> {
+/** A `Map` whose entries live in shards; installed on an existing Map's object by `shardMap`. */
+class ShardedMap<K, V> extends Map<K, V> {
   declare shards: Map<K, V>[];
   declare count: number;
 
@@ -98,10 +101,10 @@ class ShardedValues<K, V> extends Map<K, V> {
 
 // Methods a newer runtime adds to Map (the upsert proposal) would reach the empty storage underneath: route them too.
 for (const name of ["getOrInsert", "getOrInsertComputed"] as const) {
-  Object.defineProperty(ShardedValues.prototype, name, {
+  Object.defineProperty(ShardedMap.prototype, name, {
     configurable: true,
     writable: true,
-    value(this: ShardedValues<unknown, unknown>, key: unknown, valueOrMake: unknown) {
+    value(this: ShardedMap<unknown, unknown>, key: unknown, valueOrMake: unknown) {
       if (this.has(key)) return this.get(key);
       const value = name === "getOrInsert" ? valueOrMake : (valueOrMake as (key: unknown) => unknown)(key);
       this.set(key, value);
@@ -111,16 +114,19 @@ for (const name of ["getOrInsert", "getOrInsertComputed"] as const) {
 }
 
 export function isSharded(map: Map<unknown, unknown>): boolean {
-  return map instanceof ShardedValues;
+  return map instanceof ShardedMap;
 }
 
-/** Spread a Map's entries over shards, keeping the object (and so every reference to it); a sharded Map stays as it is. */
-export function shardValues<K, V>(map: Map<K, V>): void {
-  if (map instanceof ShardedValues) return;
+/**
+ * Spread a plain Map's entries over shards, keeping the object (and so every reference to it). A sharded Map stays as
+ * it is; anything but a plain `Map` (a subclass, an observable map) is left alone: its prototype is not ours to swap.
+ */
+export function shardMap<K, V>(map: Map<K, V>): void {
+  if (Object.getPrototypeOf(map) !== Map.prototype) return;
   const entries = [...map];
   map.clear();
-  Object.setPrototypeOf(map, ShardedValues.prototype);
-  const sharded = map as ShardedValues<K, V>;
+  Object.setPrototypeOf(map, ShardedMap.prototype);
+  const sharded = map as ShardedMap<K, V>;
   sharded.shards = new Array<Map<K, V>>(SHARDS).fill(UNUSED);
   sharded.count = 0;
   for (const [key, value] of entries) sharded.set(key, value);

@@ -15,7 +15,7 @@ import {
   type Entity,
 } from "@dojoengine/recs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { isSharded, SHARDS, shardValues } from "../../src/core/writer/sharded-values";
+import { isSharded, SHARDS, shardMap } from "../../src/core/util/sharded-map";
 import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
 import { MemoryToriiClient } from "../support/memory-client";
 import { paddedId, rawEntity, ty } from "../support/ty";
@@ -25,7 +25,7 @@ const symbolOf = (n: number): symbol => Symbol.for(paddedId(n));
 /** The Maps a sharded Map spreads its entries over (what a rehash has to move at most). */
 const shardsOf = (map: Map<unknown, unknown>): Map<unknown, unknown>[] => (map as unknown as { shards: Map<unknown, unknown>[] }).shards;
 
-describe("sharded values: a Map's contract", () => {
+describe("sharded map: a Map's contract", () => {
   it("should keep the object and its entries, and behave as the Map it was for every method", () => {
     const map = new Map<unknown, number>([
       [symbolOf(1), 1],
@@ -33,7 +33,7 @@ describe("sharded values: a Map's contract", () => {
     ]);
     const reference = new Map(map);
     const same = map;
-    shardValues(map);
+    shardMap(map);
     expect(map).toBe(same);
     expect(map).toBeInstanceOf(Map);
     expect(isSharded(map)).toBe(true);
@@ -74,9 +74,24 @@ describe("sharded values: a Map's contract", () => {
     expect([...map]).toEqual([]);
   });
 
+  it("should leave a Map it does not own alone: a subclass (an observable map) keeps its prototype and its entries", () => {
+    class Observed<K, V> extends Map<K, V> {}
+    const observed = new Observed<symbol, number>([[symbolOf(1), 1]]);
+    shardMap(observed);
+    expect(isSharded(observed)).toBe(false);
+    expect(Object.getPrototypeOf(observed)).toBe(Observed.prototype);
+    expect(observed.get(symbolOf(1))).toBe(1);
+    // Sharding twice is sharding once.
+    const plain = new Map<symbol, number>([[symbolOf(2), 2]]);
+    shardMap(plain);
+    shardMap(plain);
+    expect(plain.size).toBe(1);
+    expect(plain.get(symbolOf(2))).toBe(2);
+  });
+
   it("should spread entity ids as strings too (the ledger's and the id memo's keys), evenly", () => {
     const map = new Map<string, number>();
-    shardValues(map);
+    shardMap(map);
     const entities = 20_000;
     // Minimal hex as the wasm client sends ids, and padded as the ledger keeps them: the last digits decide alike.
     for (let n = 1; n <= entities; n += 1) map.set(n % 2 === 0 ? paddedId(n) : `0x${n.toString(16)}`, n);
@@ -89,7 +104,7 @@ describe("sharded values: a Map's contract", () => {
 
   it("should spread entity symbols evenly, so no one Map grows with the component", () => {
     const map = new Map<symbol, number>();
-    shardValues(map);
+    shardMap(map);
     const entities = 40_000;
     for (let n = 1; n <= entities; n += 1) map.set(symbolOf(n), n);
     expect(map.size).toBe(entities);
@@ -101,7 +116,7 @@ describe("sharded values: a Map's contract", () => {
   });
 });
 
-describe("sharded values under RECS", () => {
+describe("sharded Maps under RECS", () => {
   const schema = { x: Type.Number, name: Type.String, troops: Type.BigInt, note: Type.OptionalString };
 
   it("should leave every RECS read, write, query and override working on a sharded component", () => {
@@ -110,8 +125,8 @@ describe("sharded values under RECS", () => {
     const indexed = defineComponent(world, schema, { id: "ShardedIndexed", indexed: true });
     const entity = (n: number) => paddedId(n) as Entity;
     for (let n = 1; n <= 300; n += 1) setComponent(component, entity(n), { x: n, name: `e${n}`, troops: BigInt(n), note: undefined });
-    for (const store of Object.values(component.values)) shardValues(store as Map<unknown, unknown>);
-    for (const store of Object.values(indexed.values)) shardValues(store as Map<unknown, unknown>);
+    for (const store of Object.values(component.values)) shardMap(store as Map<unknown, unknown>);
+    for (const store of Object.values(indexed.values)) shardMap(store as Map<unknown, unknown>);
     // An overridable component made before or after sharding holds the same Map objects.
     const optimistic = overridableComponent(component);
     for (let n = 301; n <= 600; n += 1) setComponent(component, entity(n), { x: n % 7, name: `e${n}`, troops: BigInt(n), note: "new" });
@@ -144,7 +159,7 @@ describe("sharded values under RECS", () => {
   });
 });
 
-describe("sharded values in the pipeline", () => {
+describe("sharded Maps in the pipeline", () => {
   let pipeline: SyncPipeline | undefined;
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => {
