@@ -86,7 +86,7 @@ export function createIntake(deps: IntakeDeps, stream?: StreamHooks): IntakeSink
   };
 
   return {
-    write(scope, entityId, executedAt, model, members) {
+    write(scope, entityId, executedAt, model, members, memberCount) {
       const binding = accept(model);
       if (binding === undefined) return;
       const target = slotOf(scope, entityId, executedAt);
@@ -99,7 +99,7 @@ export function createIntake(deps: IntakeDeps, stream?: StreamHooks): IntakeSink
         const own = deps.policy.ownVersionOf(model, (name) => (Object.hasOwn(members, name) ? (members[name] as ToriiValue) : undefined));
         version = own === undefined ? NO_VERSION : packVersion(own, 0);
       }
-      const unknown = (store as PendingStore).mergeWrite(target, binding.index, members, version, at);
+      const unknown = (store as PendingStore).mergeWrite(target, binding.index, members, version, at, memberCount);
       if (unknown > 0) deps.drops.drop("unknown_member", unknown);
     },
     deleteModel(scope, entityId, executedAt, model) {

@@ -122,7 +122,7 @@ export class PendingStore {
    * checked by the decoder); `version` is in the model's unit (NO_VERSION: the write lacks its own version), `at` its
    * block time. Returns the number of members the schema lacks.
    */
-  mergeWrite(slot: number, model: number, members: Readonly<Record<string, unknown>>, version: Version, at: Version): number {
+  mergeWrite(slot: number, model: number, members: Readonly<Record<string, unknown>>, version: Version, at: Version, memberCount?: number): number {
     if (at < this.entityDeleteAtOf(slot)) {
       this.options.drops.drop("superseded");
       return 0;
@@ -137,16 +137,20 @@ export class PendingStore {
     }
     const base = (row & PAGE_MASK) * columns.width;
     let superseded = false;
-    let unknown = 0;
-    for (const name in members) {
-      if (!Object.hasOwn(members, name)) continue;
-      const field = binding.fieldIndex.get(name);
-      if (field === undefined) unknown += 1;
-      else if (!mergeCell(page, base + field, members[name], version, at)) superseded = true;
+    let known = 0;
+    // The schema's few members read by name (a property load each, where a walk of the keys cost an iteration and a Map
+    // lookup per key); whatever the count has beyond them is unknown.
+    const fields = binding.fields;
+    for (let field = 0; field < fields.length; field += 1) {
+      const name = fields[field] as string;
+      const value = members[name];
+      if (value === undefined || !Object.hasOwn(members, name)) continue;
+      known += 1;
+      if (!mergeCell(page, base + field, value, version, at)) superseded = true;
     }
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
     if (superseded) this.options.drops.drop("superseded");
-    return unknown;
+    return (memberCount ?? ownKeyCount(members)) - known;
   }
 
   mergeModelDelete(slot: number, model: number, version: Version): void {
@@ -296,4 +300,10 @@ export class PendingStore {
     this.head = 0;
     this.capacity = capacity;
   }
+}
+
+function ownKeyCount(members: Readonly<Record<string, unknown>>): number {
+  let count = 0;
+  for (const name in members) if (Object.hasOwn(members, name)) count += 1;
+  return count;
 }

@@ -9,8 +9,11 @@ import type { LedgerScope, ModelTag, ToriiValue } from "./types";
  * call and kept by reference until applied, never mutated.
  */
 export interface IntakeSink {
-  /** Some or all members of one model changed. */
-  write(scope: LedgerScope, entityId: EntityId, executedAt: number, model: ModelTag, members: Readonly<Record<string, unknown>>): void;
+  /**
+   * Some or all members of one model changed. `memberCount`, when the caller counted them (the decoder does), saves the
+   * store a walk over the object's keys: it reads the schema's members by name and counts the rest as unknown.
+   */
+  write(scope: LedgerScope, entityId: EntityId, executedAt: number, model: ModelTag, members: Readonly<Record<string, unknown>>, memberCount?: number): void;
   /** One model was removed from the entity (Torii sends it as `{}`). */
   deleteModel(scope: LedgerScope, entityId: EntityId, executedAt: number, model: ModelTag): void;
   /** The whole entity was removed (`models: {}` in older Torii). */

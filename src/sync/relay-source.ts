@@ -72,9 +72,9 @@ function wholeEntities(sink: IntakeSink): IntakeSink & { end(): void } {
     sink.entityEnd(scope, entityId, executedAt);
   };
   const wrapped: IntakeSink & { end(): void } = {
-    write(scope, entityId, executedAt, model, members) {
+    write(scope, entityId, executedAt, model, members, memberCount) {
       before(scope, entityId);
-      sink.write(scope, entityId, executedAt, model, members);
+      sink.write(scope, entityId, executedAt, model, members, memberCount);
     },
     deleteModel(scope, entityId, executedAt, model) {
       before(scope, entityId);

@@ -54,8 +54,9 @@ export function decodeEntity(raw: unknown, scope: LedgerScope, stream: boolean, 
       try {
         checkTag(tag);
         const body = (models as Record<string, unknown>)[tag];
-        if (countMembers(body, tag) === 0) sink.deleteModel(scope, entityId, executedAt, tag);
-        else sink.write(scope, entityId, executedAt, tag, body as Readonly<Record<string, unknown>>);
+        const count = countMembers(body, tag);
+        if (count === 0) sink.deleteModel(scope, entityId, executedAt, tag);
+        else sink.write(scope, entityId, executedAt, tag, body as Readonly<Record<string, unknown>>, count);
       } catch (thrown) {
         const error = asSyncError(thrown, tag);
         sink.reject(new SyncError(error.code, `Entity ${entityId}: ${error.message}`, { entityId, model: tag, cause: error }), scope, entityId, executedAt);

@@ -22,9 +22,9 @@ export class SnapshotTracker {
   constructor(intake: IntakeSink, entitiesLedger: EntityLedger, trackMissing: boolean) {
     const present = this.present;
     this.sink = {
-      write(scope, entityId, executedAt, model, members) {
+      write(scope, entityId, executedAt, model, members, memberCount) {
         present.add(model);
-        intake.write(scope, entityId, executedAt, model, members);
+        intake.write(scope, entityId, executedAt, model, members, memberCount);
       },
       deleteModel(scope, entityId, executedAt, model) {
         intake.deleteModel(scope, entityId, executedAt, model);
