@@ -106,7 +106,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const intakeDeps = { target: () => streams.buffer ?? store, ledgers, policy, binding, drops, counters, onRejected: parts.report, onUnbound: parts.unbound, isCancelled };
   const arrival = { onArrival: () => (streams.buffer === undefined ? drain.noteArrival() : undefined) };
   const streamSink = createIntake({ ...intakeDeps, ...arrival }, {
-    onMessage: () => watch.monitor.noteProgress(),
+    onMessage: () => watch.monitor.noteMessage(),
     onGap() {
       counters.gaps += 1;
       events.emit({ type: "gap", at: now() });

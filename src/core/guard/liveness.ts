@@ -48,6 +48,8 @@ export interface LivenessHooks {
  */
 export class LivenessMonitor {
   private lastProgressAt: number;
+  /** Whether a message was noted since the last check: only the first of them reads the clock. */
+  private messageNoted = false;
   private hiddenAt: number | undefined;
   private timer: unknown;
   private deadline: unknown;
@@ -70,6 +72,7 @@ export class LivenessMonitor {
     if (this.running) return;
     this.running = true;
     this.lastProgressAt = this.timers.now();
+    this.messageNoted = false;
     this.detach = [
       this.environment.onVisibilityChange((hidden) => this.onVisibility(hidden)),
       this.environment.onOnline(() => this.hooks.onEvidence("online", "the browser is online again")),
@@ -88,8 +91,20 @@ export class LivenessMonitor {
     this.detach = [];
   }
 
-  /** The stream delivered something (or a replay finished): the silence clock restarts. */
+  /** A replay finished or a probe answered: the silence clock restarts now. */
   noteProgress(): void {
+    this.lastProgressAt = this.timers.now();
+  }
+
+  /**
+   * The stream delivered a message. Only the first message after each check reads the clock (a burst is hundreds of
+   * thousands of them): silence then counts from the first message since the last check, not the last one, which is
+   * the same check's verdict — every message since the last check is within one check interval of it, far below the
+   * timeout — and at worst one check earlier when the timeout is not a whole number of intervals.
+   */
+  noteMessage(): void {
+    if (this.messageNoted) return;
+    this.messageNoted = true;
     this.lastProgressAt = this.timers.now();
   }
 
@@ -164,6 +179,7 @@ export class LivenessMonitor {
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       const now = this.timers.now();
+      this.messageNoted = false;
       if (now - this.lastProgressAt >= this.config.heartbeatTimeoutMs) {
         // The silence probe reads the same watermark an audit would: in a quiet world, one read per period.
         this.lastAuditAt = now;
