@@ -106,3 +106,10 @@ export function growSlotIndex(index: Int32Array, needed: number): Int32Array {
   grown.set(index);
   return grown;
 }
+
+/** The own keys of a write's members object, for a caller that did not count them. */
+export function ownKeyCount(members: Readonly<Record<string, unknown>>): number {
+  let count = 0;
+  for (const name in members) if (Object.hasOwn(members, name)) count += 1;
+  return count;
+}

@@ -1,6 +1,6 @@
 import type { DropRecorder } from "./drops";
 import type { EntityId } from "./entity-id";
-import { columnsFor, growSlotIndex, mergeCell, newRow, newSlotPage, ownEntitySlots, PAGE_MASK, PAGE_SHIFT, pageOf, PENDING_START, wipeUpTo, type PendingColumns, type SlotPage } from "./pending-columns";
+import { columnsFor, growSlotIndex, mergeCell, newRow, newSlotPage, ownEntitySlots, ownKeyCount, PAGE_MASK, PAGE_SHIFT, pageOf, PENDING_START, wipeUpTo, type PendingColumns, type SlotPage } from "./pending-columns";
 import type { LedgerScope } from "./types";
 import type { Version } from "./version";
 import type { ComponentBinding } from "./writer/bindings";
@@ -138,8 +138,7 @@ export class PendingStore {
     const base = (row & PAGE_MASK) * columns.width;
     let superseded = false;
     let known = 0;
-    // The schema's few members read by name (a property load each, where a walk of the keys cost an iteration and a Map
-    // lookup per key); whatever the count has beyond them is unknown.
+    // The schema's members read by name (a walk of the keys cost a Map lookup per key); the rest of the count is unknown.
     const fields = binding.fields;
     for (let field = 0; field < fields.length; field += 1) {
       const name = fields[field] as string;
@@ -186,10 +185,7 @@ export class PendingStore {
     }
   }
 
-  /**
-   * Hand pending entities to `visit` in arrival order and forget them, until the store is empty or `stop()` says so
-   * (asked every few entities). `visit` reads the slot's rows while it runs; they are freed right after.
-   */
+  /** Hand pending entities to `visit` in arrival order, each freed right after, until none is left or `stop()` (asked every 16). */
   drain(visit: (slot: number) => void, stop: () => boolean): number {
     let visited = 0;
     while (this.count > 0) {
@@ -300,10 +296,4 @@ export class PendingStore {
     this.head = 0;
     this.capacity = capacity;
   }
-}
-
-function ownKeyCount(members: Readonly<Record<string, unknown>>): number {
-  let count = 0;
-  for (const name in members) if (Object.hasOwn(members, name)) count += 1;
-  return count;
 }
