@@ -63,7 +63,16 @@ export class DrainScheduler {
 
   /** Drain everything now, in slices; resolves when nothing is left. */
   flush(): Promise<void> {
-    this.running ??= this.run().finally(() => {
+    return this.start(false);
+  }
+
+  /**
+   * `afterTurn`: the first slice waits a turn too, as every later one does. The check that found a burst over runs in a
+   * timer's task, and a slice of its own after it would hold the loop for both (in Node, for every task queued in that
+   * turn): each slice gets a task to itself.
+   */
+  private start(afterTurn: boolean): Promise<void> {
+    this.running ??= this.run(afterTurn).finally(() => {
       this.running = undefined;
       // Something may have arrived during the last slice's yield: start over.
       if (this.arrivals !== this.arrivalsAtCheck && !this.closed) this.noteArrival();
@@ -110,16 +119,17 @@ export class DrainScheduler {
       this.scheduleCheck();
       return;
     }
-    void this.flush();
+    void this.start(true);
   }
 
   private clock(): number {
     return this.timers.monotonic?.() ?? this.timers.now();
   }
 
-  private async run(): Promise<void> {
+  private async run(afterTurn: boolean): Promise<void> {
     this.firstArrivalAt = undefined;
     this.arrivalsAtCheck = this.arrivals;
+    if (afterTurn) await new Promise<void>((resolve) => this.defer(resolve));
     for (;;) {
       if (this.closed) return;
       const deadline = this.clock() + this.config.sliceMs;

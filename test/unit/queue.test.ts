@@ -180,7 +180,10 @@ describe("DrainScheduler: when the queue drains", () => {
     vi.useFakeTimers();
     const s = scheduler();
     s.arrive();
+    // The check (after Node's 1 ms clamp) finds the stream calm; the drain runs in the very next task.
     await vi.advanceTimersByTimeAsync(1);
+    expect(s.slices).toEqual([]);
+    await vi.advanceTimersToNextTimerAsync();
     expect(s.pending).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -270,5 +273,32 @@ describe("DrainScheduler: when the queue drains", () => {
     expect(s.slices.length).toBe(6);
     expect(s.slices.every((n) => n <= 400)).toBe(true);
     expect(yields).toBeGreaterThanOrEqual(5);
+  });
+
+  it("should drain in a task of its own, not inside the timer task whose check found the stream calm", async () => {
+    // Manual task queues: the check's timer and the deferred turns are run one task at a time.
+    const timerTasks: Array<() => void> = [];
+    const turns: Array<() => void> = [];
+    const timers: Timers = {
+      setTimeout: (cb) => timerTasks.push(cb),
+      clearTimeout: () => undefined,
+      now: () => 0,
+      monotonic: () => 0,
+      defer: (cb) => turns.push(cb),
+    };
+    const s = scheduler({}, timers);
+    s.arrive(10);
+    // The checks' tasks: the first saw arrivals during its turn and looks again; the next finds the stream calm, so the
+    // drain is due — in the task after it, not in it.
+    while (timerTasks.length > 0 && turns.length === 0) {
+      (timerTasks.shift() as () => void)();
+      expect(s.slices).toEqual([]);
+    }
+    expect(turns).toHaveLength(1);
+    (turns.shift() as () => void)();
+    // The slice runs as the turn's promise settles (a few microtasks, no task in between).
+    for (let tick = 0; tick < 5 && s.slices.length === 0; tick += 1) await Promise.resolve();
+    expect(s.slices).toEqual([10]);
+    expect(s.pending).toBe(0);
   });
 });
