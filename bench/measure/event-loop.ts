@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram, type PerformanceEntry } from "node:perf_hooks";
 
 /** The timer period of both probes, ms: a block of B ms reads as a delay sample between B and B + this. */
 export const PROBE_RESOLUTION_MS = 1;
@@ -23,6 +23,15 @@ export interface Gap {
   readonly busyMs: number;
   /** The phase the gap began in (see `BlockProbe.phase`). */
   readonly phase: string;
+  /** V8's collection pauses inside the gap, ms (summed): the part of the block that was the collector's. */
+  readonly gcMs: number;
+}
+
+/** One pause of V8's collector on the main thread, as Node's `gc` performance entries report it. */
+export interface GcPause {
+  readonly at: number;
+  readonly ms: number;
+  readonly kind: "minor" | "major" | "incremental" | "weak callbacks" | "other";
 }
 
 export interface BlockReading {
@@ -46,6 +55,15 @@ export interface BlockReading {
   readonly phases: readonly { readonly phase: string; readonly longestGapMs: number; readonly gaps: number }[];
   /** The longest gaps (at most 5), longest first. */
   readonly longest: readonly Gap[];
+  /** The longest single collection pause in the window (Node's `gc` entries), and what kind it was. */
+  readonly gcMax: GcPause | undefined;
+  /** Collection pauses in the window, ms in all. */
+  readonly gcTotalMs: number;
+  /**
+   * Longest gap less the collection pauses inside it, ms: the longest block of the work itself, the collector's
+   * pauses (which the work's allocations cause, but which it cannot cut into slices) left out.
+   */
+  readonly ownMaxMs: number;
 }
 
 /**
@@ -68,6 +86,8 @@ export class BlockProbe {
   private busyMax = 0;
   private cpu: NodeJS.CpuUsage | undefined;
   private interval: ReturnType<typeof setInterval> | undefined;
+  private readonly pauses: PerformanceEntry[] = [];
+  private observer: PerformanceObserver | undefined;
 
   /** Start both probes and let them settle: call right before the work to measure. */
   async begin(phase = "start"): Promise<void> {
@@ -91,6 +111,9 @@ export class BlockProbe {
     this.busyMax = 0;
     this.histogram.reset();
     this.histogram.enable();
+    this.pauses.length = 0;
+    this.observer = new PerformanceObserver((list) => this.pauses.push(...list.getEntries()));
+    this.observer.observe({ entryTypes: ["gc"] });
     this.interval = setInterval(() => this.tick(), PROBE_RESOLUTION_MS);
   }
 
@@ -104,9 +127,15 @@ export class BlockProbe {
     this.tick();
     clearInterval(this.interval);
     this.histogram.disable();
+    // Entries are delivered after the task that made them: take what is still queued.
+    this.pauses.push(...(this.observer?.takeRecords() ?? []));
+    this.observer?.disconnect();
+    const pauses = this.pauses.map(gcPause).filter((pause) => pause.at + pause.ms >= this.started);
+    const gaps = this.gaps.map((gap) => ({ ...gap, gcMs: overlapMs(pauses, this.started + gap.at, gap.ms) }));
     const used = process.cpuUsage(this.cpu);
     const ns = 1e6;
-    const longest = [...this.gaps].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    const longest = [...gaps].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    const gcMax = pauses.reduce<GcPause | undefined>((max, pause) => (max === undefined || pause.ms > max.ms ? pause : max), undefined);
     return {
       maxMs: this.histogram.max / ns,
       p99Ms: this.histogram.percentile(99) / ns,
@@ -117,6 +146,9 @@ export class BlockProbe {
       cpuMs: (used.user + used.system) / 1000,
       phases: [...this.perPhase].map(([phase, figures]) => ({ phase, ...figures })),
       longest,
+      gcMax: gcMax === undefined ? undefined : { ...gcMax, at: gcMax.at - this.started },
+      gcTotalMs: pauses.reduce((sum, pause) => sum + pause.ms, 0),
+      ownMaxMs: gaps.reduce((max, gap) => Math.max(max, gap.ms - gap.gcMs), 0),
     };
   }
 
@@ -133,10 +165,32 @@ export class BlockProbe {
     figures.gaps += 1;
     if (gap > figures.longestGapMs) figures.longestGapMs = gap;
     this.perPhase.set(this.gapPhase, figures);
-    if (gap >= GAP_KEPT_MS && this.gaps.length < GAPS_KEPT) this.gaps.push({ at: this.last - this.started, ms: gap, busyMs: busy, phase: this.gapPhase });
+    if (gap >= GAP_KEPT_MS && this.gaps.length < GAPS_KEPT) this.gaps.push({ at: this.last - this.started, ms: gap, busyMs: busy, phase: this.gapPhase, gcMs: 0 });
     this.last = now;
     this.gapPhase = this.current;
   }
+}
+
+function gcPause(entry: PerformanceEntry): GcPause {
+  const kind = ((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
+  const name =
+    kind === constants.NODE_PERFORMANCE_GC_MINOR
+      ? "minor"
+      : kind === constants.NODE_PERFORMANCE_GC_MAJOR
+        ? "major"
+        : kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL
+          ? "incremental"
+          : kind === constants.NODE_PERFORMANCE_GC_WEAKCB
+            ? "weak callbacks"
+            : "other";
+  return { at: entry.startTime, ms: entry.duration, kind: name };
+}
+
+/** The pauses' time inside [from, from + ms), ms. */
+function overlapMs(pauses: readonly GcPause[], from: number, ms: number): number {
+  let total = 0;
+  for (const pause of pauses) total += Math.max(0, Math.min(from + ms, pause.at + pause.ms) - Math.max(from, pause.at));
+  return total;
 }
 
 /** Process CPU (user + system, every thread) so far, ms: one getrusage call, about a microsecond. */
