@@ -219,8 +219,18 @@ export class LedgerStore {
    * 100,000 entities runs at the end of every replay (tombstone pruning): it must cost a few ms, not tens.
    */
   forEachSlot(visit: (slot: number) => void): void {
+    this.forEachSlotFrom(0, visit, () => false);
+  }
+
+  /** `forEachSlot` from slot `from` on, until `stop()` (asked after each slot visited): where to resume, or -1 when done. */
+  forEachSlotFrom(from: number, visit: (slot: number) => void, stop: () => boolean): number {
     const ids = this.ids;
-    for (let slot = 0; slot < ids.length; slot += 1) if (ids[slot] !== undefined) visit(slot);
+    for (let slot = from; slot < ids.length; slot += 1) {
+      if (ids[slot] === undefined) continue;
+      visit(slot);
+      if (stop()) return slot + 1;
+    }
+    return -1;
   }
 
   private widen(): void {

@@ -128,27 +128,36 @@ export class EntityLedger extends LedgerCore {
    * tombstone could land again, so pass a version older than anything still in flight (e.g. the last replay's start).
    */
   pruneTombstones(olderThan: Version): number {
+    return this.pruneTombstonesFrom(olderThan, 0, () => false).pruned;
+  }
+
+  /** One slice of `pruneTombstones`: from slot `from` until `stop()`; `next` is where to resume (-1: the walk is done). */
+  pruneTombstonesFrom(olderThan: Version, from: number, stop: () => boolean): { readonly pruned: number; readonly next: number } {
     const s = this.store;
     let pruned = 0;
-    s.forEachSlot((slot) => {
-      let left = 0;
-      for (let model = 0; model < s.models.length; model += 1) {
-        const record = s.record(slot, model);
-        if (record < 0) continue;
-        if (s.deleted[record] === 1 && (s.at[record] as number) < olderThan) {
-          s.removeRecord(slot, model);
-          pruned += 1;
-        } else left += 1;
-      }
-      const floor = s.floorOf(slot);
-      // An entity known only as seen (its models were rejected) is kept while it was seen recently: a probe asks for it.
-      if (left === 0 && floor < olderThan && (floor !== NO_VERSION || packVersion(s.seenAt(slot), 0) < olderThan)) {
-        // The entity's own floor was a tombstone too (a whole-entity delete).
-        if (floor !== NO_VERSION) pruned += 1;
-        s.removeSlot(slot);
-      }
-    });
-    return pruned;
+    const next = s.forEachSlotFrom(
+      from,
+      (slot) => {
+        let left = 0;
+        for (let model = 0; model < s.models.length; model += 1) {
+          const record = s.record(slot, model);
+          if (record < 0) continue;
+          if (s.deleted[record] === 1 && (s.at[record] as number) < olderThan) {
+            s.removeRecord(slot, model);
+            pruned += 1;
+          } else left += 1;
+        }
+        const floor = s.floorOf(slot);
+        // An entity known only as seen (its models were rejected) is kept while it was seen recently: a probe asks for it.
+        if (left === 0 && floor < olderThan && (floor !== NO_VERSION || packVersion(s.seenAt(slot), 0) < olderThan)) {
+          // The entity's own floor was a tombstone too (a whole-entity delete).
+          if (floor !== NO_VERSION) pruned += 1;
+          s.removeSlot(slot);
+        }
+      },
+      stop,
+    );
+    return { pruned, next };
   }
 
   stats(): LedgerStats {

@@ -50,9 +50,9 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const stateListeners = createListeners<[SyncState, SyncState]>();
   const appliedListeners = createListeners<[readonly EntityId[]]>();
   const sleeper = createSleeper(timers);
-  const tombstones = createTombstonePruner(Object.values(ledgers), counters, parts.guard.tombstoneHorizonSeconds);
   let [started, cancelled] = [false, false];
   const isCancelled = (): boolean => cancelled;
+  const tombstones = createTombstonePruner(Object.values(ledgers), counters, parts.guard.tombstoneHorizonSeconds, timers, isCancelled);
   const guard: GuardController = new GuardController(
     {
       log,
