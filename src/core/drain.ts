@@ -128,8 +128,9 @@ export class DrainScheduler {
 
   private async run(afterTurn: boolean): Promise<void> {
     this.firstArrivalAt = undefined;
-    this.arrivalsAtCheck = this.arrivals;
     if (afterTurn) await new Promise<void>((resolve) => this.defer(resolve));
+    // After the turn: what arrived during it is drained by this run, not taken for news once it ends.
+    this.arrivalsAtCheck = this.arrivals;
     for (;;) {
       if (this.closed) return;
       const deadline = this.clock() + this.config.sliceMs;

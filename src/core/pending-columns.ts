@@ -107,6 +107,33 @@ export function growSlotIndex(index: Int32Array, needed: number): Int32Array {
   return grown;
 }
 
+/** What `mergeMembers` found in one write: one object, reused for every write (no allocation per update). */
+const merged = { known: 0, superseded: false };
+
+/**
+ * Merge a write's members into its row's cells, reading the schema's members by name (a walk of the object's keys
+ * cost an iteration and a Map lookup per key). `known`: how many of the schema's members the write carries (the rest
+ * of its keys are members the schema lacks); `superseded`: whether a queued cell was newer than the write's.
+ */
+export function mergeMembers(page: PendingPage, base: number, fields: readonly string[], members: Readonly<Record<string, unknown>>, version: Version, at: Version): Readonly<typeof merged> {
+  merged.known = 0;
+  merged.superseded = false;
+  for (let field = 0; field < fields.length; field += 1) {
+    const name = fields[field] as string;
+    const value = members[name];
+    if (value === undefined) {
+      // Absent, or an own key holding `undefined` (never from the decoder): the schema's member, with nothing to queue.
+      if (Object.hasOwn(members, name)) merged.known += 1;
+      continue;
+    }
+    // A property the object only inherits (`constructor`, …) is not a member.
+    if (!Object.hasOwn(members, name)) continue;
+    merged.known += 1;
+    if (!mergeCell(page, base + field, value, version, at)) merged.superseded = true;
+  }
+  return merged;
+}
+
 /** The own keys of a write's members object, for a caller that did not count them. */
 export function ownKeyCount(members: Readonly<Record<string, unknown>>): number {
   let count = 0;

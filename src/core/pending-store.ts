@@ -1,6 +1,6 @@
 import type { DropRecorder } from "./drops";
 import type { EntityId } from "./entity-id";
-import { columnsFor, growSlotIndex, mergeCell, newRow, newSlotPage, ownEntitySlots, ownKeyCount, PAGE_MASK, PAGE_SHIFT, pageOf, PENDING_START, wipeUpTo, type PendingColumns, type SlotPage } from "./pending-columns";
+import { columnsFor, growSlotIndex, mergeCell, mergeMembers, newRow, newSlotPage, ownEntitySlots, ownKeyCount, PAGE_MASK, PAGE_SHIFT, pageOf, PENDING_START, wipeUpTo, type PendingColumns, type SlotPage } from "./pending-columns";
 import type { LedgerScope } from "./types";
 import type { Version } from "./version";
 import type { ComponentBinding } from "./writer/bindings";
@@ -135,21 +135,10 @@ export class PendingStore {
       this.options.drops.drop("superseded");
       return 0;
     }
-    const base = (row & PAGE_MASK) * columns.width;
-    let superseded = false;
-    let known = 0;
-    // The schema's members read by name (a walk of the keys cost a Map lookup per key); the rest of the count is unknown.
-    const fields = binding.fields;
-    for (let field = 0; field < fields.length; field += 1) {
-      const name = fields[field] as string;
-      const value = members[name];
-      if (value === undefined || !Object.hasOwn(members, name)) continue;
-      known += 1;
-      if (!mergeCell(page, base + field, value, version, at)) superseded = true;
-    }
+    const result = mergeMembers(page, (row & PAGE_MASK) * columns.width, binding.fields, members, version, at);
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
-    if (superseded) this.options.drops.drop("superseded");
-    return (memberCount ?? ownKeyCount(members)) - known;
+    if (result.superseded) this.options.drops.drop("superseded");
+    return (memberCount ?? ownKeyCount(members)) - result.known;
   }
 
   mergeModelDelete(slot: number, model: number, version: Version): void {
@@ -185,7 +174,10 @@ export class PendingStore {
     }
   }
 
-  /** Hand pending entities to `visit` in arrival order, each freed right after, until none is left or `stop()` (asked every 16). */
+  /**
+   * Hand pending entities to `visit` in arrival order and forget them, until the store is empty or `stop()` says so
+   * (asked every few entities). `visit` reads the slot's rows while it runs; they are freed right after.
+   */
   drain(visit: (slot: number) => void, stop: () => boolean): number {
     let visited = 0;
     while (this.count > 0) {

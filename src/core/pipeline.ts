@@ -52,7 +52,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const sleeper = createSleeper(timers);
   let [started, cancelled] = [false, false];
   const isCancelled = (): boolean => cancelled;
-  const tombstones = createTombstonePruner(Object.values(ledgers), counters, parts.guard.tombstoneHorizonSeconds, timers, isCancelled);
+  const tombstones = createTombstonePruner({ ledgers: Object.values(ledgers), counters, horizonSeconds: parts.guard.tombstoneHorizonSeconds, timers, isCancelled, log });
   const guard: GuardController = new GuardController(
     {
       log,

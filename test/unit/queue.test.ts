@@ -50,6 +50,27 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe("PendingStore: a write's members, read by the schema's names", () => {
+  it("should count members the schema lacks, with the decoder's count or without it, never an inherited property", () => {
+    const { pending, pendingOf } = store();
+    const slot = pending.slotFor("entities", id(1), 10);
+    // `y` is only inherited (from the object's prototype): not one of this write's members, and not queued.
+    const write = Object.assign(Object.create(members({ y: 9 })) as Record<string, unknown>, members({ x: 1, troops: 5 }), { level: ty.u32(3) });
+    expect(pending.mergeWrite(slot, ARMY, write, packVersion(10), packVersion(10), 3)).toBe(1);
+    expect(pending.mergeWrite(slot, ARMY, write, packVersion(10), packVersion(10))).toBe(1);
+    expect(pendingOf(ARMY).members).toEqual({ x: 1, troops: 5 });
+  });
+
+  it("should take an own key holding undefined for the schema's member, with nothing to queue", () => {
+    const { pending, pendingOf } = store();
+    const slot = pending.slotFor("entities", id(1), 10);
+    const write = { ...members({ x: 1 }), y: undefined };
+    expect(pending.mergeWrite(slot, ARMY, write, packVersion(10), packVersion(10))).toBe(0);
+    expect(pending.mergeWrite(slot, ARMY, write, packVersion(10), packVersion(10), 2)).toBe(0);
+    expect(pendingOf(ARMY).members).toEqual({ x: 1 });
+  });
+});
+
 describe("PendingStore: it only coalesces", () => {
   it("should hold at most one entry per entity however many updates arrive", () => {
     const { pending, write } = store();
@@ -300,5 +321,22 @@ describe("DrainScheduler: when the queue drains", () => {
     for (let tick = 0; tick < 5 && s.slices.length === 0; tick += 1) await Promise.resolve();
     expect(s.slices).toEqual([10]);
     expect(s.pending).toBe(0);
+  });
+
+  it("should drain what arrives during the turn before the first slice with the rest, and not look again for it", async () => {
+    const timerTasks: Array<() => void> = [];
+    const turns: Array<() => void> = [];
+    const timers: Timers = { setTimeout: (cb) => timerTasks.push(cb), clearTimeout: () => undefined, now: () => 0, monotonic: () => 0, defer: (cb) => turns.push(cb) };
+    const s = scheduler({}, timers);
+    s.arrive(10);
+    while (timerTasks.length > 0 && turns.length === 0) (timerTasks.shift() as () => void)();
+    // Five more come in while the first slice waits for its turn: the slice takes them too.
+    s.arrive(5);
+    (turns.shift() as () => void)();
+    for (let tick = 0; tick < 10; tick += 1) await Promise.resolve();
+    expect(s.slices).toEqual([15]);
+    expect(s.pending).toBe(0);
+    // Nothing is left and nothing new came: no further check is scheduled.
+    expect(timerTasks).toHaveLength(0);
   });
 });

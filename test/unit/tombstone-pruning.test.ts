@@ -7,6 +7,7 @@ import { createTombstonePruner } from "../../src/core/tombstones";
 import { packVersion } from "../../src/core/version";
 
 const ENTITIES = 5_000;
+const silentLog = { log: () => undefined, once: () => undefined };
 
 /** A ledger of `ENTITIES` entities, each a whole-entity tombstone at second 5 (below any horizon used here). */
 function ledgerOfTombstones(): EntityLedger {
@@ -44,7 +45,7 @@ describe("tombstone pruning after a replay: in slices", () => {
     counters.seenExecutedAt = 1_000;
     const { timers, turns } = steppedTimers();
     // Horizon 990 s: everything at second 5 is older.
-    const pruner = createTombstonePruner([ledger], counters, 10, timers, () => false);
+    const pruner = createTombstonePruner({ ledgers: [ledger], counters, horizonSeconds: 10, timers, isCancelled: () => false, log: silentLog });
     pruner.prune();
     // The first slice ran at once and stopped on its budget: the rest waits for the event loop.
     expect(counters.tombstonesPruned).toBeGreaterThan(0);
@@ -66,7 +67,7 @@ describe("tombstone pruning after a replay: in slices", () => {
     counters.seenExecutedAt = 1_000;
     const { timers, turns } = steppedTimers();
     let cancelled = false;
-    createTombstonePruner([ledger], counters, 10, timers, () => cancelled).prune();
+    createTombstonePruner({ ledgers: [ledger], counters, horizonSeconds: 10, timers, isCancelled: () => cancelled, log: silentLog }).prune();
     const afterFirst = counters.tombstonesPruned;
     cancelled = true;
     (turns.shift() as () => void)();
@@ -74,5 +75,50 @@ describe("tombstone pruning after a replay: in slices", () => {
     expect(counters.tombstonesPruned).toBe(afterFirst);
     expect(turns).toHaveLength(0);
     expect(ledger.stats().entities).toBeGreaterThan(0);
+  });
+
+  it("should run a prune asked for during a walk after it, at the newer horizon", async () => {
+    const ledger = ledgerOfTombstones();
+    // One newer tombstone, at second 500: inside the first horizon (990 - 600 = 390), outside the second (1,990 - 600).
+    ledger.admitModelDelete(normalizeEntityId("0xfeed"), "ns-Army", packVersion(500, 0));
+    const counters = createCounters();
+    counters.seenExecutedAt = 990;
+    const { timers, turns } = steppedTimers();
+    const pruner = createTombstonePruner({ ledgers: [ledger], counters, horizonSeconds: 600, timers, isCancelled: () => false, log: silentLog });
+    pruner.prune();
+    counters.seenExecutedAt = 1_990;
+    pruner.prune();
+    while (turns.length > 0) {
+      (turns.shift() as () => void)();
+      await settle();
+    }
+    expect(counters.tombstonesPruned).toBe(ENTITIES + 1);
+    expect(ledger.stats()).toMatchObject({ entities: 0, tombstones: 0 });
+  });
+
+  it("should start the walk a drain asks for in a task of its own, not inside the drain's slice", async () => {
+    const ledger = ledgerOfTombstones();
+    const counters = createCounters();
+    counters.seenExecutedAt = 1_000;
+    counters.deletes = 10_000;
+    const { timers, turns } = steppedTimers();
+    createTombstonePruner({ ledgers: [ledger], counters, horizonSeconds: 10, timers, isCancelled: () => false, log: silentLog }).afterDrain();
+    await settle();
+    expect(counters.tombstonesPruned).toBe(0);
+    expect(turns).toHaveLength(1);
+    (turns.shift() as () => void)();
+    await settle();
+    expect(counters.tombstonesPruned).toBeGreaterThan(0);
+  });
+
+  it("should log a walk that fails, once, instead of losing the error", async () => {
+    const lines: string[] = [];
+    const broken = { pruneTombstonesFrom: () => { throw new Error("the ledger broke"); } } as unknown as EntityLedger;
+    const counters = createCounters();
+    counters.seenExecutedAt = 1_000;
+    const { timers } = steppedTimers();
+    createTombstonePruner({ ledgers: [broken], counters, horizonSeconds: 10, timers, isCancelled: () => false, log: { log: (_level, message) => lines.push(message), once: () => undefined } }).prune();
+    await settle();
+    expect(lines).toEqual(["tombstone pruning failed: the ledger broke"]);
   });
 });

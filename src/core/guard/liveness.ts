@@ -48,7 +48,7 @@ export interface LivenessHooks {
  */
 export class LivenessMonitor {
   private lastProgressAt: number;
-  /** Whether a message was noted since the last check: only the first of them reads the clock. */
+  /** Whether a stream message arrived since the last check. */
   private messageNoted = false;
   private hiddenAt: number | undefined;
   private timer: unknown;
@@ -97,15 +97,12 @@ export class LivenessMonitor {
   }
 
   /**
-   * The stream delivered a message. Only the first message after each check reads the clock (a burst is hundreds of
-   * thousands of them): silence then counts from the first message since the last check, not the last one, which is
-   * the same check's verdict — every message since the last check is within one check interval of it, far below the
-   * timeout — and at worst one check earlier when the timeout is not a whole number of intervals.
+   * The stream delivered a message: noted, not timed (a burst is hundreds of thousands of them). The next check counts
+   * the silence from itself, so a stall is probed at most one check later than if every message were timed, and never
+   * earlier: however far apart the checks are (a hidden tab's throttled timers), a stream that flows is never probed.
    */
   noteMessage(): void {
-    if (this.messageNoted) return;
     this.messageNoted = true;
-    this.lastProgressAt = this.timers.now();
   }
 
   /** Probe now, whatever the silence (e.g. the tab came back). */
@@ -179,6 +176,7 @@ export class LivenessMonitor {
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       const now = this.timers.now();
+      if (this.messageNoted) this.lastProgressAt = now;
       this.messageNoted = false;
       if (now - this.lastProgressAt >= this.config.heartbeatTimeoutMs) {
         // The silence probe reads the same watermark an audit would: in a quiet world, one read per period.
