@@ -115,15 +115,16 @@ const merged = { known: 0, superseded: false };
  * cost an iteration and a Map lookup per key). `known`: how many of the schema's members the write carries (the rest
  * of its keys are members the schema lacks); `superseded`: whether a queued cell was newer than the write's.
  */
-export function mergeMembers(page: PendingPage, base: number, fields: readonly string[], members: Readonly<Record<string, unknown>>, version: Version, at: Version): Readonly<typeof merged> {
+export function mergeMembers(page: PendingPage, base: number, fields: readonly string[], members: Readonly<Record<string, unknown>>, version: Version, at: Version, counted: boolean): Readonly<typeof merged> {
   merged.known = 0;
   merged.superseded = false;
   for (let field = 0; field < fields.length; field += 1) {
     const name = fields[field] as string;
     const value = members[name];
     if (value === undefined) {
-      // Absent, or an own key holding `undefined` (never from the decoder): the schema's member, with nothing to queue.
-      if (Object.hasOwn(members, name)) merged.known += 1;
+      // Absent, or an own key holding `undefined`: the schema's member, with nothing to queue. A counted write's keys
+      // all hold Torii values (the decoder's count), so only an uncounted one is asked.
+      if (!counted && Object.hasOwn(members, name)) merged.known += 1;
       continue;
     }
     // A property the object only inherits (`constructor`, …) is not a member.

@@ -135,7 +135,7 @@ export class PendingStore {
       this.options.drops.drop("superseded");
       return 0;
     }
-    const result = mergeMembers(page, (row & PAGE_MASK) * columns.width, binding.fields, members, version, at);
+    const result = mergeMembers(page, (row & PAGE_MASK) * columns.width, binding.fields, members, version, at, memberCount !== undefined);
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
     if (result.superseded) this.options.drops.drop("superseded");
     return (memberCount ?? ownKeyCount(members)) - result.known;

@@ -10,8 +10,9 @@ import type { LedgerScope, ModelTag, ToriiValue } from "./types";
  */
 export interface IntakeSink {
   /**
-   * Some or all members of one model changed. `memberCount`, when the caller counted them (the decoder does), saves the
-   * store a walk over the object's keys: it reads the schema's members by name and counts the rest as unknown.
+   * Some or all members of one model changed. `memberCount`, when the caller counted them (the decoder does: every key
+   * holding a Torii value), saves the store a walk over the object's keys: it reads the schema's members by name and
+   * counts the rest as unknown.
    */
   write(scope: LedgerScope, entityId: EntityId, executedAt: number, model: ModelTag, members: Readonly<Record<string, unknown>>, memberCount?: number): void;
   /** One model was removed from the entity (Torii sends it as `{}`). */
