@@ -28,6 +28,11 @@ export interface ReconcileLimits {
   readonly minRemovalsChecked: number;
 }
 
+/** The entities a full snapshot listed (a Set or a Map keyed by id). */
+export interface SeenIds {
+  has(entityId: string): boolean;
+}
+
 export const RECONCILE_DEFAULTS: ReconcileLimits = { maxRemovalRatio: 0.5, minRemovalsChecked: 20 };
 
 /**
@@ -35,7 +40,7 @@ export const RECONCILE_DEFAULTS: ReconcileLimits = { maxRemovalRatio: 0.5, minRe
  * missing from rows it did list (`missing`, noted while paging). Removing each at the version the client had means a
  * newer update (released from the boot buffer afterwards) still recreates it.
  */
-export async function planRemovals(ledger: EntityLedger, seen: ReadonlySet<string>, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean, slicer: Slicer): Promise<Removal[]> {
+export async function planRemovals(ledger: EntityLedger, seen: SeenIds, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean, slicer: Slicer): Promise<Removal[]> {
   const removals: Removal[] = [];
   // A copy of the ids: the walk yields to the event loop, and the ledger may change meanwhile.
   for (const entityId of ledger.entityIds()) {
@@ -99,7 +104,7 @@ export interface ReconcileDeps {
  * Remove what the finished full snapshot lacks, for the synced scope: whole entities it did not list and models missing
  * from rows it did list. A plan that removes suspiciously much waits for a confirmation (see `confirmRemovals`).
  */
-export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerScope, ReadonlySet<string>>, missing: readonly Removal[]): Promise<void> {
+export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerScope, SeenIds>, missing: readonly Removal[]): Promise<void> {
   const isBound = (model: ModelTag): boolean => deps.writer.binding(model) !== undefined;
   // At 100k entities the walk and the removals take far longer than a frame: in slices, the event loop let in between.
   const slicer = new Slicer(deps.timers, undefined, deps.isCancelled);

@@ -2,6 +2,7 @@ import type { EntityId } from "../entity-id";
 import type { EntityLedger } from "../ledger";
 import type { IntakeSink } from "../ports";
 import type { LedgerScope, ModelTag } from "../types";
+import { shardMap } from "../util/sharded-map";
 import type { Removal } from "./reconcile";
 
 /**
@@ -10,7 +11,8 @@ import type { Removal } from "./reconcile";
  * the client was not listening). Reconciliation reads both once the snapshot is whole.
  */
 export class SnapshotTracker {
-  readonly seen = new Map<LedgerScope, Set<EntityId>>();
+  /** The entities each scope's pages listed: sharded Maps (util/sharded-map.ts), so 100,000 ids never rehash in one add. */
+  readonly seen = new Map<LedgerScope, Map<EntityId, true>>();
   missing: Removal[] = [];
   readonly sink: IntakeSink;
   private readonly present = new Set<ModelTag>();
@@ -38,7 +40,7 @@ export class SnapshotTracker {
       },
       entityEnd: (scope, entityId, executedAt) => {
         intake.entityEnd(scope, entityId, executedAt);
-        this.seenIn(scope).add(entityId);
+        this.seenIn(scope).set(entityId, true);
         if (trackMissing && scope === "entities") {
           for (const model of entitiesLedger.liveModels(entityId)) {
             if (!present.has(model)) this.missing.push({ entityId, model, version: entitiesLedger.versionOf(entityId, model) });
@@ -56,9 +58,13 @@ export class SnapshotTracker {
     this.missing = [];
   }
 
-  seenIn(scope: LedgerScope): Set<EntityId> {
+  seenIn(scope: LedgerScope): Map<EntityId, true> {
     let ids = this.seen.get(scope);
-    if (ids === undefined) this.seen.set(scope, (ids = new Set()));
+    if (ids === undefined) {
+      ids = new Map();
+      shardMap(ids);
+      this.seen.set(scope, ids);
+    }
     return ids;
   }
 }
