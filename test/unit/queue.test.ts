@@ -95,7 +95,7 @@ describe("PendingStore: it only coalesces", () => {
     // And what is pending is still found where it was put, across pages.
     const last = pending.slotFor("entities", id(entities - 1), 1);
     const row = pending.rowAt(last, ARMY);
-    const cell = (row & PAGE_MASK) * columns.width + (layout[ARMY]?.fieldIndex.get("x") as number);
+    const cell = (row & PAGE_MASK) * columns.width + (layout[ARMY]?.fields.indexOf("x") as number);
     expect((pageOf(columns, row).values[cell] as { value: unknown }).value).toBe(entities - 1);
   });
 

@@ -13,8 +13,6 @@ export interface ComponentBinding {
   readonly component: Component<Schema, Metadata, unknown>;
   /** The schema's fields, in schema order: a member's column is its index here. */
   readonly fields: readonly string[];
-  /** A member's column, by name (`undefined`: a member the schema lacks). */
-  readonly fieldIndex: ReadonlyMap<string, number>;
   /** Fields RECS needs before `getComponentValue` returns anything: every non-optional one. */
   readonly required: readonly string[];
   /** Whether each column is required (same order as `fields`). */
@@ -36,13 +34,12 @@ export function bindComponents(components: ComponentsInput, options: { readonly 
     const fields = Object.keys(component.schema);
     const requiredColumns = fields.map((field) => !isOptional(component.schema[field]));
     const required = fields.filter((_, column) => requiredColumns[column]);
-    const fieldIndex = new Map(fields.map((field, column) => [field, column]));
     const stores = fields.map((field) => (component.values as Record<string, Map<symbol, unknown> | undefined>)[field]);
     // A world that grows must not block on one Map's rehash (see util/sharded-map.ts).
     if (options.shardValues === true) for (const store of stores) if (store !== undefined) shardMap(store);
     // A component bound twice (two components for one model) keeps its first column.
     const index = bindings.get(model)?.index ?? bindings.size;
-    bindings.set(model, { model, index, component, fields, fieldIndex, required, requiredColumns, stores });
+    bindings.set(model, { model, index, component, fields, required, requiredColumns, stores });
   }
   return bindings;
 }
