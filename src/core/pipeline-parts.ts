@@ -103,7 +103,7 @@ export function createPipelineParts(options: PipelineOptions, counters: Pipeline
   return {
     guard,
     queue,
-    liveness: { heartbeatTimeoutMs: guard.heartbeatTimeoutMs, heartbeatCheckIntervalMs: guard.heartbeatCheckIntervalMs, probeTimeoutMs: Math.min(guard.heartbeatCheckIntervalMs, guard.heartbeatTimeoutMs / 3) },
+    liveness: { heartbeatTimeoutMs: guard.heartbeatTimeoutMs, heartbeatCheckIntervalMs: guard.heartbeatCheckIntervalMs, probeTimeoutMs: guard.probeTimeoutMs ?? Math.min(guard.heartbeatCheckIntervalMs, guard.heartbeatTimeoutMs / 3) },
     // A page must fit the queue with room to spare, or paging would overflow it and ask for a replay of itself.
     replay: { pageLimit: Math.max(1, Math.min(guard.replayPageLimit, Math.floor(queue.highWaterMark / 2))), maxAttempts: guard.maxReplayAttempts, backoff: { ...BACKOFF_DEFAULTS, ...options.backoff }, random: options.random ?? Math.random },
     reconcile: { ...RECONCILE_DEFAULTS, ...options.reconcile },

@@ -4,6 +4,11 @@ export interface SyncGuardConfig {
   readonly heartbeatTimeoutMs: number;
   /** How often the guard checks for silence. @default 5_000 */
   readonly heartbeatCheckIntervalMs: number;
+  /**
+   * A probe with no answer within this many ms is evidence of a stall (and starts a replay). Raise it when short
+   * heartbeats meet a slow network or a busy main thread. @default min(heartbeatCheckIntervalMs, heartbeatTimeoutMs / 3)
+   */
+  readonly probeTimeoutMs?: number;
   /** Failed replays in a row before the status becomes `error`; a successful replay gives the whole budget back. @default 3 */
   readonly maxReplayAttempts: number;
   /** Entities per replay page. @default 40_000 */

@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "torii-sync-guard/testing";
-import { converged, realClientRigs } from "../support/real-client";
+import { converged, FAST_GUARD, realClientRigs } from "../support/real-client";
 
 const rigs = realClientRigs();
 afterEach(() => rigs.teardown());
 
-const GUARD = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, maxReplayAttempts: 3, replayPageLimit: 25 };
-
 describe("the audit while the stream flows, with the real Torii client", () => {
   it("should replay by itself when a dropping stall lost only removals and the stream flows on", async () => {
-    const { fake: f, pipeline: p, components } = await rigs.start(45, (server) => ({ toriiUrl: server.url, guard: GUARD, backoff: { baseMs: 50, maxMs: 200 } }));
+    const { fake: f, pipeline: p, components } = await rigs.start(45, (server) => ({ toriiUrl: server.url, guard: FAST_GUARD, backoff: { baseMs: 50, maxMs: 200 } }));
     await p.start();
     const replaysAtBoot = p.metrics().replays;
     // For a moment the stream drops everything: an Army dies and a Tile is reset, and no one hears of it. No write is
@@ -37,7 +35,7 @@ describe("the audit while the stream flows, with the real Torii client", () => {
   });
 
   it("should audit a busy world whose stream brings everything, and never replay it", async () => {
-    const { fake: f, pipeline: p, components } = await rigs.start(46, (server) => ({ toriiUrl: server.url, guard: GUARD }));
+    const { fake: f, pipeline: p, components } = await rigs.start(46, (server) => ({ toriiUrl: server.url, guard: FAST_GUARD }));
     await p.start();
     // Blocks every 100 ms, with armies dying and spawning and tiles reset: the scope's count keeps moving.
     const steps = setInterval(() => f.world.step(1), 100);

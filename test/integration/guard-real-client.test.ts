@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import { waitFor, type FakeTorii } from "torii-sync-guard/testing";
-import { converged, realClientRigs } from "../support/real-client";
+import { converged, FAST_GUARD, realClientRigs } from "../support/real-client";
 
 const rigs = realClientRigs();
 afterEach(() => rigs.teardown());
 
 // Short liveness timings so the real-time tests stay short; the fake-timer unit tests cover the defaults.
-const FAST_GUARD = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, maxReplayAttempts: 3, replayPageLimit: 25 };
 
 async function boot(seed: number, extra: (fake: FakeTorii) => Partial<SyncPipelineOptions> = () => ({})) {
   const rig = await rigs.start(seed, (fake) => ({ guard: FAST_GUARD, backoff: { baseMs: 50, maxMs: 200 }, ...extra(fake) }));

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import { ArmyModel, defineContractComponents, TileModel, waitFor, type FakeTorii } from "torii-sync-guard/testing";
-import { converged, realClientRigs, type BlitzComponents } from "../support/real-client";
+import { converged, FAST_GUARD, realClientRigs, type BlitzComponents } from "../support/real-client";
 
 const rigs = realClientRigs();
 const servers: Array<{ server: Server; sockets: Set<Socket> }> = [];
@@ -16,10 +16,10 @@ afterEach(async () => {
   }
 });
 
-const FAST_GUARD = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, maxReplayAttempts: 3, replayPageLimit: 25, probePageSize: 10 };
+const GUARD = { ...FAST_GUARD, probePageSize: 10 };
 
 async function boot(seed: number, extra: (fake: FakeTorii) => Partial<SyncPipelineOptions> = () => ({})) {
-  const rig = await rigs.start(seed, (fake) => ({ guard: FAST_GUARD, backoff: { baseMs: 50, maxMs: 200 }, ...extra(fake) }));
+  const rig = await rigs.start(seed, (fake) => ({ guard: GUARD, backoff: { baseMs: 50, maxMs: 200 }, ...extra(fake) }));
   await rig.pipeline.start();
   return rig;
 }
@@ -85,7 +85,7 @@ describe("stall detection and deadlines with the real Torii client", () => {
 
   it("should not wedge when /sql never answers: the replay goes on past its deadline, and a forced one starts after the call", async () => {
     const hung = await blackHole();
-    const { fake: f, pipeline: p, components } = await rigs.start(43, () => ({ guard: FAST_GUARD, toriiUrl: hung, sqlTimeoutMs: 300 }));
+    const { fake: f, pipeline: p, components } = await rigs.start(43, () => ({ guard: GUARD, toriiUrl: hung, sqlTimeoutMs: 300 }));
     const boot = p.start();
     const forced = p.forceReplay();
     await boot;

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncPipelineOptions } from "../../src/sync/create-sync-pipeline";
 import type { FakeTorii } from "torii-sync-guard/testing";
-import { converged, realClientRigs } from "../support/real-client";
+import { converged, FAST_GUARD, realClientRigs } from "../support/real-client";
 
 const rigs = realClientRigs();
 afterEach(() => rigs.teardown());
 
-const FAST_GUARD = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, maxReplayAttempts: 3, replayPageLimit: 25 };
 
 /** A round ends while the client is away: the stream is stalled and most of the world is removed. */
 async function endRoundWhileAway(extra: (fake: FakeTorii) => Partial<SyncPipelineOptions>) {

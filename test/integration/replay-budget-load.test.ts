@@ -5,7 +5,7 @@ import { converged, realClientRigs } from "../support/real-client";
 const rigs = realClientRigs();
 afterEach(() => rigs.teardown());
 
-const GUARD = { heartbeatTimeoutMs: 1_000, heartbeatCheckIntervalMs: 200, maxReplayAttempts: 3, replayPageLimit: 50 };
+const GUARD = { heartbeatTimeoutMs: 1_000, heartbeatCheckIntervalMs: 200, probeTimeoutMs: 2_000, maxReplayAttempts: 3, replayPageLimit: 50 };
 
 /** World activity under load: blocks stepped as fast as the client keeps up, until `stop()`. */
 function load(fake: FakeTorii) {

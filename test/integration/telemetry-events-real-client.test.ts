@@ -3,12 +3,11 @@ import type { SyncEvent, SyncEventType } from "../../src/core/events";
 import type { SyncPipeline } from "../../src/sync/create-sync-pipeline";
 import { createMetricsSink, type MetricsSinkRecord } from "../../src/telemetry/metrics-sink";
 import { waitFor } from "torii-sync-guard/testing";
-import { converged, realClientRigs } from "../support/real-client";
+import { converged, FAST_GUARD, realClientRigs } from "../support/real-client";
 
 const rigs = realClientRigs();
 afterEach(() => rigs.teardown());
 
-const FAST_GUARD = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, maxReplayAttempts: 3, replayPageLimit: 25 };
 
 /** The events of a pipeline as a metrics sink receives them, with the wall clock when each arrived. */
 interface Seen {

@@ -6,6 +6,13 @@ import type { ToriiClientLike } from "../../src/torii/client-types";
 import { connectToriiClient, defineBlitzComponents, startFakeTorii, waitFor, type FakeTorii, type WasmToriiClient } from "torii-sync-guard/testing";
 import { diffWorld } from "./compare-world";
 
+/**
+ * Short heartbeats, so stalls are found in a test's time. The probe keeps a deadline of its own: by default it would be
+ * one check interval (100 ms), which a real client on a loaded CI machine sometimes misses, turning a test of some
+ * other evidence into a probe_timeout replay.
+ */
+export const FAST_GUARD = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, probeTimeoutMs: 2_000, maxReplayAttempts: 3, replayPageLimit: 25 };
+
 export type BlitzComponents = ReturnType<typeof defineBlitzComponents>;
 
 export interface RealClientRig {

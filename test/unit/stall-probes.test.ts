@@ -77,6 +77,23 @@ describe("the probe without toriiUrl: pages that rotate through the synced scope
     expect(p.metrics().probes).toBeGreaterThan(15);
   });
 
+  it("should give a slow probe probeTimeoutMs to answer before it counts as a stall; by default a check interval", async () => {
+    const fast = { heartbeatTimeoutMs: 600, heartbeatCheckIntervalMs: 100, probePageSize: 10 };
+    const timeoutsWith = async (guard: NonNullable<SyncPipelineOptions["guard"]>): Promise<number | undefined> => {
+      client = new MemoryToriiClient();
+      client.rows = Array.from({ length: 30 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i) }));
+      const p = await streaming({ guard });
+      // Every probe page now answers after 500 ms: a busy machine, a slow network.
+      client.beforePage = () => new Promise((resolve) => setTimeout(resolve, 500));
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(p.metrics().probes).toBeGreaterThan(3);
+      p.cancel();
+      return p.metrics().evidence.probe_timeout;
+    };
+    expect(await timeoutsWith({ ...fast, probeTimeoutMs: 2_000 })).toBeUndefined();
+    expect(await timeoutsWith(fast)).toBeGreaterThan(0);
+  });
+
   it("should compare like with like: one model of a two-model entity changing does not look like lag", async () => {
     client.rows = [rawEntity(1, 100, { "test-Army": army(1), "test-Structure": structure(1) })];
     const p = await streaming();
