@@ -8,8 +8,16 @@ import { cacheError } from "./storage-errors";
  * `EntityModelRecord` holds them, so no member name becomes an object key). Chromium's IndexedDB costs about the same
  * per record whatever its size (measured: 80 µs a record read, 270 µs written, for 1.5 KB or 150 KB alike), so a
  * record holds a bucket of entities, not one.
+ *
+ * Stored compactly, because every byte is paid several times (stringified, cloned by `put`, parsed on every warm
+ * start): a primitive that is not a key as `[type_name, value]` (a key one `[type_name, value, 1]`) instead of its
+ * whole `{ type, type_name, value, key }`; other values whole; `ats` as one number when every member has the same
+ * block time (one update usually carries them all). The whole forms are read too.
  */
-type ModelTuple = [string, string[], ToriiValue[], number[]] | [string, string[], ToriiValue[], number[], number];
+type ModelTuple = [string, string[], StoredValue[], number[] | number] | [string, string[], StoredValue[], number[] | number, number];
+
+/** A member value as stored: a primitive compacted, anything else whole. */
+type StoredValue = [string, unknown] | [string, unknown, 1] | ToriiValue;
 
 interface EntityBody {
   t?: number;
@@ -77,8 +85,8 @@ export function bucketKey(scope: LedgerScope, entityId: string): BucketKey {
 function entityBody(entity: EntityState): EntityBody | undefined {
   const m: ModelTuple[] = [];
   for (const record of entity.models.values()) {
-    if (record.deletedAt !== undefined) m.push([record.model, record.names, record.values, record.ats, record.deletedAt]);
-    else if (record.names.length > 0) m.push([record.model, record.names, record.values, record.ats]);
+    if (record.deletedAt !== undefined) m.push([record.model, record.names, storedValues(record.values), storedTimes(record.ats), record.deletedAt]);
+    else if (record.names.length > 0) m.push([record.model, record.names, storedValues(record.values), storedTimes(record.ats)]);
   }
   if (m.length === 0 && entity.tombstoneAt === undefined) return undefined;
   return entity.tombstoneAt === undefined ? { m } : { t: entity.tombstoneAt, m };
@@ -91,14 +99,52 @@ function decodeEntity(scope: LedgerScope, entityId: string, body: unknown): Enti
   const entity: EntityState = { scope, entityId, tombstoneAt: t, models: new Map() };
   for (const tuple of m as unknown[]) {
     if (!Array.isArray(tuple) || (tuple.length !== 4 && tuple.length !== 5)) throw corrupt();
-    const [model, names, values, ats, deletedAt] = tuple as [string, string[], ToriiValue[], number[], number | undefined];
-    const record: EntityModelRecord = { scope, entityId, model, names, values, ats };
+    const [model, names, stored, times, deletedAt] = tuple as [string, string[], unknown, unknown, number | undefined];
+    const values = readValues(stored);
+    const ats = typeof times === "number" && Array.isArray(names) ? names.map(() => times) : times;
+    if (values === undefined) throw corrupt();
+    const record = { scope, entityId, model, names, values, ats } as EntityModelRecord;
     if (tuple.length === 5) record.deletedAt = deletedAt as number;
     if (!isModelRecord(record) || entity.models.has(model)) throw corrupt();
     entity.models.set(model, record);
   }
   if (entity.models.size === 0 && t === undefined) throw corrupt();
   return entity;
+}
+
+function storedValues(values: readonly ToriiValue[]): StoredValue[] {
+  const out: StoredValue[] = new Array(values.length);
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i] as ToriiValue;
+    out[i] = value.type !== "primitive" ? value : value.key === true ? [value.type_name, value.value, 1] : [value.type_name, value.value];
+  }
+  return out;
+}
+
+/** One number when every member has the same block time (an empty list stays a list). */
+function storedTimes(ats: readonly number[]): number[] | number {
+  const first = ats[0];
+  if (first === undefined) return [];
+  for (let i = 1; i < ats.length; i += 1) if (ats[i] !== first) return ats as number[];
+  return first;
+}
+
+/** The values back as Torii hands them over; undefined when one is neither form (the record is corrupt). */
+function readValues(stored: unknown): ToriiValue[] | undefined {
+  if (!Array.isArray(stored)) return undefined;
+  const values: ToriiValue[] = new Array(stored.length);
+  for (let i = 0; i < stored.length; i += 1) {
+    const raw: unknown = stored[i];
+    if (!Array.isArray(raw)) {
+      // The whole form: checked with the rest of the record (isModelRecord).
+      values[i] = raw as ToriiValue;
+      continue;
+    }
+    const key = raw.length === 3 && raw[2] === 1;
+    if ((raw.length !== 2 && !key) || typeof raw[0] !== "string") return undefined;
+    values[i] = { type: "primitive", type_name: raw[0], value: raw[1], key };
+  }
+  return values;
 }
 
 function corrupt(): Error {

@@ -9,7 +9,8 @@ import { FORBIDDEN_KEYS } from "../core/writer/torii-values";
  * layout never blocks it).
  * Version 4: entities in buckets, a record per bucket of ids (a JSON string under the out-of-line key
  * `[scope, bucket]`): Chromium's IndexedDB costs about the same per record whatever its size, so a record per entity
- * (version 3) made reading 100,000 back take 15 s and writing them 78 s. Version 1 kept a record per entity × model
+ * (version 3) made reading 100,000 back take 15 s and writing them 78 s. Within version 4 the records became compact
+ * (primitives as `[type_name, value]`, one shared block time: entity-row.ts); the older whole form is still read. Version 1 kept a record per entity × model
  * as a tree of objects (every value structured-cloned); version 2 a record per entity under a key path (Chromium
  * deserialises a copy of every value put to read its key).
  */
