@@ -1,6 +1,7 @@
 import type { AdmittedChange } from "../core/ports";
 import type { LedgerScope, ModelTag } from "../core/types";
-import type { EntityModelRecord, EntityState } from "./layout";
+import { bucketOf } from "./entity-row";
+import { BUCKETS_PER_SCOPE, type BucketKey, type EntityModelRecord, type EntityState } from "./layout";
 import { applyEntityDelete, applyModelDelete, applyWrite, emptyRecord } from "./merge";
 
 /**
@@ -9,12 +10,26 @@ import { applyEntityDelete, applyModelDelete, applyWrite, emptyRecord } from "./
  */
 export type DirtyEntity = EntityState;
 
+/** The dirty entities of one bucket: the unit of a write (a bucket is read, merged and put whole, in one slice). */
+export interface BucketGroup {
+  readonly key: BucketKey;
+  readonly entities: DirtyEntity[];
+}
+
+const SLOTS = 2 * BUCKETS_PER_SCOPE;
+
 /**
  * Admitted changes merged per entity, so a burst that rewrites an entity a thousand times is written once. Memory is
  * bounded by the entities touched, not by the changes. `newestAt` is the newest block time noted.
  */
 export class DirtySet {
   private entities = new Map<string, DirtyEntity>();
+  /**
+   * The same entities by bucket: one slot per bucket of each scope, in the order IndexedDB sorts their keys ("entities"
+   * before "events", then the bucket). A flush takes them grouped without a pass over every entity: after a cold boot
+   * that pass (100,000 entities) was one 20 ms task in Chromium, before the first write slice.
+   */
+  private buckets = new Array<DirtyEntity[] | undefined>(SLOTS);
   newestAt = -1;
 
   get size(): number {
@@ -25,11 +40,28 @@ export class DirtySet {
     for (const change of changes) this.noteOne(change);
   }
 
-  /** Hand over everything noted so far and start empty: what one flush writes. */
+  /** Hand over everything noted so far, in arrival order, and start empty. */
   take(): DirtyEntity[] {
     const taken = [...this.entities.values()];
-    this.entities = new Map();
+    this.reset();
     return taken;
+  }
+
+  /** Hand over everything noted so far grouped by bucket, in key order, and start empty: what one flush writes. */
+  takeGroups(): BucketGroup[] {
+    const groups: BucketGroup[] = [];
+    const { buckets } = this;
+    for (let slot = 0; slot < SLOTS; slot += 1) {
+      const entities = buckets[slot];
+      if (entities !== undefined) groups.push({ key: slot < BUCKETS_PER_SCOPE ? ["entities", slot] : ["events", slot - BUCKETS_PER_SCOPE], entities });
+    }
+    this.reset();
+    return groups;
+  }
+
+  private reset(): void {
+    this.entities = new Map();
+    this.buckets = new Array<DirtyEntity[] | undefined>(SLOTS);
   }
 
   private noteOne(change: AdmittedChange): void {
@@ -58,6 +90,10 @@ export class DirtySet {
     if (entity === undefined) {
       entity = { scope, entityId, tombstoneAt: undefined, models: new Map() };
       this.entities.set(key, entity);
+      const slot = (scope === "entities" ? 0 : BUCKETS_PER_SCOPE) + bucketOf(entityId);
+      const bucket = this.buckets[slot];
+      if (bucket === undefined) this.buckets[slot] = [entity];
+      else bucket.push(entity);
     }
     return entity;
   }

@@ -1,35 +1,10 @@
 import { sliceClock, type CacheConnection } from "./connection";
-import type { DirtyEntity } from "./dirty-set";
-import { bucketOf, decodeBucket, encodeBucket } from "./entity-row";
-import { BUCKETS, BUCKETS_PER_SCOPE, META, isCacheIdentity, isWatermark, sameIdentity, type BucketKey, type EntityState } from "./layout";
+import type { BucketGroup } from "./dirty-set";
+import { decodeBucket, encodeBucket } from "./entity-row";
+import { BUCKETS, META, isCacheIdentity, isWatermark, sameIdentity, type EntityState } from "./layout";
 import { applyEntityDelete, emptyRecord, mergeRecord } from "./merge";
 import { rawDatabase, settled, transactionDone } from "./requests";
 import { cacheError } from "./storage-errors";
-
-/** The dirty entities of one bucket: the unit of a write (a bucket is read, merged and put whole, in one slice). */
-export interface BucketGroup {
-  readonly key: BucketKey;
-  readonly entities: DirtyEntity[];
-}
-
-/**
- * Dirty entities grouped by bucket, in key order (so a flush's writes go through the store in order). One array slot
- * per bucket of each scope, in the order IndexedDB sorts their keys ("entities" before "events", then the bucket).
- */
-export function bucketGroups(entities: readonly DirtyEntity[]): BucketGroup[] {
-  const slots = new Array<BucketGroup | undefined>(2 * BUCKETS_PER_SCOPE);
-  for (const entity of entities) {
-    const bucket = bucketOf(entity.entityId);
-    const slot = (entity.scope === "entities" ? 0 : BUCKETS_PER_SCOPE) + bucket;
-    let group = slots[slot];
-    if (group === undefined) {
-      group = { key: [entity.scope, bucket], entities: [] };
-      slots[slot] = group;
-    }
-    group.entities.push(entity);
-  }
-  return slots.filter((group): group is BucketGroup => group !== undefined);
-}
 
 export interface SliceOutcome {
   /** Buckets written whole in this slice's transaction. */

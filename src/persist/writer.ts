@@ -1,8 +1,8 @@
 import type { AdmittedChange } from "../core/ports";
 import { yieldTurn, type CacheConnection } from "./connection";
-import { DirtySet } from "./dirty-set";
+import { DirtySet, type BucketGroup } from "./dirty-set";
 import { classifyStorageError } from "./storage-errors";
-import { bucketGroups, writeSlice, writeWatermark, type BucketGroup } from "./write-slice";
+import { writeSlice, writeWatermark } from "./write-slice";
 
 export interface CacheWriterOptions {
   /** Main-thread time one write slice aims at (ms); a slice always writes at least one entity. @default 4 */
@@ -70,10 +70,9 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
   /** One flush: take what is dirty, write it slice by slice; the generation it covers counts as flushed at the end. */
   const cycle = async (): Promise<void> => {
     const generation = noted;
-    const taken = dirty.take();
-    const queue: BucketGroup[] = bucketGroups(taken);
+    inFlight = dirty.size;
+    const queue: BucketGroup[] = dirty.takeGroups();
     let at = 0;
-    inFlight = taken.length;
     const newest = Math.max(fromChanges ? dirty.newestAt : -1, watermarkAt);
     const watermark = newest >= 0 ? newest : undefined;
     // Slices whose transaction has not committed yet: the next slice is prepared while they commit (a commit is a

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SyncError } from "../../src/core/errors";
 import { bucketKey, bucketOf, decodeBucket, encodeBucket } from "../../src/persist/entity-row";
 import { BUCKETS_PER_SCOPE, type EntityModelRecord, type EntityState } from "../../src/persist/layout";
-import { bucketGroups } from "../../src/persist/write-slice";
-import { id, u32 } from "./persist-fakes";
+import { DirtySet } from "../../src/persist/dirty-set";
+import { id, u32, write } from "./persist-fakes";
 
 function entity(n: number, tombstoneAt: number | undefined, ...records: Omit<EntityModelRecord, "entityId">[]): EntityState {
   return { scope: "entities", entityId: id(n), tombstoneAt, models: new Map(records.map((record) => [record.model, { ...record, entityId: id(n) }])) };
@@ -42,14 +42,22 @@ describe("a bucket's record (its entities as one JSON string)", () => {
   });
 
   it("should group a flush's entities by bucket, in the order IndexedDB sorts the keys", () => {
-    const at = (n: number, scope: "entities" | "events"): EntityState => ({ ...entity(n, 1), scope });
-    const groups = bucketGroups([at(3, "events"), at(2, "entities"), at(3 + BUCKETS_PER_SCOPE, "events"), at(1, "entities"), at(3, "entities")]);
+    const dirty = new DirtySet();
+    const at = (n: number, scope: "entities" | "events") => write(n, "ns-Army", { hp: [1, 100] }, scope);
+    dirty.note([at(3, "events"), at(2, "entities"), at(3 + BUCKETS_PER_SCOPE, "events"), at(1, "entities"), at(3, "entities"), at(2, "entities")]);
+    expect(dirty.size).toBe(5);
+    const groups = dirty.takeGroups();
     expect(groups.map((group) => [...group.key, group.entities.map((e) => e.entityId)])).toEqual([
       ["entities", 1, [id(1)]],
       ["entities", 2, [id(2)]],
       ["entities", 3, [id(3)]],
       ["events", 3, [id(3), id(3 + BUCKETS_PER_SCOPE)]],
     ]);
+    // Taken whole: the next flush starts empty, and groups only what was noted since.
+    expect(dirty.size).toBe(0);
+    dirty.note([at(5, "entities")]);
+    expect(dirty.takeGroups().map((group) => group.key)).toEqual([["entities", 5]]);
+    expect(dirty.take()).toEqual([]);
   });
 
   it("should give back what it was made from: members with their times, model and entity tombstones, per entity", () => {
