@@ -1,8 +1,12 @@
 import type { CDPSession } from "playwright";
 import { PERSIST_MARKS, PERSIST_WINDOWS, type PersistMark, type PersistWindow } from "./persist-protocol";
 
-/** Trace categories: top-level tasks (with their thread CPU time), user-timing marks and thread names. */
-export const PERSIST_TRACE_CATEGORIES: readonly string[] = ["toplevel", "blink.user_timing", "__metadata"];
+/**
+ * Trace categories: top-level tasks (with their thread CPU time), user-timing marks, thread names, and V8's collections
+ * (each phase of each GC as its own event: a few dozen per collection), so a task's time can be told from the
+ * collection pauses inside it.
+ */
+export const PERSIST_TRACE_CATEGORIES: readonly string[] = ["toplevel", "blink.user_timing", "__metadata", "disabled-by-default-v8.gc"];
 
 /**
  * The trace buffer, KiB. Chromium records until it is full, then stops: the trace covers the start of a boot, and a
@@ -28,8 +32,13 @@ export interface WindowTasks {
   readonly over8Ms: number;
   /** The share of the window the trace covered (1: all of it; less when the buffer filled before the window ended). */
   readonly coverage: number;
-  /** The longest tasks (at most 3, of 8 ms or more), with what posted them (the trace's `src_file`/`src_func`). */
-  readonly longest: readonly { readonly ms: number; readonly cpuMs: number; readonly source: string }[];
+  /** The longest tasks (at most 3, of 8 ms or more), with what posted them (the trace's `src_file`/`src_func`) and V8's collection pauses inside them (ms). */
+  readonly longest: readonly { readonly ms: number; readonly cpuMs: number; readonly gcMs: number; readonly source: string }[];
+  /** The longest task less V8's collection pauses inside it (wall, ms): the page's and the SDK's own work. */
+  readonly longestLessGcMs: number;
+  /** The longest single collection pause of the thread in the window (ms), and all of them together. */
+  readonly longestGcMs: number;
+  readonly gcMs: number;
 }
 
 /** What is kept of a trace: the page's main thread (from the boot's start mark), its tasks, and where the trace ends. */
@@ -40,6 +49,8 @@ export interface PersistTrace {
   readonly tasks: ReadonlyMap<string, readonly number[]>;
   /** What posted each task of 8 ms or more, by `pid:tid:ts`. */
   readonly sources: ReadonlyMap<string, string>;
+  /** Per thread, V8's collection pauses flat (start µs, wall µs, …): the outermost `V8.GC_*` phase events, in time order. */
+  readonly gcs: ReadonlyMap<string, readonly number[]>;
   /** The last event's time, µs: nothing after it was recorded. */
   readonly endTs: number;
   /** Trace events read, and whether Chromium reported lost data (the buffer filled). */
@@ -84,6 +95,7 @@ export async function startPageTrace(session: CDPSession, bufferKb = PERSIST_TRA
     const { stream, dataLoss } = await complete;
     const tasks = new Map<string, number[]>();
     const sources = new Map<string, string>();
+    const gcPhases = new Map<string, number[]>();
     let start: PersistTrace["start"];
     let events = 0;
     let unreadable = 0;
@@ -96,6 +108,16 @@ export async function startPageTrace(session: CDPSession, bufferKb = PERSIST_TRA
       const ts = Number.parseInt(text.slice(at + 5, at + 25), 10);
       if (ts > endTs) endTs = ts;
       const isTask = text.includes(`"${TASK_NAME}"`);
+      if (text.includes('"name":"V8.GC_') && text.includes('"ph":"X"')) {
+        const json = firstObject(text);
+        const event = json === undefined ? undefined : parse(json);
+        if (event === undefined || event.name.includes("BACKGROUND")) return;
+        const thread = `${event.pid}:${event.tid}`;
+        let list = gcPhases.get(thread);
+        if (list === undefined) gcPhases.set(thread, (list = []));
+        list.push(event.ts, event.dur ?? 0);
+        return;
+      }
       if (!isTask && !text.includes(`"${PERSIST_MARKS.start}"`)) return;
       const json = firstObject(text);
       const event = json === undefined ? undefined : parse(json);
@@ -133,7 +155,7 @@ export async function startPageTrace(session: CDPSession, bufferKb = PERSIST_TRA
     }
     line(rest);
     await session.send("IO.close", { handle: stream });
-    return { start, tasks, sources, endTs, events, unreadable, dataLoss };
+    return { start, tasks, sources, gcs: outermost(gcPhases), endTs, events, unreadable, dataLoss };
   };
 }
 
@@ -174,23 +196,30 @@ export function tasksPerWindow(trace: PersistTrace, marks: Partial<Record<Persis
   for (const [window, [from, to]] of Object.entries(PERSIST_WINDOWS) as [PersistWindow, readonly [PersistMark, PersistMark]][]) {
     const [begin, end] = [marks[from], marks[to]];
     if (begin === undefined || end === undefined) continue;
-    windows[window] = tasksBetween(flat, toTs(begin), toTs(end), trace.endTs, (ts) => trace.sources.get(`${thread}:${ts}`) ?? "?");
+    windows[window] = tasksBetween(flat, trace.gcs.get(thread) ?? [], toTs(begin), toTs(end), trace.endTs, (ts) => trace.sources.get(`${thread}:${ts}`) ?? "?");
   }
   return windows;
 }
 
 /** Tasks (flat, as `PersistTrace.tasks`) overlapping [from, to] µs; durations in a trace are µs, `tdur` the thread's CPU time. */
-function tasksBetween(flat: readonly number[], from: number, to: number, endTs: number, sourceOf: (ts: number) => string): WindowTasks {
+function tasksBetween(flat: readonly number[], gcs: readonly number[], from: number, to: number, endTs: number, sourceOf: (ts: number) => string): WindowTasks {
   const walls: number[] = [];
-  const long: { ms: number; cpuMs: number; ts: number }[] = [];
+  const long: { ms: number; cpuMs: number; gcMs: number; ts: number }[] = [];
   let longestMs = 0;
   let longestCpuMs = 0;
   let maxCpuMs = 0;
+  let longestLessGcMs = 0;
+  let longestGcMs = 0;
+  let gcMs = 0;
   for (let i = 0; i < flat.length; i += 3) {
     const [ts, dur, tdur] = [flat[i] as number, flat[i + 1] as number, flat[i + 2] as number];
     if (!(ts < to && ts + dur > from)) continue;
     walls.push(dur / 1000);
-    if (dur >= LONG_US) long.push({ ms: dur / 1000, cpuMs: tdur / 1000, ts });
+    const inside = gcInside(gcs, ts, ts + dur);
+    gcMs += inside.totalUs / 1000;
+    longestGcMs = Math.max(longestGcMs, inside.longestUs / 1000);
+    longestLessGcMs = Math.max(longestLessGcMs, (dur - inside.totalUs) / 1000);
+    if (dur >= LONG_US) long.push({ ms: dur / 1000, cpuMs: tdur / 1000, gcMs: inside.totalUs / 1000, ts });
     if (dur / 1000 > longestMs) [longestMs, longestCpuMs] = [dur / 1000, tdur / 1000];
     maxCpuMs = Math.max(maxCpuMs, tdur / 1000);
   }
@@ -206,6 +235,50 @@ function tasksBetween(flat: readonly number[], from: number, to: number, endTs: 
     longest: long
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 3)
-      .map((task) => ({ ms: task.ms, cpuMs: task.cpuMs, source: sourceOf(task.ts) })),
+      .map((task) => ({ ms: task.ms, cpuMs: task.cpuMs, gcMs: task.gcMs, source: sourceOf(task.ts) })),
+    longestLessGcMs,
+    longestGcMs,
+    gcMs,
   };
+}
+
+/** Per thread, the phase events that no other phase event holds (a collection's phases nest): its pauses, in time order. */
+function outermost(phases: ReadonlyMap<string, number[]>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [thread, flat] of phases) {
+    const order = Array.from({ length: flat.length / 2 }, (_, i) => i).sort((a, b) => (flat[2 * a] as number) - (flat[2 * b] as number) || (flat[2 * b + 1] as number) - (flat[2 * a + 1] as number));
+    const kept: number[] = [];
+    let end = -Infinity;
+    for (const i of order) {
+      const [ts, dur] = [flat[2 * i] as number, flat[2 * i + 1] as number];
+      if (ts + dur <= end) continue;
+      kept.push(ts, dur);
+      end = ts + dur;
+    }
+    out.set(thread, kept);
+  }
+  return out;
+}
+
+/** The collection pauses (flat, in time order) inside [from, to] µs: their total and the longest, µs. */
+function gcInside(gcs: readonly number[], from: number, to: number): { totalUs: number; longestUs: number } {
+  let totalUs = 0;
+  let longestUs = 0;
+  for (let i = lowerBound(gcs, from); i < gcs.length && (gcs[i] as number) < to; i += 2) {
+    const dur = Math.min(gcs[i + 1] as number, to - (gcs[i] as number));
+    totalUs += dur;
+    longestUs = Math.max(longestUs, dur);
+  }
+  return { totalUs, longestUs };
+}
+
+/** The first pause (its index in the flat list) that starts at or after `ts`. */
+function lowerBound(gcs: readonly number[], ts: number): number {
+  let [lo, hi] = [0, gcs.length / 2];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((gcs[2 * mid] as number) < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
 }

@@ -49,7 +49,7 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
   const row = (label: string, boot: ChromiumBoot, window: PersistWindow, judged: string): string => {
     const t = boot.trace?.[window];
     const g: PersistGaps | undefined = boot.gaps[window];
-    return `| ${label} | ${ms(spanOf(boot, window))} | ${t === undefined ? "–" : pctOf(t.coverage)} | ${ms(t?.longestMs)} | ${ms(t?.longestCpuMs)} | ${ms(t?.maxCpuMs)} | ${ms(t?.p99Ms)} | ${int(t?.over8Ms)} / ${int(t?.tasks)} | ${ms(g?.maxMs)} | ${ms(g?.p99Ms)} | ${g === undefined ? "–" : `${g.longTasks} · ${g.longestLongTaskMs.toFixed(0)}`} | ${judged} |`;
+    return `| ${label} | ${ms(spanOf(boot, window))} | ${t === undefined ? "–" : pctOf(t.coverage)} | ${ms(t?.longestMs)} | ${ms(t?.longestCpuMs)} | ${ms(t?.maxCpuMs)} | ${ms(t?.longestLessGcMs)} | ${ms(t?.longestGcMs)} | ${ms(t?.p99Ms)} | ${int(t?.over8Ms)} / ${int(t?.tasks)} | ${ms(g?.maxMs)} | ${ms(g?.p99Ms)} | ${g === undefined ? "–" : `${g.longTasks} · ${g.longestLongTaskMs.toFixed(0)}`} | ${judged} |`;
   };
   const mainRows = (label: string, boot: ChromiumBoot): string[] =>
     (Object.keys(WINDOW_LABELS) as PersistWindow[])
@@ -137,8 +137,8 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
       `Chromium records the trace into a buffer of ${int(raw.traceBufferKb / 1024)} MiB and stops when it is full, so a boot of minutes is traced over its first part only: "traced" says how much of each window the trace covered; the gap probe and the long tasks cover all of it. ` +
       `Goal: no block over ${goal} ms while writing the cache.`,
     "",
-    "| window | span (ms) | traced | longest task, trace, wall (ms) | its CPU (ms) | longest by CPU (ms) | trace p99 (ms) | tasks ≥ 8 ms / all | gap probe max (ms) | gap probe p99 (ms) | long tasks · longest (ms) | ≤ 8 ms (trace, wall) |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| window | span (ms) | traced | longest task, trace, wall (ms) | its CPU (ms) | longest by CPU (ms) | longest task less V8's collections in it (ms) | longest collection pause (ms) | trace p99 (ms) | tasks ≥ 8 ms / all | gap probe max (ms) | gap probe p99 (ms) | long tasks · longest (ms) | ≤ 8 ms (trace, wall) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...mainRows("cold", cold),
     ...mainRows("warm", warm),
     row("**control, no cache**: the cold boot without `persist`, the same span after `streaming` (nothing is written)", raw.control, "writes", "(no cache: the machine's floor)"),
@@ -147,6 +147,7 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
       `(its CPU ${ms(writes?.longestCpuMs)} ms; the longest by CPU ${ms(writes?.maxCpuMs)} ms; gap probe ${ms(cold.gaps.writes?.maxMs)} ms) — ${verdict(writes)}. ` +
       `Over the whole cold boot: ${ms(cold.trace?.whole?.longestMs)} ms — ${verdict(cold.trace?.whole)}. Over the warm boot: ${ms(warm.trace?.whole?.longestMs)} ms — ${verdict(warm.trace?.whole)}.`,
     `- The control: the same page and world booted without \`persist\` (no cache opened, nothing written), held after \`streaming\` as long as the cold boot's writes took: its longest task in that span **${ms(control?.longestMs)} ms** (its CPU ${ms(control?.longestCpuMs)} ms; ${int(control?.over8Ms)} tasks ≥ ${goal} ms), against ${ms(writes?.longestMs)} ms (${int(writes?.over8Ms)} tasks) while the cache is written. What the control shows over ${goal} ms is this machine's and this page's (V8's collections of the world the replay built, a core taken by another process), not the cache's.`,
+    `- Less V8's collections (the trace's \`V8.GC_*\` phases on the main thread, outermost only, taken out of the task that ran them): while the cold boot writes the cache, the longest task is **${ms(writes?.longestLessGcMs)} ms** without them (${writes === undefined ? "–" : writes.longestLessGcMs <= goal ? `within ${goal} ms` : `over ${goal} ms`}); the longest collection pause there ${ms(writes?.longestGcMs)} ms, ${ms(writes?.gcMs)} ms of collections in all; the control's longest pause ${ms(control?.longestGcMs)} ms and its longest task without them ${ms(control?.longestLessGcMs)} ms. The goal is judged on the whole task, collections included.`,
     ...longestTasks("cold", cold, ["writes", "boot"]),
     ...longestTasks("control", raw.control, ["writes"], "the same span after `streaming`, no cache"),
     ...longestTasks("warm", warm, ["hydrate", "replay", "writes"]),
@@ -178,7 +179,7 @@ function longestTasks(label: string, boot: ChromiumBoot, windows: readonly Persi
   return windows.flatMap((window) => {
     const tasks = boot.trace?.[window]?.longest ?? [];
     if (tasks.length === 0) return [];
-    return [`- Longest tasks of the ${label} boot, ${windowLabel ?? WINDOW_LABELS[window].replaceAll("**", "")}, by what posted them (trace): ${tasks.map((task) => `${ms(task.ms)} ms (CPU ${ms(task.cpuMs)}; ${posted(task.source)})`).join("; ")}.`];
+    return [`- Longest tasks of the ${label} boot, ${windowLabel ?? WINDOW_LABELS[window].replaceAll("**", "")}, by what posted them (trace): ${tasks.map((task) => `${ms(task.ms)} ms (CPU ${ms(task.cpuMs)}; V8's collections ${ms(task.gcMs)}; ${posted(task.source)})`).join("; ")}.`];
   });
 }
 
