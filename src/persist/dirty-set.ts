@@ -29,8 +29,13 @@ export class DirtySet {
    * before "events", then the bucket). A flush takes them grouped without a pass over every entity: after a cold boot
    * that pass (100,000 entities) was one 20 ms task in Chromium, before the first write slice.
    */
-  private buckets = new Array<DirtyEntity[] | undefined>(SLOTS);
+  private buckets: Array<DirtyEntity[] | undefined> | undefined;
   newestAt = -1;
+
+  /** @param byBucket Whether to keep the grouping `takeGroups` hands over (the writer's set; a relay's takes a list). */
+  constructor(private readonly byBucket = false) {
+    if (byBucket) this.buckets = new Array<DirtyEntity[] | undefined>(SLOTS);
+  }
 
   get size(): number {
     return this.entities.size;
@@ -51,6 +56,7 @@ export class DirtySet {
   takeGroups(): BucketGroup[] {
     const groups: BucketGroup[] = [];
     const { buckets } = this;
+    if (buckets === undefined) throw new Error("takeGroups() needs a DirtySet made with byBucket");
     for (let slot = 0; slot < SLOTS; slot += 1) {
       const entities = buckets[slot];
       if (entities !== undefined) groups.push({ key: slot < BUCKETS_PER_SCOPE ? ["entities", slot] : ["events", slot - BUCKETS_PER_SCOPE], entities });
@@ -61,7 +67,7 @@ export class DirtySet {
 
   private reset(): void {
     this.entities = new Map();
-    this.buckets = new Array<DirtyEntity[] | undefined>(SLOTS);
+    if (this.byBucket) this.buckets = new Array<DirtyEntity[] | undefined>(SLOTS);
   }
 
   private noteOne(change: AdmittedChange): void {
@@ -90,10 +96,13 @@ export class DirtySet {
     if (entity === undefined) {
       entity = { scope, entityId, tombstoneAt: undefined, models: new Map() };
       this.entities.set(key, entity);
-      const slot = (scope === "entities" ? 0 : BUCKETS_PER_SCOPE) + bucketOf(entityId);
-      const bucket = this.buckets[slot];
-      if (bucket === undefined) this.buckets[slot] = [entity];
-      else bucket.push(entity);
+      const buckets = this.buckets;
+      if (buckets !== undefined) {
+        const slot = (scope === "entities" ? 0 : BUCKETS_PER_SCOPE) + bucketOf(entityId);
+        const bucket = buckets[slot];
+        if (bucket === undefined) buckets[slot] = [entity];
+        else bucket.push(entity);
+      }
     }
     return entity;
   }

@@ -101,7 +101,8 @@ function decodeEntity(scope: LedgerScope, entityId: string, body: unknown): Enti
     if (!Array.isArray(tuple) || (tuple.length !== 4 && tuple.length !== 5)) throw corrupt();
     const [model, names, stored, times, deletedAt] = tuple as [string, string[], unknown, unknown, number | undefined];
     const values = readValues(stored);
-    const ats = typeof times === "number" && Array.isArray(names) ? names.map(() => times) : times;
+    // One shared time is only ever written for members (an empty list stays a list).
+    const ats = typeof times === "number" && Array.isArray(names) && names.length > 0 ? names.map(() => times) : times;
     if (values === undefined) throw corrupt();
     const record = { scope, entityId, model, names, values, ats } as EntityModelRecord;
     if (tuple.length === 5) record.deletedAt = deletedAt as number;
@@ -116,7 +117,8 @@ function storedValues(values: readonly ToriiValue[]): StoredValue[] {
   const out: StoredValue[] = new Array(values.length);
   for (let i = 0; i < values.length; i += 1) {
     const value = values[i] as ToriiValue;
-    out[i] = value.type !== "primitive" ? value : value.key === true ? [value.type_name, value.value, 1] : [value.type_name, value.value];
+    // A primitive without a value stays whole: in an array JSON would turn its `undefined` into `null`.
+    out[i] = value.type !== "primitive" || value.value === undefined ? value : value.key === true ? [value.type_name, value.value, 1] : [value.type_name, value.value];
   }
   return out;
 }

@@ -55,7 +55,7 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
   const budget = options.sliceBudgetMs ?? 4;
   const interval = options.flushIntervalMs ?? 250;
   const fromChanges = options.watermark !== "explicit";
-  const dirty = new DirtySet();
+  const dirty = new DirtySet(true);
   let watermarkAt = -1;
   let noted = 0;
   let flushed = 0;

@@ -42,7 +42,7 @@ describe("a bucket's record (its entities as one JSON string)", () => {
   });
 
   it("should group a flush's entities by bucket, in the order IndexedDB sorts the keys", () => {
-    const dirty = new DirtySet();
+    const dirty = new DirtySet(true);
     const at = (n: number, scope: "entities" | "events") => write(n, "ns-Army", { hp: [1, 100] }, scope);
     dirty.note([at(3, "events"), at(2, "entities"), at(3 + BUCKETS_PER_SCOPE, "events"), at(1, "entities"), at(3, "entities"), at(2, "entities")]);
     expect(dirty.size).toBe(5);
@@ -89,6 +89,9 @@ describe("a bucket's record (its entities as one JSON string)", () => {
     expect(text.length).toBeLessThan(whole.length * 0.7);
     const back = decode(bucketKey("entities", id(1)), text);
     expect([...(back[0]?.models.values() ?? [])]).toEqual([...state.models.values()]);
+    // A primitive without a value keeps it undefined (an array would make it null).
+    const unset = entity(1, undefined, { ...record("ns-Flag", ["on"], 100), values: [{ type: "primitive", type_name: "bool", value: undefined, key: false }] });
+    expect([...(decode(bucketKey("entities", id(1)), encodeBucket([unset]))[0]?.models.values() ?? [])][0]?.values[0]?.value).toBeUndefined();
     // Records in the whole form (as the SDK wrote them before) are read as they are.
     expect([...(decode(bucketKey("entities", id(1)), whole)[0]?.models.values() ?? [])]).toEqual([...state.models.values()]);
   });
@@ -137,6 +140,8 @@ describe("a bucket's record (its entities as one JSON string)", () => {
       [key, of({ m: [["ns-Army", ["hp"], [["u32", 1]], -1]] })],
       [key, of({ m: [["ns-Army", "hp", [["u32", 1]], 1]] })],
       [key, of({ m: [["ns-Army", ["hp"], { 0: ["u32", 1] }, 1]] })],
+      // A model tombstone with no members has an empty list of times, never one number.
+      [key, of({ m: [["ns-Army", [], [], 5, 7]] })],
     ];
     for (const [k, body] of corrupt) expect(codeOf(() => decodeBucket(k, body)), JSON.stringify([k, body])).toBe("SYNC_CACHE_CORRUPT");
     // The same key with a record this SDK writes is read.

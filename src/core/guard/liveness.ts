@@ -9,7 +9,7 @@ export interface LivenessConfig {
   readonly heartbeatTimeoutMs: number;
   /** How often silence is checked. @default 5_000 */
   readonly heartbeatCheckIntervalMs: number;
-  /** A probe that takes longer is evidence. @default 10_000 */
+  /** A probe that takes longer is evidence (the guard's `probeTimeoutMs`, by default min(check interval, timeout / 3)). */
   readonly probeTimeoutMs: number;
 }
 
