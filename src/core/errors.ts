@@ -18,6 +18,8 @@ export type SyncErrorCode =
   | "SYNC_REPLAY_BUDGET_SPENT"
   | "SYNC_PROBE_FAILED"
   | "SYNC_CLIENT_NOT_READY"
+  /** An option given to the pipeline is out of its range (a guard setting that is not a positive number…): thrown at once. */
+  | "SYNC_BAD_OPTION"
   /** The persisted cache (see `persist`): storage missing, over quota, an upgrade blocked, a record unreadable. */
   | "SYNC_CACHE_UNAVAILABLE"
   | "SYNC_CACHE_QUOTA"

@@ -11,7 +11,7 @@ import type { UpdateQueueConfig } from "./queue";
 import { QUEUE_DEFAULTS } from "./queue";
 import { RECONCILE_DEFAULTS, type ReconcileLimits } from "./replay/reconcile";
 import type { SyncState } from "./state";
-import { SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
+import { checkGuardConfig, SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
 import type { ModelTag } from "./types";
 import { createVersionPolicy, type VersionPolicy } from "./version";
 import type { ComponentsInput } from "./writer/bindings";
@@ -87,6 +87,8 @@ export const SILENT_LOGGER: CoreLogger = { log: () => undefined, once: () => und
 /** Defaults applied once, in one place, and the parts that need nothing but the options and the counters. */
 export function createPipelineParts(options: PipelineOptions, counters: PipelineCounters, events: EventStream, now: () => number): PipelineParts {
   const guard: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard };
+  // Before the writer binds (and shards) the game's components: a bad setting leaves nothing changed behind.
+  checkGuardConfig(guard);
   const queue: UpdateQueueConfig = { ...QUEUE_DEFAULTS, ...options.queue };
   const log = options.logger ?? SILENT_LOGGER;
   const writer = new RecsWriter(options.components, {

@@ -37,6 +37,37 @@ describe("adopting the SDK", () => {
     expect((thrown as Error).message).toMatch(/await/);
   });
 
+  it("should refuse a guard setting out of its range at once, with SYNC_BAD_OPTION naming it, and change nothing", () => {
+    const bad: Array<[string, Record<string, unknown>]> = [
+      ["heartbeatTimeoutMs", { heartbeatTimeoutMs: Number.NaN }],
+      ["heartbeatCheckIntervalMs", { heartbeatCheckIntervalMs: 0 }],
+      ["probeTimeoutMs", { probeTimeoutMs: -1 }],
+      ["maxReplayAttempts", { maxReplayAttempts: 1.5 }],
+      ["replayPageLimit", { replayPageLimit: "40000" }],
+      ["probePageSize", { probePageSize: Number.POSITIVE_INFINITY }],
+      ["tombstoneHorizonSeconds", { tombstoneHorizonSeconds: -3_600 }],
+      ["heartbeatTimeoutMs", { heartbeatTimeoutMs: undefined }],
+    ];
+    for (const [name, guard] of bad) {
+      const { world, components } = createTestWorld();
+      let thrown: unknown;
+      try {
+        createSyncPipeline({ client, world, components, environment: noPageEnvironment, guard: guard as never });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, name).toBeInstanceOf(SyncError);
+      expect(thrown, name).toMatchObject({ code: "SYNC_BAD_OPTION" });
+      expect((thrown as Error).message).toContain(`guard.${name}`);
+      // Nothing was bound: the game's component Maps are as RECS made them (not sharded).
+      expect(Object.getPrototypeOf(components.Army.values.x)).toBe(Map.prototype);
+    }
+    // The edges of each range are accepted.
+    const { world, components } = createTestWorld();
+    const fine = createSyncPipeline({ client, world, components, environment: noPageEnvironment, guard: { tombstoneHorizonSeconds: 0, maxReplayAttempts: 1, replayPageLimit: 1, probePageSize: 1, probeTimeoutMs: 1 } });
+    fine.cancel();
+  });
+
   it("should hand back ready, getState, subscribe, metrics, forceReplay and cancel from syncEntitiesDebounced", async () => {
     const { world, components } = createTestWorld();
     const handle = syncEntitiesDebounced(client, { world, components }, undefined, { environment: noPageEnvironment, guard: { replayPageLimit: 10 } });
