@@ -11,7 +11,8 @@ import type { UpdateQueueConfig } from "./queue";
 import { QUEUE_DEFAULTS } from "./queue";
 import { RECONCILE_DEFAULTS, type ReconcileLimits } from "./replay/reconcile";
 import type { SyncState } from "./state";
-import { checkGuardConfig, SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
+import { GUARD_RANGES, SYNC_GUARD_DEFAULTS, type SyncGuardConfig } from "./sync-guard-config";
+import { checkRanges, MAX_DELAY_MS } from "./option-ranges";
 import type { ModelTag } from "./types";
 import { createVersionPolicy, type VersionPolicy } from "./version";
 import type { ComponentsInput } from "./writer/bindings";
@@ -84,11 +85,30 @@ export interface PipelineParts {
 
 export const SILENT_LOGGER: CoreLogger = { log: () => undefined, once: () => undefined };
 
+/**
+ * Throws SYNC_BAD_OPTION for a numeric setting out of its range (`guard`, `queue`, `backoff`, `reconcile`, each over its
+ * defaults): `0` ms for a probe's deadline, NaN, a string, a fraction of a count, `undefined` spread over a default, a
+ * timer's delay past 2³¹ − 1 ms.
+ */
+export function checkPipelineOptions(options: Pick<PipelineOptions, "guard" | "queue" | "backoff" | "reconcile">): void {
+  checkRanges("guard", { ...SYNC_GUARD_DEFAULTS, ...options.guard }, GUARD_RANGES);
+  checkRanges("queue", { ...QUEUE_DEFAULTS, ...options.queue }, {
+    highWaterMark: { min: 1, integer: true },
+    maxWaitMs: { min: 0 },
+    burstRate: { min: 0, above: true },
+    burstTurn: { min: 1 },
+    trickleWaitMs: { min: 0 },
+    sliceMs: { min: 0, above: true },
+  });
+  checkRanges("backoff", { ...BACKOFF_DEFAULTS, ...options.backoff }, { baseMs: { min: 0, max: MAX_DELAY_MS }, factor: { min: 1 }, maxMs: { min: 0, max: MAX_DELAY_MS }, jitter: { min: 0, max: 1 } });
+  checkRanges("reconcile", { ...RECONCILE_DEFAULTS, ...options.reconcile }, { maxRemovalRatio: { min: 0, max: 1 }, minRemovalsChecked: { min: 0, integer: true } });
+}
+
 /** Defaults applied once, in one place, and the parts that need nothing but the options and the counters. */
 export function createPipelineParts(options: PipelineOptions, counters: PipelineCounters, events: EventStream, now: () => number): PipelineParts {
-  const guard: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard };
   // Before the writer binds (and shards) the game's components: a bad setting leaves nothing changed behind.
-  checkGuardConfig(guard);
+  checkPipelineOptions(options);
+  const guard: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard };
   const queue: UpdateQueueConfig = { ...QUEUE_DEFAULTS, ...options.queue };
   const log = options.logger ?? SILENT_LOGGER;
   const writer = new RecsWriter(options.components, {

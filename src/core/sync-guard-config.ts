@@ -1,4 +1,4 @@
-import { SyncError } from "./errors";
+import { MAX_DELAY_MS, type OptionRange } from "./option-ranges";
 
 /** Guard settings, each overridable on its own. */
 export interface SyncGuardConfig {
@@ -37,25 +37,13 @@ export const SYNC_GUARD_DEFAULTS: SyncGuardConfig = {
   tombstoneHorizonSeconds: 3_600,
 };
 
-/** The range each setting must be in: checked before anything starts, so a typo fails at once, not as a replay storm. */
-const RANGES: Record<keyof SyncGuardConfig, { readonly min: number; readonly integer: boolean }> = {
-  heartbeatTimeoutMs: { min: Number.MIN_VALUE, integer: false },
-  heartbeatCheckIntervalMs: { min: Number.MIN_VALUE, integer: false },
-  probeTimeoutMs: { min: Number.MIN_VALUE, integer: false },
+/** The range of each setting (see `checkRanges`). */
+export const GUARD_RANGES: { readonly [K in keyof SyncGuardConfig]-?: OptionRange } = {
+  heartbeatTimeoutMs: { min: 0, above: true },
+  heartbeatCheckIntervalMs: { min: 0, above: true, max: MAX_DELAY_MS },
+  probeTimeoutMs: { min: 0, above: true, max: MAX_DELAY_MS, optional: true },
   maxReplayAttempts: { min: 1, integer: true },
   replayPageLimit: { min: 1, integer: true },
-  probePageSize: { min: 1, integer: true },
-  tombstoneHorizonSeconds: { min: 0, integer: false },
+  probePageSize: { min: 1, integer: true, max: MAX_DELAY_MS },
+  tombstoneHorizonSeconds: { min: 0 },
 };
-
-/** Throws SYNC_BAD_OPTION for a guard setting that is not a finite number in its range (`probeTimeoutMs` may be left out). */
-export function checkGuardConfig(config: SyncGuardConfig): void {
-  for (const [name, range] of Object.entries(RANGES) as [keyof SyncGuardConfig, (typeof RANGES)[keyof SyncGuardConfig]][]) {
-    const value: unknown = config[name];
-    if (value === undefined && name === "probeTimeoutMs") continue;
-    const ok = typeof value === "number" && Number.isFinite(value) && value >= range.min && (!range.integer || Number.isInteger(value));
-    if (ok) continue;
-    const wanted = range.integer ? `a whole number ≥ ${range.min}` : range.min === 0 ? "a number ≥ 0" : "a number > 0";
-    throw new SyncError("SYNC_BAD_OPTION", `guard.${name} must be ${wanted} (ms, counts and seconds are plain numbers), got ${typeof value === "string" ? JSON.stringify(value) : String(value)}.`);
-  }
-}

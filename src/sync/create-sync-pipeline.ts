@@ -13,7 +13,7 @@ import type { PersistOptions } from "../persist/index";
 import { withEntityFetcher } from "./entity-fetcher";
 import { persistedCache } from "./persist";
 import { shareAcrossTabs } from "./tabs";
-import { checkGuardConfig, SYNC_GUARD_DEFAULTS } from "../core/sync-guard-config";
+import { checkPipelineOptions } from "../core/pipeline-parts";
 
 /**
  * Everything `createSyncPipeline` takes: the engine's options (see PipelineOptions) with a Torii client in place of a
@@ -59,7 +59,7 @@ export interface SyncPipelineOptions extends Omit<PipelineOptions, "source" | "l
  */
 export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   // First: a bad setting must fail before a cache, a channel between tabs or a source is made.
-  checkGuardConfig({ ...SYNC_GUARD_DEFAULTS, ...options.guard });
+  checkPipelineOptions(options);
   const name = pipelineName(options.inspector, options.worldAddresses);
   const logger = createStructuredLogger({ logging: options.logging, logger: options.logger, pipeline: name });
   const { persist: persistOption, ...engineOptions } = options;

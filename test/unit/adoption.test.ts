@@ -37,34 +37,50 @@ describe("adopting the SDK", () => {
     expect((thrown as Error).message).toMatch(/await/);
   });
 
-  it("should refuse a guard setting out of its range at once, with SYNC_BAD_OPTION naming it, and change nothing", () => {
-    const bad: Array<[string, Record<string, unknown>]> = [
-      ["heartbeatTimeoutMs", { heartbeatTimeoutMs: Number.NaN }],
-      ["heartbeatCheckIntervalMs", { heartbeatCheckIntervalMs: 0 }],
-      ["probeTimeoutMs", { probeTimeoutMs: -1 }],
-      ["maxReplayAttempts", { maxReplayAttempts: 1.5 }],
-      ["replayPageLimit", { replayPageLimit: "40000" }],
-      ["probePageSize", { probePageSize: Number.POSITIVE_INFINITY }],
-      ["tombstoneHorizonSeconds", { tombstoneHorizonSeconds: -3_600 }],
-      ["heartbeatTimeoutMs", { heartbeatTimeoutMs: undefined }],
+  it("should refuse a setting out of its range at once, with SYNC_BAD_OPTION naming it, and change nothing", () => {
+    const bad: Array<[string, Record<string, Record<string, unknown>>]> = [
+      ["guard.heartbeatTimeoutMs", { guard: { heartbeatTimeoutMs: Number.NaN } }],
+      ["guard.heartbeatCheckIntervalMs", { guard: { heartbeatCheckIntervalMs: 0 } }],
+      // A timer given more than 2³¹ − 1 ms fires at once: every check would run back to back.
+      ["guard.heartbeatCheckIntervalMs", { guard: { heartbeatCheckIntervalMs: 3_000_000_000 } }],
+      ["guard.probeTimeoutMs", { guard: { probeTimeoutMs: -1 } }],
+      ["guard.maxReplayAttempts", { guard: { maxReplayAttempts: 1.5 } }],
+      ["guard.replayPageLimit", { guard: { replayPageLimit: "40000" } }],
+      ["guard.probePageSize", { guard: { probePageSize: Number.POSITIVE_INFINITY } }],
+      ["guard.tombstoneHorizonSeconds", { guard: { tombstoneHorizonSeconds: -3_600 } }],
+      ["guard.heartbeatTimeoutMs", { guard: { heartbeatTimeoutMs: undefined } }],
+      ["queue.highWaterMark", { queue: { highWaterMark: 0 } }],
+      ["queue.sliceMs", { queue: { sliceMs: 0 } }],
+      ["backoff.jitter", { backoff: { jitter: 2 } }],
+      ["backoff.maxMs", { backoff: { maxMs: Number.POSITIVE_INFINITY } }],
+      ["reconcile.maxRemovalRatio", { reconcile: { maxRemovalRatio: -0.5 } }],
     ];
-    for (const [name, guard] of bad) {
+    for (const [name, options] of bad) {
       const { world, components } = createTestWorld();
       let thrown: unknown;
       try {
-        createSyncPipeline({ client, world, components, environment: noPageEnvironment, guard: guard as never });
+        createSyncPipeline({ client, world, components, environment: noPageEnvironment, ...(options as object) });
       } catch (error) {
         thrown = error;
       }
       expect(thrown, name).toBeInstanceOf(SyncError);
       expect(thrown, name).toMatchObject({ code: "SYNC_BAD_OPTION" });
-      expect((thrown as Error).message).toContain(`guard.${name}`);
+      expect((thrown as Error).message, name).toContain(`${name} must be`);
       // Nothing was bound: the game's component Maps are as RECS made them (not sharded).
       expect(Object.getPrototypeOf(components.Army.values.x)).toBe(Map.prototype);
     }
-    // The edges of each range are accepted.
+    // The edges of each range are accepted, and Infinity where it means "never" (a horizon, a budget, a burst by count).
     const { world, components } = createTestWorld();
-    const fine = createSyncPipeline({ client, world, components, environment: noPageEnvironment, guard: { tombstoneHorizonSeconds: 0, maxReplayAttempts: 1, replayPageLimit: 1, probePageSize: 1, probeTimeoutMs: 1 } });
+    const fine = createSyncPipeline({
+      client,
+      world,
+      components,
+      environment: noPageEnvironment,
+      guard: { tombstoneHorizonSeconds: Number.POSITIVE_INFINITY, maxReplayAttempts: Number.POSITIVE_INFINITY, replayPageLimit: 1, probePageSize: 1, probeTimeoutMs: 1 },
+      queue: { highWaterMark: 1, burstTurn: Number.POSITIVE_INFINITY, maxWaitMs: 0 },
+      backoff: { baseMs: 0, jitter: 1 },
+      reconcile: { maxRemovalRatio: 1, minRemovalsChecked: 0 },
+    });
     fine.cancel();
   });
 
