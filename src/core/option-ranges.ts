@@ -8,6 +8,9 @@ import { SyncError } from "./errors";
 /** The longest delay `setTimeout` honours (2³¹ − 1 ms); browsers and Node fire a longer one immediately. */
 export const MAX_DELAY_MS = 2_147_483_647;
 
+/** The largest page Torii's `pagination.limit` holds (a uint32). */
+export const MAX_PAGE_LIMIT = 4_294_967_295;
+
 export interface OptionRange {
   readonly min: number;
   readonly above?: boolean;

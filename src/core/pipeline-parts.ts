@@ -94,13 +94,15 @@ export function checkPipelineOptions(options: Pick<PipelineOptions, "guard" | "q
   checkRanges("guard", { ...SYNC_GUARD_DEFAULTS, ...options.guard }, GUARD_RANGES);
   checkRanges("queue", { ...QUEUE_DEFAULTS, ...options.queue }, {
     highWaterMark: { min: 1, integer: true },
-    maxWaitMs: { min: 0 },
-    burstRate: { min: 0, above: true },
+    // The waits are what lets a busy stream drain at all: finite ("never" would hold it until the queue overflows).
+    maxWaitMs: { min: 0, max: MAX_DELAY_MS },
+    burstRate: { min: 0 },
     burstTurn: { min: 1 },
-    trickleWaitMs: { min: 0 },
-    sliceMs: { min: 0, above: true },
+    trickleWaitMs: { min: 0, max: MAX_DELAY_MS },
+    // 0 still drains: the slice reads the clock every few entities, so each slice takes a few.
+    sliceMs: { min: 0 },
   });
-  checkRanges("backoff", { ...BACKOFF_DEFAULTS, ...options.backoff }, { baseMs: { min: 0, max: MAX_DELAY_MS }, factor: { min: 1 }, maxMs: { min: 0, max: MAX_DELAY_MS }, jitter: { min: 0, max: 1 } });
+  checkRanges("backoff", { ...BACKOFF_DEFAULTS, ...options.backoff }, { baseMs: { min: 0, max: MAX_DELAY_MS }, factor: { min: 1, max: Number.MAX_VALUE }, maxMs: { min: 0, max: MAX_DELAY_MS }, jitter: { min: 0, max: 1 } });
   checkRanges("reconcile", { ...RECONCILE_DEFAULTS, ...options.reconcile }, { maxRemovalRatio: { min: 0, max: 1 }, minRemovalsChecked: { min: 0, integer: true } });
 }
 

@@ -1,4 +1,4 @@
-import { MAX_DELAY_MS, type OptionRange } from "./option-ranges";
+import { MAX_DELAY_MS, MAX_PAGE_LIMIT, type OptionRange } from "./option-ranges";
 
 /** Guard settings, each overridable on its own. */
 export interface SyncGuardConfig {
@@ -43,7 +43,7 @@ export const GUARD_RANGES: { readonly [K in keyof SyncGuardConfig]-?: OptionRang
   heartbeatCheckIntervalMs: { min: 0, above: true, max: MAX_DELAY_MS },
   probeTimeoutMs: { min: 0, above: true, max: MAX_DELAY_MS, optional: true },
   maxReplayAttempts: { min: 1, integer: true },
-  replayPageLimit: { min: 1, integer: true },
-  probePageSize: { min: 1, integer: true, max: MAX_DELAY_MS },
+  replayPageLimit: { min: 1, integer: true, max: MAX_PAGE_LIMIT },
+  probePageSize: { min: 1, integer: true, max: MAX_PAGE_LIMIT },
   tombstoneHorizonSeconds: { min: 0 },
 };

@@ -50,7 +50,11 @@ describe("adopting the SDK", () => {
       ["guard.tombstoneHorizonSeconds", { guard: { tombstoneHorizonSeconds: -3_600 } }],
       ["guard.heartbeatTimeoutMs", { guard: { heartbeatTimeoutMs: undefined } }],
       ["queue.highWaterMark", { queue: { highWaterMark: 0 } }],
-      ["queue.sliceMs", { queue: { sliceMs: 0 } }],
+      // Torii's page limit is a uint32; a drain that may wait forever never drains a busy stream.
+      ["guard.replayPageLimit", { guard: { replayPageLimit: Number.POSITIVE_INFINITY } }],
+      ["queue.maxWaitMs", { queue: { maxWaitMs: Number.POSITIVE_INFINITY } }],
+      ["queue.sliceMs", { queue: { sliceMs: -1 } }],
+      ["backoff.factor", { backoff: { factor: Number.POSITIVE_INFINITY } }],
       ["backoff.jitter", { backoff: { jitter: 2 } }],
       ["backoff.maxMs", { backoff: { maxMs: Number.POSITIVE_INFINITY } }],
       ["reconcile.maxRemovalRatio", { reconcile: { maxRemovalRatio: -0.5 } }],
@@ -77,7 +81,7 @@ describe("adopting the SDK", () => {
       components,
       environment: noPageEnvironment,
       guard: { tombstoneHorizonSeconds: Number.POSITIVE_INFINITY, maxReplayAttempts: Number.POSITIVE_INFINITY, replayPageLimit: 1, probePageSize: 1, probeTimeoutMs: 1 },
-      queue: { highWaterMark: 1, burstTurn: Number.POSITIVE_INFINITY, maxWaitMs: 0 },
+      queue: { highWaterMark: 1, burstTurn: Number.POSITIVE_INFINITY, maxWaitMs: 0, sliceMs: 0, burstRate: 0 },
       backoff: { baseMs: 0, jitter: 1 },
       reconcile: { maxRemovalRatio: 1, minRemovalsChecked: 0 },
     });
