@@ -73,6 +73,11 @@ describe("adopting the SDK", () => {
       // Nothing was bound: the game's component Maps are as RECS made them (not sharded).
       expect(Object.getPrototypeOf(components.Army.values.x)).toBe(Map.prototype);
     }
+    // getSyncEntities's page size is named as its caller wrote it.
+    return expect(getSyncEntities(client, createTestWorld().components, undefined, undefined, undefined, 0)).rejects.toMatchObject({ code: "SYNC_BAD_OPTION", message: expect.stringContaining("getSyncEntities: limit") });
+  });
+
+  it("should accept each setting at the edges of its range", () => {
     // The edges of each range are accepted, and Infinity where it means "never" (a horizon, a budget, a burst by count).
     const { world, components } = createTestWorld();
     const fine = createSyncPipeline({
@@ -85,6 +90,8 @@ describe("adopting the SDK", () => {
       backoff: { baseMs: 0, jitter: 1 },
       reconcile: { maxRemovalRatio: 1, minRemovalsChecked: 0 },
     });
+    expect(fine.getState().status).toBe("idle");
+    expect(fine.inspect().config).toMatchObject({ maxReplayAttempts: Number.POSITIVE_INFINITY, probeTimeoutMs: 1 });
     fine.cancel();
   });
 
