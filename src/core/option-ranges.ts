@@ -1,22 +1,22 @@
 import { SyncError } from "./errors";
 
-/**
- * Where a numeric setting must lie: at least `min` (above it when `above`), at most `max`, whole when `integer`.
- * `Infinity` passes where there is no `max` ("never": a horizon, a budget); a delay a timer waits is capped at
- * `MAX_DELAY_MS`, since a longer one fires at once.
- */
 /** The longest delay `setTimeout` honours (2³¹ − 1 ms); browsers and Node fire a longer one immediately. */
 export const MAX_DELAY_MS = 2_147_483_647;
 
 /** The largest page Torii's `pagination.limit` holds (a uint32). */
 export const MAX_PAGE_LIMIT = 4_294_967_295;
 
+/**
+ * Where a numeric setting must lie: at least `min` (above it when `above`), at most `max`, whole when `integer`.
+ * `Infinity` passes where there is no `max` ("never": a horizon, a budget); a delay a timer waits is capped at
+ * `MAX_DELAY_MS`, since a longer one fires at once.
+ */
 export interface OptionRange {
   readonly min: number;
   readonly above?: boolean;
   readonly max?: number;
   readonly integer?: boolean;
-  /** May be left out (a default is derived elsewhere). */
+  /** May be left out (its default is derived elsewhere, or it is an optional argument). */
   readonly optional?: boolean;
 }
 

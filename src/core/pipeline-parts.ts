@@ -88,7 +88,8 @@ export const SILENT_LOGGER: CoreLogger = { log: () => undefined, once: () => und
 /**
  * Throws SYNC_BAD_OPTION for a numeric setting out of its range (`guard`, `queue`, `backoff`, `reconcile`, each over its
  * defaults): `0` ms for a probe's deadline, NaN, a string, a fraction of a count, `undefined` spread over a default, a
- * timer's delay past 2³¹ − 1 ms.
+ * timer's delay past 2³¹ − 1 ms. `createSyncPipeline` (the one way in) calls it first, before a cache, a tab channel, a
+ * source or these parts are made, so the writer never binds (and shards) a game's components for a pipeline refused.
  */
 export function checkPipelineOptions(options: Pick<PipelineOptions, "guard" | "queue" | "backoff" | "reconcile">): void {
   checkRanges("guard", { ...SYNC_GUARD_DEFAULTS, ...options.guard }, GUARD_RANGES);
@@ -108,8 +109,6 @@ export function checkPipelineOptions(options: Pick<PipelineOptions, "guard" | "q
 
 /** Defaults applied once, in one place, and the parts that need nothing but the options and the counters. */
 export function createPipelineParts(options: PipelineOptions, counters: PipelineCounters, events: EventStream, now: () => number): PipelineParts {
-  // Before the writer binds (and shards) the game's components: a bad setting leaves nothing changed behind.
-  checkPipelineOptions(options);
   const guard: SyncGuardConfig = { ...SYNC_GUARD_DEFAULTS, ...options.guard };
   const queue: UpdateQueueConfig = { ...QUEUE_DEFAULTS, ...options.queue };
   const log = options.logger ?? SILENT_LOGGER;

@@ -4,8 +4,8 @@ import type { SyncState } from "../core/state";
 import type { ComponentsInput } from "../core/writer/bindings";
 import type { ToriiClientLike } from "../torii/client-types";
 import { createSyncPipeline, type SyncPipelineOptions } from "./create-sync-pipeline";
-import { SyncError } from "../core/errors";
-import { MAX_PAGE_LIMIT } from "../core/option-ranges";
+import { checkRanges } from "../core/option-ranges";
+import { GUARD_RANGES } from "../core/sync-guard-config";
 
 /**
  * Everything `syncEntitiesDebounced` takes besides the client, the world and the clause: the pipeline's options, each
@@ -84,10 +84,8 @@ export async function getSyncEntities(
   const list = Array.isArray(components) ? components : Object.values(components);
   const world = (list[0] as { world?: World } | undefined)?.world;
   if (world === undefined) throw new TypeError("getSyncEntities needs at least one RECS component (it reads the world from it).");
-  // Named as the caller wrote it (it becomes guard.replayPageLimit, which the pipeline checks too).
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE_LIMIT)) {
-    throw new SyncError("SYNC_BAD_OPTION", `getSyncEntities: limit (entities per page) must be a whole number ≥ 1, got ${String(limit)}.`);
-  }
+  // Named as the caller wrote it: it becomes guard.replayPageLimit, and is held to that setting's range.
+  checkRanges("getSyncEntities", { limit }, { limit: { ...GUARD_RANGES.replayPageLimit, optional: true } });
   const sync = syncEntitiesDebounced(client, { world, components }, clause, {
     ...options,
     logging,

@@ -74,7 +74,7 @@ describe("adopting the SDK", () => {
       expect(Object.getPrototypeOf(components.Army.values.x)).toBe(Map.prototype);
     }
     // getSyncEntities's page size is named as its caller wrote it.
-    return expect(getSyncEntities(client, createTestWorld().components, undefined, undefined, undefined, 0)).rejects.toMatchObject({ code: "SYNC_BAD_OPTION", message: expect.stringContaining("getSyncEntities: limit") });
+    return expect(getSyncEntities(client, createTestWorld().components, undefined, undefined, undefined, 0)).rejects.toMatchObject({ code: "SYNC_BAD_OPTION", message: expect.stringContaining("getSyncEntities.limit must be") });
   });
 
   it("should accept each setting at the edges of its range", () => {
