@@ -1,12 +1,12 @@
 import { systemTimers, type Timers } from "../core/clock";
-import type { SyncError } from "../core/errors";
-import { createCacheCounters, type CacheConnection, type CacheCounters } from "./connection";
+import { connectCache, OPEN_TIMEOUT_MS, type CacheCounters, type ConnectOptions } from "./connection";
 import { hydrateCache, type CachedMessagesListener, type HydrateOptions, type HydrateResult } from "./hydrate";
 import { CACHE_NAME_PREFIX, META, isWatermark, type CacheIdentity, type Watermark } from "./layout";
-import { deleteDatabase, openCacheDatabase, resolveFactory, type CacheDatabase } from "./open";
-import { cacheError, classifyStorageError, createCacheFailure } from "./storage-errors";
+import { deleteDatabase, resolveFactory } from "./open";
+import { cacheError, classifyStorageError } from "./storage-errors";
 import type { LockManagerLike } from "./election";
 import { createCacheWriter, type CacheWriter, type CacheWriterOptions } from "./writer";
+import { createWorkerWriter } from "./worker/remote-writer";
 
 /** The app's `persist` option: an IndexedDB cache of the synced world for warm starts. */
 export interface PersistOptions {
@@ -27,6 +27,14 @@ export interface PersistOptions {
    * @default shared, through `navigator.locks` and `BroadcastChannel`
    */
   readonly tabs?: PersistTabsOptions | false;
+  /**
+   * Write the cache from a dedicated worker (started from a Blob, nothing to serve), so the writer's work and garbage
+   * never pause the page: used when `indexedDB` is the page's own and the browser has workers; if the page refuses the
+   * worker (a Content Security Policy without `worker-src blob:`), the page's thread writes instead. `false` to write
+   * from the page's thread.
+   * @default true
+   */
+  readonly worker?: boolean;
 }
 
 /** How tabs share a persisted sync (see `PersistOptions.tabs`). */
@@ -39,18 +47,14 @@ export interface PersistTabsOptions {
   readonly tabId?: string;
 }
 
-export interface OpenSyncCacheOptions {
-  readonly name: string;
-  /** `cacheIdentity(...)`: a cache written for another schema, world or SDK version is cleared on open. */
-  readonly identity: CacheIdentity;
-  /** Every storage failure, once per cache (a SyncError with a SYNC_CACHE_* code); the cache is then dropped. */
-  readonly onError?: (error: SyncError) => void;
-  /** The IndexedDB to use; `null` for none. @default globalThis.indexedDB */
-  readonly indexedDB?: IDBFactory | null;
-  /** @default systemTimers */
-  readonly timers?: Timers;
-  /** How long opening (or deleting) may wait on other tabs before it counts as blocked (ms). @default 3000 */
-  readonly openTimeoutMs?: number;
+/** How to open a persisted cache: a connection's options (connection.ts), and the writer's thread. */
+export interface OpenSyncCacheOptions extends Omit<ConnectOptions, "existing"> {
+  /**
+   * Write from a dedicated worker when the page's own IndexedDB is used and the browser has workers: the writer's
+   * allocations (its records, their JSON) then never pause the page's thread; `false` writes from the page's thread.
+   * @default true
+   */
+  readonly worker?: boolean;
 }
 
 /** An open persisted cache. Every method is safe after a failure: reads give nothing, writes are dropped. */
@@ -71,58 +75,26 @@ export interface SyncCache {
   close(): void;
 }
 
-const OPEN_TIMEOUT_MS = 3_000;
 
 /**
  * Open the persisted cache named `name`. Storage trouble never throws: it resolves `undefined` after reporting once
  * through `onError` (no IndexedDB, a blocked open, a broken database), and the sync goes on from the network.
  */
 export async function openSyncCache(options: OpenSyncCacheOptions): Promise<SyncCache | undefined> {
-  const timers = options.timers ?? systemTimers;
-  const timeoutMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
-  const factory = resolveFactory(options.indexedDB);
-  let closed = false;
-  let db: CacheDatabase | undefined;
-  const failure = createCacheFailure(options.onError, (error) => {
-    closed = true;
-    db?.close();
-    // Dropping a cache that is full or unreadable means deleting it: the next load starts clean rather than failing again.
-    if (factory !== undefined && (error.code === "SYNC_CACHE_QUOTA" || error.code === "SYNC_CACHE_CORRUPT")) {
-      deleteDatabase(factory, options.name, timers, timeoutMs).catch(() => undefined);
-    }
-  });
-  if (factory === undefined) {
-    failure.fail(cacheError("SYNC_CACHE_UNAVAILABLE", "this browser offers no IndexedDB"));
-    return undefined;
-  }
-  try {
-    db = await openCacheDatabase(factory, options.name, options.identity, timers, timeoutMs, () => {
-      closed = true;
-    });
-  } catch (thrown) {
-    failure.fail(classifyStorageError(thrown, `opening database "${options.name}"`));
-    return undefined;
-  }
-  // Closed by the browser itself (storage cleared from the settings, a disk error): the cache is gone for this session.
-  db.addEventListener("close", () => failure.fail(cacheError("SYNC_CACHE_UNAVAILABLE", "the browser closed the database")));
-  const counters = createCacheCounters();
-  const connection: CacheConnection = {
-    name: options.name,
-    db,
-    identity: options.identity,
-    timers,
-    counters,
-    failure,
-    usable: () => !closed,
-  };
+  const connection = await connectCache(options);
+  if (connection === undefined) return undefined;
+  const { failure, counters } = connection;
+  // The writer runs in a worker where the page's own IndexedDB is in use and workers exist (a browser): its allocations
+  // then never pause the page's thread. An injected IndexedDB (tests, fake-indexeddb) cannot cross to a worker.
+  const inWorker = options.worker !== false && options.indexedDB === undefined;
   return {
     name: options.name,
     identity: options.identity,
     get dropped() {
-      return closed;
+      return !connection.usable();
     },
     async readWatermark() {
-      if (closed) return undefined;
+      if (!connection.usable()) return undefined;
       try {
         const stored = await connection.db.get(META, "watermark");
         if (stored !== undefined && !isWatermark(stored)) throw cacheError("SYNC_CACHE_CORRUPT", "the watermark record is unreadable");
@@ -133,13 +105,9 @@ export async function openSyncCache(options: OpenSyncCacheOptions): Promise<Sync
       }
     },
     hydrate: (onMessages, hydrateOptions) => hydrateCache(connection, onMessages, hydrateOptions),
-    createWriter: (writerOptions) => createCacheWriter(connection, writerOptions),
+    createWriter: (writerOptions = {}) => (inWorker ? createWorkerWriter(connection, writerOptions) : undefined) ?? createCacheWriter(connection, writerOptions),
     counters: () => ({ ...counters }),
-    close() {
-      if (closed) return;
-      closed = true;
-      connection.db.close();
-    },
+    close: () => connection.close(),
   };
 }
 

@@ -1,7 +1,8 @@
-import type { Timers } from "../core/clock";
+import { systemTimers, type Timers } from "../core/clock";
+import type { SyncError } from "../core/errors";
 import type { CacheIdentity } from "./layout";
-import type { CacheDatabase } from "./open";
-import type { CacheFailure } from "./storage-errors";
+import { deleteDatabase, openCacheDatabase, resolveFactory, type CacheDatabase } from "./open";
+import { cacheError, classifyStorageError, createCacheFailure, type CacheFailure } from "./storage-errors";
 
 /** What the cache did, in plain units: ready for the pipeline's metrics. */
 export interface CacheCounters {
@@ -57,6 +58,102 @@ export interface CacheConnection {
   readonly failure: CacheFailure;
   /** False once the cache failed or was closed (here or by another tab deleting it): reads and writes stop. */
   usable(): boolean;
+  /** Call `listener` once when the cache fails or is closed here (what runs beside the connection stops with it). */
+  onDropped?(listener: () => void): void;
+}
+
+/** What opening a connection to the cache needs (`OpenSyncCacheOptions` adds the writer's thread). */
+export interface ConnectOptions {
+  readonly name: string;
+  /** `cacheIdentity(...)`: a cache written for another schema, world or SDK version is cleared on open. */
+  readonly identity: CacheIdentity;
+  /** Every storage failure, once per cache (a SyncError with a SYNC_CACHE_* code); the cache is then dropped. */
+  readonly onError?: (error: SyncError) => void;
+  /** The IndexedDB to use; `null` for none. @default globalThis.indexedDB */
+  readonly indexedDB?: IDBFactory | null;
+  /** @default systemTimers */
+  readonly timers?: Timers;
+  /** How long opening (or deleting) may wait on other tabs before it counts as blocked (ms). @default 3000 */
+  readonly openTimeoutMs?: number;
+  /** Only a database the page already made and stamped: never create, repair or clear one (the cache worker's). */
+  readonly existing?: boolean;
+}
+
+/** An open connection and its one way to close. */
+export interface OpenConnection extends CacheConnection {
+  /** Close the connection; idempotent. */
+  close(): void;
+}
+
+export const OPEN_TIMEOUT_MS = 3_000;
+
+/**
+ * Open the cache's database as this identity's (see `openCacheDatabase`), with its counters and its one failure: the
+ * page's cache and the cache worker's writer each hold one. Storage trouble never throws: it resolves `undefined`
+ * after reporting once through `onError`.
+ */
+export async function connectCache(options: ConnectOptions): Promise<OpenConnection | undefined> {
+  const timers = options.timers ?? systemTimers;
+  const timeoutMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
+  const factory = resolveFactory(options.indexedDB);
+  let closed = false;
+  let db: CacheDatabase | undefined;
+  const dropListeners: Array<() => void> = [];
+  const dropped = (): void => {
+    for (const listener of dropListeners.splice(0)) listener();
+  };
+  const failure = createCacheFailure(options.onError, (error) => {
+    closed = true;
+    db?.close();
+    dropped();
+    // Dropping a cache that is full or unreadable means deleting it: the next load starts clean rather than failing again.
+    if (factory !== undefined && (error.code === "SYNC_CACHE_QUOTA" || error.code === "SYNC_CACHE_CORRUPT")) {
+      deleteDatabase(factory, options.name, timers, timeoutMs).catch(() => undefined);
+    }
+  });
+  if (factory === undefined) {
+    failure.fail(cacheError("SYNC_CACHE_UNAVAILABLE", "this browser offers no IndexedDB"));
+    return undefined;
+  }
+  try {
+    db = await openCacheDatabase(
+      factory,
+      options.name,
+      options.identity,
+      timers,
+      timeoutMs,
+      () => {
+        closed = true;
+        dropped();
+      },
+      options.existing === true,
+    );
+  } catch (thrown) {
+    failure.fail(classifyStorageError(thrown, `opening database "${options.name}"`));
+    return undefined;
+  }
+  const opened = db;
+  // Closed by the browser itself (storage cleared from the settings, a disk error): the cache is gone for this session.
+  opened.addEventListener("close", () => failure.fail(cacheError("SYNC_CACHE_UNAVAILABLE", "the browser closed the database")));
+  return {
+    name: options.name,
+    db: opened,
+    identity: options.identity,
+    timers,
+    counters: createCacheCounters(),
+    failure,
+    usable: () => !closed,
+    onDropped(listener) {
+      if (closed) listener();
+      else dropListeners.push(listener);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      opened.close();
+      dropped();
+    },
+  };
 }
 
 /** The clock slices are measured by: sub-millisecond when the timers have one. */

@@ -1,5 +1,5 @@
 import { wrap, type IDBPDatabase } from "idb";
-import type { SyncError } from "../core/errors";
+import { SyncError } from "../core/errors";
 import type { Timers } from "../core/clock";
 import { BUCKETS, CACHE_LAYOUT_VERSION, META, STORES, isCacheIdentity, sameIdentity, type CacheIdentity, type CacheSchema } from "./layout";
 import { cacheError, classifyStorageError } from "./storage-errors";
@@ -17,7 +17,8 @@ export function resolveFactory(given: IDBFactory | null | undefined): IDBFactory
  * SDK version is cleared in the same transaction that stamps the new identity. Rejects with a SyncError only.
  * `onVersionChange`: another tab deletes or upgrades the database; this connection has closed to let it.
  */
-export async function openCacheDatabase(factory: IDBFactory, name: string, identity: CacheIdentity, timers: Timers, timeoutMs: number, onVersionChange: () => void): Promise<CacheDatabase> {
+export async function openCacheDatabase(factory: IDBFactory, name: string, identity: CacheIdentity, timers: Timers, timeoutMs: number, onVersionChange: () => void, existing = false): Promise<CacheDatabase> {
+  if (existing) return openExisting(factory, name, identity, timers, timeoutMs, onVersionChange);
   let db = await openOnce(factory, name, timers, timeoutMs);
   if (!hasLayout(db)) {
     // Something else lives under this name (an older layout, a half-made database): ours to rebuild, it is only a cache.
@@ -36,6 +37,30 @@ export async function openCacheDatabase(factory: IDBFactory, name: string, ident
   try {
     const stored = await db.get(META, "identity");
     if (!isCacheIdentity(stored) || !sameIdentity(stored, identity)) await resetTo(db, identity);
+  } catch (thrown) {
+    db.close();
+    throw classifyStorageError(thrown, `reading database "${name}"`);
+  }
+  return db;
+}
+
+/**
+ * Open a database the page made and stamped (the cache worker's connection): never create, repair or clear it. Gone (a
+ * failure in the page deleted it), another layout, or another identity: rejects with SYNC_CACHE_UNAVAILABLE, and
+ * nothing is made or changed, so a cache the page dropped stays dropped.
+ */
+async function openExisting(factory: IDBFactory, name: string, identity: CacheIdentity, timers: Timers, timeoutMs: number, onVersionChange: () => void): Promise<CacheDatabase> {
+  const gone = (): SyncError => cacheError("SYNC_CACHE_UNAVAILABLE", `database "${name}" is gone or no longer this cache's`);
+  const db = await openOnce(factory, name, timers, timeoutMs, false).catch((thrown: unknown) => {
+    throw thrown instanceof SyncError && thrown.code === "SYNC_CACHE_BLOCKED" ? thrown : gone();
+  });
+  db.addEventListener("versionchange", () => {
+    db.close();
+    onVersionChange();
+  });
+  try {
+    const stored = hasLayout(db) ? await db.get(META, "identity") : undefined;
+    if (!isCacheIdentity(stored) || !sameIdentity(stored, identity)) throw gone();
   } catch (thrown) {
     db.close();
     throw classifyStorageError(thrown, `reading database "${name}"`);
@@ -66,7 +91,8 @@ export function deleteDatabase(factory: IDBFactory, name: string, timers: Timers
   });
 }
 
-function openOnce(factory: IDBFactory, name: string, timers: Timers, timeoutMs: number): Promise<CacheDatabase> {
+/** One open request; `create` false aborts the upgrade a missing (or older) database would need, so none is made. */
+function openOnce(factory: IDBFactory, name: string, timers: Timers, timeoutMs: number, create = true): Promise<CacheDatabase> {
   return new Promise((resolve, reject) => {
     let request: IDBOpenDBRequest;
     try {
@@ -84,7 +110,10 @@ function openOnce(factory: IDBFactory, name: string, timers: Timers, timeoutMs: 
       timers.clearTimeout(timer);
       reject(error);
     };
-    request.addEventListener("upgradeneeded", (event) => createStores(request.result, event.oldVersion));
+    request.addEventListener("upgradeneeded", (event) => {
+      if (create) createStores(request.result, event.oldVersion);
+      else request.transaction?.abort();
+    });
     request.addEventListener("blocked", () => fail(blocked(name, "upgrading")));
     (wrap(request) as Promise<CacheDatabase>).then(
       (db) => {

@@ -69,6 +69,7 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
           identity,
           onError: (error) => hooks.failed(error),
           ...(persist.indexedDB === undefined ? {} : { indexedDB: persist.indexedDB }),
+          ...(persist.worker === undefined ? {} : { worker: persist.worker }),
           ...(input.timers === undefined ? {} : { timers: input.timers }),
         });
         if (opened === undefined) return MISS;
