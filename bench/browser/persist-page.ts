@@ -9,6 +9,7 @@ import type { RawToriiEntity } from "../workload/entities";
 import { BENCH_MODELS, defineBenchComponents } from "../workload/models";
 import { createSnapshotWorkload } from "../workload/snapshot";
 import { PERSIST_MARKS, PERSIST_WINDOWS, type PersistBenchPage, type PersistGaps, type PersistMark, type PersistPageBoot, type PersistStoreSize, type PersistTransactions, type PersistWindow } from "./persist-protocol";
+import { startChurn, type ChurnFigures } from "./churn";
 import { afterOneMs } from "./tasks";
 
 /** A boot or a flush that has not finished by then is broken, not slow (a cold flush of 100,000 entities takes minutes). */
@@ -156,7 +157,7 @@ const boot: PersistBenchPage["boot"] = async (options) => {
     components,
     worldAddresses: ["0x1"],
     ...(options.sql ? { toriiUrl: PERSIST_TORII_URL, fetch: client.sql } : {}),
-    ...(options.control === undefined ? { persist: { name: options.name, tabs: false } } : {}),
+    ...(options.control === undefined ? { persist: { name: options.name, tabs: false, ...(options.worker === undefined ? {} : { worker: options.worker }) } } : {}),
     logging: false,
     inspector: false,
   });
@@ -186,7 +187,12 @@ const boot: PersistBenchPage["boot"] = async (options) => {
   await until(pipeline, () => pipeline.getState().status === "streaming", "streaming");
   const streamingMs = mark("streaming") - t0;
   stopWatching();
-  if (options.control !== undefined) await sleep(options.control.holdMs);
+  let churn: ChurnFigures | undefined;
+  if (options.control !== undefined) {
+    const garbage = options.control.allocateBytesPerMs === undefined ? undefined : startChurn(options.control.allocateBytesPerMs);
+    await sleep(options.control.holdMs);
+    churn = garbage?.stop();
+  }
   else
     await until(
       pipeline,
@@ -249,6 +255,7 @@ const boot: PersistBenchPage["boot"] = async (options) => {
     marks: Object.fromEntries(marks),
     gaps,
     heapBytes,
+    churn,
     transactions: { readonly: transactionsOf("readonly"), readwrite: transactionsOf("readwrite") },
   };
   return result;

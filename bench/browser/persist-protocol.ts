@@ -1,4 +1,5 @@
 /** What the persistence bench page exposes on `window.__persistBench`, and what it answers: shared by the page and the Node driver. */
+import type { ChurnFigures } from "./churn";
 
 /** `performance.mark` names the page makes during a boot: they bound its windows in a Chromium trace. */
 export const PERSIST_MARKS = {
@@ -54,7 +55,16 @@ export interface PersistBootOptions {
    * The control: no `persist` at all; once `streaming`, the page waits `holdMs` (the cold boot's writing window) and
    * marks `flushed` then, so its "writing the cache" window is the same span of the same boot with nothing written.
    */
-  readonly control?: { readonly holdMs: number };
+  /** `persist.worker`: false writes the cache from the page's thread. @default the SDK's default (a worker) */
+  readonly worker?: boolean;
+  readonly control?: {
+    readonly holdMs: number;
+    /**
+     * Allocate short-lived objects at this rate (bytes per ms) while holding, as a page that renders does: the
+     * collections the heap costs any code that allocates. @default nothing allocated
+     */
+    readonly allocateBytesPerMs?: number;
+  };
 }
 
 /** A window's gaps of the page's 1 ms probe (a task of B ms shows as a gap of about B, up to a period more). */
@@ -114,6 +124,8 @@ export interface PersistPageBoot {
   readonly gaps: Partial<Record<PersistWindow, PersistGaps>>;
   /** `performance.memory.usedJSHeapSize` at the flushed watermark (Chromium only): the heap V8 collects, the client's rows (as text) included. */
   readonly heapBytes: number | undefined;
+  /** What an allocating control allocated while it held (undefined for any other boot). */
+  readonly churn: ChurnFigures | undefined;
   /** Every IndexedDB transaction the page made during the boot, per mode (counted by wrapping `IDBDatabase.transaction`). */
   readonly transactions: { readonly readonly: PersistTransactions; readonly readwrite: PersistTransactions };
 }

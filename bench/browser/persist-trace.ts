@@ -39,6 +39,9 @@ export interface WindowTasks {
   /** The longest single collection pause of the thread in the window (ms), and all of them together. */
   readonly longestGcMs: number;
   readonly gcMs: number;
+  /** Collection pauses of 1 ms or more in the window, and those of 8 ms or more. */
+  readonly gcPauses: number;
+  readonly gcPausesOver8Ms: number;
 }
 
 /** What is kept of a trace: the page's main thread (from the boot's start mark), its tasks, and where the trace ends. */
@@ -211,6 +214,8 @@ function tasksBetween(flat: readonly number[], gcs: readonly number[], from: num
   let longestLessGcMs = 0;
   let longestGcMs = 0;
   let gcMs = 0;
+  let gcPauses = 0;
+  let gcPausesOver8Ms = 0;
   for (let i = 0; i < flat.length; i += 3) {
     const [ts, dur, tdur] = [flat[i] as number, flat[i + 1] as number, flat[i + 2] as number];
     if (!(ts < to && ts + dur > from)) continue;
@@ -218,6 +223,8 @@ function tasksBetween(flat: readonly number[], gcs: readonly number[], from: num
     const inside = gcInside(gcs, ts, ts + dur);
     gcMs += inside.totalUs / 1000;
     longestGcMs = Math.max(longestGcMs, inside.longestUs / 1000);
+    gcPauses += inside.pauses;
+    gcPausesOver8Ms += inside.over8;
     longestLessGcMs = Math.max(longestLessGcMs, (dur - inside.totalUs) / 1000);
     if (dur >= LONG_US) long.push({ ms: dur / 1000, cpuMs: tdur / 1000, gcMs: inside.totalUs / 1000, ts });
     if (dur / 1000 > longestMs) [longestMs, longestCpuMs] = [dur / 1000, tdur / 1000];
@@ -239,6 +246,8 @@ function tasksBetween(flat: readonly number[], gcs: readonly number[], from: num
     longestLessGcMs,
     longestGcMs,
     gcMs,
+    gcPauses,
+    gcPausesOver8Ms,
   };
 }
 
@@ -261,15 +270,19 @@ function outermost(phases: ReadonlyMap<string, number[]>): Map<string, number[]>
 }
 
 /** The collection pauses (flat, in time order) inside [from, to] µs: their total and the longest, µs. */
-function gcInside(gcs: readonly number[], from: number, to: number): { totalUs: number; longestUs: number } {
+function gcInside(gcs: readonly number[], from: number, to: number): { totalUs: number; longestUs: number; pauses: number; over8: number } {
   let totalUs = 0;
   let longestUs = 0;
+  let pauses = 0;
+  let over8 = 0;
   for (let i = lowerBound(gcs, from); i < gcs.length && (gcs[i] as number) < to; i += 2) {
     const dur = Math.min(gcs[i + 1] as number, to - (gcs[i] as number));
     totalUs += dur;
     longestUs = Math.max(longestUs, dur);
+    if (dur >= 1_000) pauses += 1;
+    if (dur >= LONG_US) over8 += 1;
   }
-  return { totalUs, longestUs };
+  return { totalUs, longestUs, pauses, over8 };
 }
 
 /** The first pause (its index in the flat list) that starts at or after `ts`. */

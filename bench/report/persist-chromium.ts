@@ -56,6 +56,8 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
       .filter((window) => boot.trace?.[window] !== undefined || boot.gaps[window] !== undefined)
       .map((window) => row(`${label}: ${WINDOW_LABELS[window]}`, boot, window, verdict(boot.trace?.[window])));
   const control = raw.control.trace?.writes;
+  const allocating = raw.allocating.trace?.writes;
+  const churn = raw.allocating.churn;
 
   const lines = [
     `## ${n}. In Chromium: ${int(entities)} entities on its real IndexedDB`,
@@ -140,16 +142,24 @@ export function renderChromiumSection(raw: PersistChromiumRaw, context: Chromium
     "| window | span (ms) | traced | longest task, trace, wall (ms) | its CPU (ms) | longest by CPU (ms) | longest task less V8's collections in it (ms) | longest collection pause (ms) | trace p99 (ms) | tasks ≥ 8 ms / all | gap probe max (ms) | gap probe p99 (ms) | long tasks · longest (ms) | ≤ 8 ms (trace, wall) |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...mainRows("cold", cold),
+    ...mainRows("cold, writer in the page's thread (`worker: false`)", raw.pageThread).filter((line) => line.includes("writing the cache")),
     ...mainRows("warm", warm),
     row("**control, no cache**: the cold boot without `persist`, the same span after `streaming` (nothing is written)", raw.control, "writes", "(no cache: the machine's floor)"),
+    row(`**allocating control, no cache**: the control, allocating ${churn === undefined ? "–" : mb(churn.allocatedBytes)} of short-lived objects over that span`, raw.allocating, "writes", "(no cache: what allocating costs)"),
     "",
     `- Goal: the longest main-thread block while a cold boot writes the cache (≤ ${goal} ms), in Chromium at ${int(entities)} entities: **${ms(writes?.longestMs)} ms** ` +
       `(its CPU ${ms(writes?.longestCpuMs)} ms; the longest by CPU ${ms(writes?.maxCpuMs)} ms; gap probe ${ms(cold.gaps.writes?.maxMs)} ms) — ${verdict(writes)}. ` +
       `Over the whole cold boot: ${ms(cold.trace?.whole?.longestMs)} ms — ${verdict(cold.trace?.whole)}. Over the warm boot: ${ms(warm.trace?.whole?.longestMs)} ms — ${verdict(warm.trace?.whole)}.`,
     `- The control: the same page and world booted without \`persist\` (no cache opened, nothing written), held after \`streaming\` as long as the cold boot's writes took: its longest task in that span **${ms(control?.longestMs)} ms** (its CPU ${ms(control?.longestCpuMs)} ms; ${int(control?.over8Ms)} tasks ≥ ${goal} ms), against ${ms(writes?.longestMs)} ms (${int(writes?.over8Ms)} tasks) while the cache is written. What the control shows over ${goal} ms is this machine's and this page's (V8's collections of the world the replay built, a core taken by another process), not the cache's.`,
     `- Less V8's collections (the trace's \`V8.GC_*\` phases on the main thread, outermost only, taken out of the task that ran them): while the cold boot writes the cache, the longest task is **${ms(writes?.longestLessGcMs)} ms** without them (${writes === undefined ? "–" : writes.longestLessGcMs <= goal ? `within ${goal} ms` : `over ${goal} ms`}); the longest collection pause there ${ms(writes?.longestGcMs)} ms, ${ms(writes?.gcMs)} ms of collections in all; the control's longest pause ${ms(control?.longestGcMs)} ms and its longest task without them ${ms(control?.longestLessGcMs)} ms. The goal is judged on the whole task, collections included.`,
+    `- Collection pauses of 1 ms or more while the cold boot writes the cache: ${int(writes?.gcPauses)}, ${int(writes?.gcPausesOver8Ms)} of them ≥ ${goal} ms, the longest ${ms(writes?.longestGcMs)} ms. ` +
+      `**The allocating control** (no cache; once \`streaming\`, ${churn === undefined ? "–" : `${int(churn.objects)} objects of ${churn.bytesPerObject.toFixed(0)} B, ${mb(churn.allocatedBytes)} in ${ms(churn.spanMs)} ms`}, each dead at once, as a page that renders allocates): ${int(allocating?.gcPauses)} pauses, ${int(allocating?.gcPausesOver8Ms)} of them ≥ ${goal} ms, the longest ${ms(allocating?.longestGcMs)} ms; its longest task ${ms(allocating?.longestMs)} ms, less its collections ${ms(allocating?.longestLessGcMs)} ms. ` +
+      "A young-generation collection's pause here is the heap's: it scans what the replay left in the old generation, so any code that allocates after this world is built pays it, cache or not.",
+    `- **The writer's thread.** By default the cache is written from a worker (\`persist.worker\`): the page only posts what the engine admitted, in background tasks of about 2 ms, and the worker merges, encodes and writes. The same cold boot with the writer in the page's thread (\`worker: false\`, as before): streaming at ${ms(raw.pageThread.streamingMs)} ms (worker: ${ms(cold.streamingMs)} ms), the watermark flushed at ${ms(raw.pageThread.flushedMs)} ms (worker: ${ms(cold.flushedMs)} ms); while it wrote the cache its longest task was ${ms(raw.pageThread.trace?.writes?.longestMs)} ms (${int(raw.pageThread.trace?.writes?.over8Ms)} tasks ≥ ${goal} ms; ${int(raw.pageThread.trace?.writes?.gcPauses)} collection pauses, ${int(raw.pageThread.trace?.writes?.gcPausesOver8Ms)} of them ≥ ${goal} ms), against ${ms(writes?.longestMs)} ms (${int(writes?.over8Ms)} tasks; ${int(writes?.gcPauses)} pauses) with the worker.`,
     ...longestTasks("cold", cold, ["writes", "boot"]),
+    ...longestTasks("cold (page's thread)", raw.pageThread, ["writes"]),
     ...longestTasks("control", raw.control, ["writes"], "the same span after `streaming`, no cache"),
+    ...longestTasks("allocating control", raw.allocating, ["writes"], "the same span after `streaming`, no cache, allocating"),
     ...longestTasks("warm", warm, ["hydrate", "replay", "writes"]),
     `- Browser: ${facts.userAgent}.`,
     "",

@@ -35,8 +35,12 @@ export interface PersistChromiumRaw {
   readonly options: PersistChromiumOptions;
   readonly cold: ChromiumBoot;
   readonly warm: ChromiumBoot;
+  /** The cold boot again (an empty cache of its own) with the writer in the page's thread (`persist.worker: false`). */
+  readonly pageThread: ChromiumBoot;
   /** The cold boot again with no cache at all, held after `streaming` as long as the cold boot's writes took. */
   readonly control: ChromiumBoot;
+  /** The control again, allocating short-lived objects while it holds (`CHURN_BYTES_PER_MS`): what any allocating code pays. */
+  readonly allocating: ChromiumBoot;
   readonly storage: { readonly beforeCold: StorageReading; readonly afterCold: StorageReading; readonly afterWarm: StorageReading };
   /** Every record read back after the warm boot. */
   readonly sizes: readonly PersistStoreSize[];
@@ -47,6 +51,12 @@ export interface PersistChromiumRaw {
 }
 
 type Log = (line: string) => void;
+
+/**
+ * The allocating control's rate: 40 MB/s, about what the cold boot's writer allocates while it writes (V8's trace of
+ * it: some 23 MB between young-generation collections half a second apart).
+ */
+export const CHURN_BYTES_PER_MS = 40_000;
 
 /** What one page did: its boot, and what was asked besides. */
 interface PageBoot {
@@ -116,10 +126,16 @@ export async function runPersistChromium(options: PersistChromiumOptions, log: L
     log(`cold boot in Chromium (${options.entities} entities, empty cache) …`);
     const cold = await bootPage({ name, sql: false }, [], { traced: true, storage: true });
     log(`  ${describe(cold.boot)}`);
+    log(`cold boot, the writer in the page's thread (persist.worker: false) …`);
+    const pageThread = await bootPage({ name: `${name}-page-thread`, sql: false, worker: false }, [], { traced: true });
+    log(`  ${describe(pageThread.boot)}`);
     const holdMs = Math.max(0, cold.boot.flushedMs - cold.boot.streamingMs);
     log(`control: the cold boot without a cache, held ${holdMs.toFixed(0)} ms after streaming …`);
     const control = await bootPage({ name: `${name}-control`, sql: false, control: { holdMs } }, [], { traced: true });
     log(`  ${describe(control.boot)}`);
+    log(`allocating control: the same, allocating ${(CHURN_BYTES_PER_MS / 1000).toFixed(0)} MB/s of short-lived objects while held …`);
+    const allocating = await bootPage({ name: `${name}-allocating`, sql: false, control: { holdMs, allocateBytesPerMs: CHURN_BYTES_PER_MS } }, [], { traced: true });
+    log(`  ${describe(allocating.boot)}`);
     log("warm boot in Chromium (same cache, full replay) …");
     const warm = await bootPage({ name, sql: false }, [], { traced: true, storage: true, readBack: true });
     log(`  ${describe(warm.boot)}`);
@@ -140,8 +156,10 @@ export async function runPersistChromium(options: PersistChromiumOptions, log: L
       browser: `${resolved.version} (${resolved.source})`,
       options,
       cold: cold.boot,
+      pageThread: pageThread.boot,
       warm: warm.boot,
       control: control.boot,
+      allocating: allocating.boot,
       storage: { beforeCold, afterCold, afterWarm },
       sizes: warm.sizes ?? [],
       replays,
