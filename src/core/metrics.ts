@@ -102,7 +102,10 @@ export interface CacheMetrics {
   entitiesWritten: number;
   /** Characters of the records written (each entity's JSON): the browser's own encoding and compression differ. */
   bytesWritten: number;
-  /** Write slices committed (one transaction each), and the longest one's main-thread time (ms, as for hydration). */
+  /**
+   * Write slices committed (one transaction each), and the longest one's time (ms): the page's thread's, as for
+   * hydration, or the cache worker's when the writer runs in one (its slices aim at 50 ms: nothing waits on it there).
+   */
   writeSlices: number;
   longestWriteSliceMs: number;
   /** The newest watermark written: the block time (seconds) the cache holds everything up to; `undefined` before one. */

@@ -6,7 +6,7 @@ import { deleteDatabase, resolveFactory } from "./open";
 import { cacheError, classifyStorageError } from "./storage-errors";
 import type { LockManagerLike } from "./election";
 import { createCacheWriter, type CacheWriter, type CacheWriterOptions } from "./writer";
-import { createWorkerWriter } from "./worker/remote-writer";
+import { createWorkerWriter, workersAvailable } from "./worker/remote-writer";
 
 /** The app's `persist` option: an IndexedDB cache of the synced world for warm starts. */
 export interface PersistOptions {
@@ -105,7 +105,7 @@ export async function openSyncCache(options: OpenSyncCacheOptions): Promise<Sync
       }
     },
     hydrate: (onMessages, hydrateOptions) => hydrateCache(connection, onMessages, hydrateOptions),
-    createWriter: (writerOptions = {}) => (inWorker ? createWorkerWriter(connection, writerOptions) : undefined) ?? createCacheWriter(connection, writerOptions),
+    createWriter: (writerOptions = {}) => (inWorker && workersAvailable() ? createWorkerWriter(connection, writerOptions) : createCacheWriter(connection, writerOptions)),
     counters: () => ({ ...counters }),
     close: () => connection.close(),
   };

@@ -58,8 +58,11 @@ export interface CacheConnection {
   readonly failure: CacheFailure;
   /** False once the cache failed or was closed (here or by another tab deleting it): reads and writes stop. */
   usable(): boolean;
-  /** Call `listener` once when the cache fails or is closed here (what runs beside the connection stops with it). */
-  onDropped?(listener: () => void): void;
+  /**
+   * Call `listener` once when the cache fails or is closed here (what runs beside the connection stops with it); the
+   * returned function forgets it.
+   */
+  onDropped?(listener: () => void): () => void;
 }
 
 /** What opening a connection to the cache needs (`OpenSyncCacheOptions` adds the writer's thread). */
@@ -107,7 +110,8 @@ export async function connectCache(options: ConnectOptions): Promise<OpenConnect
     db?.close();
     dropped();
     // Dropping a cache that is full or unreadable means deleting it: the next load starts clean rather than failing again.
-    if (factory !== undefined && (error.code === "SYNC_CACHE_QUOTA" || error.code === "SYNC_CACHE_CORRUPT")) {
+    // Not from the worker's connection: the page deletes it once told, so the page always hears of the failure first.
+    if (factory !== undefined && options.existing !== true && (error.code === "SYNC_CACHE_QUOTA" || error.code === "SYNC_CACHE_CORRUPT")) {
       deleteDatabase(factory, options.name, timers, timeoutMs).catch(() => undefined);
     }
   });
@@ -144,8 +148,15 @@ export async function connectCache(options: ConnectOptions): Promise<OpenConnect
     failure,
     usable: () => !closed,
     onDropped(listener) {
-      if (closed) listener();
-      else dropListeners.push(listener);
+      if (closed) {
+        listener();
+        return () => undefined;
+      }
+      dropListeners.push(listener);
+      return () => {
+        const at = dropListeners.indexOf(listener);
+        if (at >= 0) dropListeners.splice(at, 1);
+      };
     },
     close() {
       if (closed) return;

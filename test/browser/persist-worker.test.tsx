@@ -16,6 +16,20 @@ function pagePuts(): () => number {
   return () => put.mock.calls.filter(([, key]) => Array.isArray(key)).length;
 }
 
+/** Workers the page makes from now on. */
+function countWorkers(): () => number {
+  const Original = globalThis.Worker;
+  let made = 0;
+  globalThis.Worker = class extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      made += 1;
+    }
+  };
+  undo.push(() => (globalThis.Worker = Original));
+  return () => made;
+}
+
 /** Wait until the cache's watermark caught up with everything the pipeline saw. */
 async function flushed(run: Run): Promise<void> {
   await run.pipeline.ready;
@@ -43,6 +57,7 @@ describe("the cache written from a worker, in Chromium", { timeout: 60_000 }, ()
 
   it("should report a corrupt record the worker meets while merging once as SYNC_CACHE_CORRUPT, delete the cache and converge", async () => {
     const name = uniqueName("worker-corrupt");
+    const workers = countWorkers();
     const client = torii([1, 2, 3, 4, 5, 6]);
     const run = boot(client, { name });
     await flushed(run);
@@ -55,6 +70,8 @@ describe("the cache written from a worker, in Chromium", { timeout: 60_000 }, ()
     client.emit(update);
     await survives(run, client, "SYNC_CACHE_CORRUPT");
     await waitFor(async () => expect(await stored(name)).toBe(false), SLOW);
+    // The writer was the worker (the page's thread has none): it met the corrupt record, and the page reported it.
+    expect(workers()).toBe(1);
   });
 
   it("should write from the page's thread, losing nothing, when the page refuses the worker", async () => {

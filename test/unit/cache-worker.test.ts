@@ -27,8 +27,11 @@ interface FakeWorker extends CacheWorkerLike {
   released: number;
 }
 
-/** A worker whose other side serves the cache writer on `hostFactory`, or one whose script fails before it starts. */
-function fakeWorker(hostFactory: IDBFactory, time: ReturnType<typeof createFakeTime>, failToStart = false): FakeWorker {
+/**
+ * A worker whose other side serves the cache writer on `hostFactory`; or one whose script fails before it starts
+ * (`"fails"`), or never answers (`"silent"`).
+ */
+function fakeWorker(hostFactory: IDBFactory, time: ReturnType<typeof createFakeTime>, mode: "serves" | "fails" | "silent" = "serves"): FakeWorker {
   const deliver = (run: () => void): void => void Promise.resolve().then(() => !worker.terminated && run());
   const scope: CacheWorkerScope = {
     onmessage: null,
@@ -41,12 +44,14 @@ function fakeWorker(hostFactory: IDBFactory, time: ReturnType<typeof createFakeT
     terminated: false,
     released: 0,
     postMessage(message) {
+      // Cloned when posted, as a worker's postMessage does: what cannot be cloned throws here.
+      const data = structuredClone(message);
       worker.posted.push(message);
-      if (failToStart) {
+      if (mode === "fails") {
         if (worker.posted.length === 1) deliver(() => worker.onerror?.(new Event("error")));
         return;
       }
-      deliver(() => scope.onmessage?.({ data: structuredClone(message) } as MessageEvent<ToCacheWorker>));
+      if (mode === "serves") deliver(() => scope.onmessage?.({ data } as MessageEvent<ToCacheWorker>));
     },
     terminate() {
       worker.terminated = true;
@@ -55,16 +60,21 @@ function fakeWorker(hostFactory: IDBFactory, time: ReturnType<typeof createFakeT
       worker.released += 1;
     },
   };
-  if (!failToStart) serveCacheWriter(scope, { indexedDB: hostFactory, timers: time.tab() });
+  if (mode === "serves") serveCacheWriter(scope, { indexedDB: hostFactory, timers: time.tab() });
   return worker;
 }
 
 /** Background tasks the test runs by hand. */
-function manualTasks(): BackgroundTasks & { run(): Promise<void>; take(): (() => void) | undefined; readonly queued: number } {
+function manualTasks(): BackgroundTasks & { run(): Promise<void>; take(): (() => void) | undefined; readonly queued: number; readonly urgent: boolean[] } {
   const queue: Array<() => void> = [];
+  const urgent: boolean[] = [];
   return {
+    urgent,
     take: () => queue.shift(),
-    post: (run) => void queue.push(run),
+    post: (run, isUrgent = false) => {
+      queue.push(run);
+      urgent.push(isUrgent);
+    },
     cancel: () => void queue.splice(0),
     get queued() {
       return queue.length;
@@ -106,7 +116,6 @@ describe("the cache writer in a worker", () => {
     const tasks = manualTasks();
     let flushedCalls = 0;
     const writer = createWorkerWriter(connection, { watermark: "explicit", onFlushed: () => (flushedCalls += 1) }, () => worker, tasks);
-    if (writer === undefined) throw new Error("no writer");
     const changes = generation(300, 100);
     writer.note(changes);
     writer.noteWatermark(100);
@@ -135,7 +144,6 @@ describe("the cache writer in a worker", () => {
     const worker = fakeWorker(factory, time);
     const tasks = manualTasks();
     const writer = createWorkerWriter(connection, {}, () => worker, tasks);
-    if (writer === undefined) throw new Error("no writer");
     writer.note(generation(300, 100));
     expect(tasks.queued).toBe(1);
     const runOne = async (): Promise<void> => {
@@ -158,10 +166,9 @@ describe("the cache writer in a worker", () => {
     const time = createFakeTime();
     const errors: SyncError[] = [];
     const connection = await pageConnection(factory, time, errors);
-    const worker = fakeWorker(factory, time, true);
+    const worker = fakeWorker(factory, time, "fails");
     const tasks = manualTasks();
     const writer = createWorkerWriter(connection, { watermark: "explicit" }, () => worker, tasks);
-    if (writer === undefined) throw new Error("no writer");
     const changes = generation(40, 100);
     writer.note(changes.slice(0, 20));
     const early = writer.flush();
@@ -171,6 +178,8 @@ describe("the cache writer in a worker", () => {
     writer.note(changes.slice(20));
     writer.noteWatermark(100);
     await early;
+    // The flush asked before the hand-over waited for the page's writer to commit what it covers.
+    expect(connection.counters.entitiesWritten).toBeGreaterThanOrEqual(20);
     await writer.flush();
     expect(errors).toEqual([]);
     expect(connection.counters).toMatchObject({ entitiesWritten: 40, watermarkWritten: 100 });
@@ -189,7 +198,6 @@ describe("the cache writer in a worker", () => {
     const worker = fakeWorker(elsewhere, time);
     const tasks = manualTasks();
     const writer = createWorkerWriter(connection, {}, () => worker, tasks);
-    if (writer === undefined) throw new Error("no writer");
     writer.note(generation(5, 100));
     const flushed = writer.flush();
     await tasks.run();
@@ -214,27 +222,115 @@ describe("the cache writer in a worker", () => {
     const worker = fakeWorker(factory, time);
     const tasks = manualTasks();
     const writer = createWorkerWriter(connection, {}, () => worker, tasks);
-    if (writer === undefined) throw new Error("no writer");
     writer.note(generation(5, 100));
     const flushed = writer.flush();
     writer.close();
     await flushed;
-    expect(worker.terminated).toBe(true);
+    // Closed before its first task: no worker was ever started, and the task is called off.
     expect(tasks.queued).toBe(0);
     expect(worker.posted).toHaveLength(0);
 
+    // A worker starts on first use; the page's cache closing stops it.
     const second = fakeWorker(factory, time);
-    const writer2 = createWorkerWriter(connection, {}, () => second, manualTasks());
-    expect(writer2).toBeDefined();
+    const secondTasks = manualTasks();
+    createWorkerWriter(connection, {}, () => second, secondTasks).note(generation(1, 100));
+    await secondTasks.run();
+    expect(second.posted.length).toBeGreaterThan(0);
     connection.close();
     expect(second.terminated).toBe(true);
   });
 
-  it("should be no writer at all when no worker can be made (the caller writes from the page)", async () => {
+  it("should start no worker until the first write (a follower tab never starts one)", async () => {
     const factory = new IDBFactory();
     const time = createFakeTime();
     const connection = await pageConnection(factory, time);
-    expect(createWorkerWriter(connection, {}, () => undefined, manualTasks())).toBeUndefined();
+    const tasks = manualTasks();
+    let spawned = 0;
+    const writer = createWorkerWriter(connection, {}, () => {
+      spawned += 1;
+      return fakeWorker(factory, time);
+    }, tasks);
+    await tasks.run();
+    expect(tasks.queued).toBe(0);
+    expect(spawned).toBe(0);
+    writer.note(generation(1, 100));
+    await tasks.run();
+    expect(spawned).toBe(1);
+    writer.close();
+    connection.close();
+  });
+
+  it("should write from the page's thread when no worker can be made, or the worker never answers", async () => {
+    for (const made of ["none", "silent"] as const) {
+      const factory = new IDBFactory();
+      const time = createFakeTime();
+      const connection = await pageConnection(factory, time);
+      const tasks = manualTasks();
+      const silent = fakeWorker(factory, time, "silent");
+      const writer = createWorkerWriter(connection, { watermark: "explicit" }, () => (made === "none" ? undefined : silent), tasks);
+      const changes = generation(10, 100);
+      writer.note(changes);
+      writer.noteWatermark(100);
+      await tasks.run();
+      // A silent worker is given up after 10 s.
+      if (made === "silent") {
+        expect(connection.counters.entitiesWritten).toBe(0);
+        time.advance(10_000);
+        expect(silent.terminated).toBe(true);
+      }
+      await writer.flush();
+      expect(connection.counters).toMatchObject({ entitiesWritten: 10, watermarkWritten: 100 });
+      expect((await readBack(factory, time)).visible()).toEqual(referenceOf(changes).visible());
+      writer.close();
+      connection.close();
+    }
+  });
+
+  it("should fail the cache once, and answer a waiting flush, when a change cannot be sent to the worker", async () => {
+    const factory = new IDBFactory();
+    const time = createFakeTime();
+    const errors: SyncError[] = [];
+    const connection = await pageConnection(factory, time, errors);
+    const worker = fakeWorker(factory, time);
+    const tasks = manualTasks();
+    const writer = createWorkerWriter(connection, {}, () => worker, tasks);
+    const [change] = generation(1, 100);
+    // A value with a function among its fields: a custom client's, neither cloneable nor storable.
+    const odd = { ...change, values: [{ type: "primitive", type_name: "u32", value: 1, key: false, toJSON: () => 1 }] } as unknown as AdmittedChange;
+    writer.note([odd]);
+    const flushed = writer.flush();
+    await tasks.run();
+    await flushed;
+    expect(errors.map((error) => error.code)).toEqual(["SYNC_CACHE_UNAVAILABLE"]);
+    expect(errors[0]?.message).toMatch(/could not be sent to the cache's worker/);
+    expect(connection.usable()).toBe(false);
+    expect(worker.terminated).toBe(true);
+  });
+
+  it("should post in ordinary tasks when a flush waits or the backlog grows past 4,096 messages, and add the worker's totals to the page's", async () => {
+    const factory = new IDBFactory();
+    // Each read of the slice clock moves it 1 ms: a task posts two messages.
+    const time = createFakeTime(1_700_000_000_000, 1);
+    const connection = await pageConnection(factory, time);
+    // Totals of an earlier writer on this connection (a former leader term): the new worker's start at zero.
+    connection.counters.entitiesWritten = 5;
+    connection.counters.flushes = 2;
+    const worker = fakeWorker(factory, time);
+    const tasks = manualTasks();
+    const writer = createWorkerWriter(connection, {}, () => worker, tasks);
+    for (let i = 0; i < 4_100; i += 1) writer.note([write(i + 1, "ns-Army", { hp: [100, 100] })]);
+    expect(tasks.urgent).toEqual([false]);
+    await tasks.run();
+    // open + 4,100 notes, posted 2 ms at a time: while more than 4,096 wait, the tasks are ordinary ones.
+    expect(tasks.urgent.slice(0, 2)).toEqual([false, true]);
+    tasks.urgent.splice(0);
+    writer.note(generation(1, 200));
+    const flushed = writer.flush();
+    expect(tasks.urgent).toContain(true);
+    await tasks.run();
+    await flushed;
+    expect(connection.counters).toMatchObject({ entitiesWritten: 5 + 4_100, flushes: 2 + 1 });
+    writer.close();
     connection.close();
   });
 });

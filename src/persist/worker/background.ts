@@ -1,12 +1,13 @@
 /** Tasks that run when the page has nothing more urgent to do, and can all be called off. */
 export interface BackgroundTasks {
-  post(run: () => void): void;
+  /** Run `run` in a task of its own: behind everything else, or `urgent` as an ordinary task (something waits on it). */
+  post(run: () => void, urgent?: boolean): void;
   /** Call off every task posted and not yet run. */
   cancel(): void;
 }
 
 interface TaskScheduler {
-  postTask(run: () => void, options: { priority: "background"; signal?: AbortSignal }): Promise<unknown>;
+  postTask(run: () => void, options: { priority: "background" | "user-visible"; signal?: AbortSignal }): Promise<unknown>;
 }
 
 /**
@@ -19,9 +20,9 @@ export function backgroundTasks(): BackgroundTasks {
     const postTask = scheduler.postTask.bind(scheduler);
     let controller = new AbortController();
     return {
-      post(run) {
+      post(run, urgent = false) {
         // Aborted tasks reject: that is the cancel, not a failure.
-        postTask(run, { priority: "background", signal: controller.signal }).catch(() => undefined);
+        postTask(run, { priority: urgent ? "user-visible" : "background", signal: controller.signal }).catch(() => undefined);
       },
       cancel() {
         controller.abort();

@@ -1,9 +1,11 @@
 import { SyncError, type SyncErrorCode } from "../../core/errors";
+import type { AdmittedChange } from "../../core/ports";
 import type { CacheConnection } from "../connection";
+import { cacheError } from "../storage-errors";
 import { createCacheWriter, type CacheWriter, type CacheWriterOptions } from "../writer";
-import { CACHE_WORKER_SOURCE } from "./cache-worker-source";
 import { backgroundTasks, type BackgroundTasks } from "./background";
-import type { FromCacheWorker, ToCacheWorker } from "./protocol";
+import { CACHE_WORKER_SOURCE } from "./cache-worker-source";
+import type { FromCacheWorker, ToCacheWorker, WriterCounters } from "./protocol";
 
 /** The part of a `Worker` the writer uses (tests hand in their own). */
 export interface CacheWorkerLike {
@@ -15,175 +17,242 @@ export interface CacheWorkerLike {
   release?(): void;
 }
 
-/** Starts the worker, or says there is none to start (no `Worker`, no Blob URLs, or the page refused it). */
+/** Starts the worker (on the writer's first use), or says it cannot (the page refused it). */
 export type CacheWorkerSpawner = () => CacheWorkerLike | undefined;
 
 /** The page's time for one task of posting (ms): cloning is the page's work, so it goes in slices. */
 const POST_SLICE_MS = 2;
 /** Changes per message at most: a drain of a snapshot page admits thousands, whose clone alone would outlast a slice. */
 const CHANGES_PER_MESSAGE = 128;
+/**
+ * Messages waiting beyond this many (about 520,000 changes: a cold replay of 170,000 entities of 3 models) are posted
+ * in ordinary tasks, not background ones: a page busy for long cannot pile up changes without bound.
+ */
+const MAX_WAITING_MESSAGES = 4_096;
+/** A worker silent this long after it was made (neither ready nor failed) is given up: the page's thread writes. */
+const READY_TIMEOUT_MS = 10_000;
 
 /**
  * The page's writer, writing from a dedicated worker: the page only posts what the engine admitted, and the worker
- * merges, encodes and writes. A busy page then never pauses for the writer's garbage, and the writer never waits for
- * the page. Counters come back after each flush.
+ * merges, encodes and writes, so the page never pauses for the writer's garbage. The worker starts on first use (a tab
+ * that never writes, a follower, starts none). Counters come back after each flush, added to the page's.
  *
  * Posting (a structured clone of every change, made outside V8's heap) is the page's one cost. It runs in background
- * tasks of about `POST_SLICE_MS`, in order, so a replay that keeps the page busy finishes first and the changes follow.
+ * tasks of about `POST_SLICE_MS`, in order, so a replay that keeps the page busy finishes first; a `flush()` (someone
+ * waits on it) or a backlog over `MAX_WAITING_MESSAGES` posts in ordinary tasks instead.
  *
- * Until the worker says it is ready, the page keeps what it sent: if the worker cannot start (a Content Security Policy
- * without `worker-src blob:`, say), a writer in the page's thread takes over with all of it, and nothing is lost. Once
- * ready, a failure in the worker is the cache's (reported once, the cache dropped), as it would be in the page.
- * `undefined` when no worker could be made at all: the caller writes from the page.
+ * Until the worker says it is ready the page keeps what it sent: if the worker cannot start (a Content Security Policy
+ * without `worker-src blob:`, say) or stays silent, a writer in the page's thread takes over with all of it, and
+ * nothing is lost. Once ready, a failure in the worker is the cache's (reported once, the cache dropped), as a change
+ * the worker cannot be sent is.
  */
-export function createWorkerWriter(connection: CacheConnection, options: CacheWriterOptions, spawn: CacheWorkerSpawner = spawnCacheWorker, tasks: BackgroundTasks = backgroundTasks()): CacheWriter | undefined {
-  const worker = spawn();
-  if (worker === undefined) return undefined;
+export function createWorkerWriter(connection: CacheConnection, options: CacheWriterOptions, spawn: CacheWorkerSpawner = spawnCacheWorker, tasks: BackgroundTasks = backgroundTasks()): CacheWriter {
   const { onFlushed, ...writerOptions } = options;
-  const clock = connection.timers.monotonic?.bind(connection.timers) ?? (() => connection.timers.now());
+  const { timers, counters, failure } = connection;
+  const clock = timers.monotonic?.bind(timers) ?? (() => timers.now());
+  // The page's totals before this writer: the worker's own start at zero.
+  const base: WriterCounters = { ...counters };
   const waiting = new Map<number, () => void>();
-  /** Messages not posted yet, in order, from `next` on. */
+  let worker: CacheWorkerLike | undefined;
+  let readyTimer: unknown;
+  /** Messages not posted yet, in order. */
   let outbox: ToCacheWorker[] = [];
-  let next = 0;
+  let queuedChanges = 0;
   let scheduled = false;
+  let urgent = false;
   /** Posted before the worker said it was ready: what a writer in the page would take over. */
   let unconfirmed: ToCacheWorker[] | undefined = [];
   let local: CacheWriter | undefined;
   let nextFlush = 0;
-  let pending = 0;
-  let closed = false;
+  let reported = 0;
+  let stopped = false;
+  let forget: () => void = () => undefined;
 
   const stop = (): void => {
-    worker.release?.();
-    worker.onmessage = null;
-    worker.onerror = null;
-    worker.terminate();
+    if (stopped) return;
+    stopped = true;
+    forget();
+    if (readyTimer !== undefined) timers.clearTimeout(readyTimer);
+    readyTimer = undefined;
     tasks.cancel();
     outbox = [];
-    next = 0;
-    for (const resolve of waiting.values()) resolve();
-    waiting.clear();
+    queuedChanges = 0;
+    if (worker !== undefined) {
+      worker.release?.();
+      worker.onmessage = null;
+      worker.onerror = null;
+      worker.terminate();
+    }
   };
+  const answerFlushes = (): Array<() => void> => {
+    const resolvers = [...waiting.values()];
+    waiting.clear();
+    return resolvers;
+  };
+  /** The cache's failure: reported once, the worker stopped, every waiting flush answered. */
+  const fail = (error: SyncError): void => {
+    const resolvers = answerFlushes();
+    stop();
+    failure.fail(error);
+    for (const resolve of resolvers) resolve();
+  };
+  /** The worker never started: the page's own thread writes everything it was sent, in order; its flushes wait for it. */
+  const takeOver = (): void => {
+    const messages = [...(unconfirmed ?? []), ...outbox];
+    const resolvers = answerFlushes();
+    stop();
+    const writer = createCacheWriter(connection, options);
+    local = writer;
+    for (const message of messages) {
+      if (message.type === "note") writer.note(message.changes);
+      else if (message.type === "watermark") writer.noteWatermark(message.executedAt);
+    }
+    for (const resolve of resolvers) void writer.flush().then(resolve);
+  };
+
+  const start = (): CacheWorkerLike | undefined => {
+    const made = spawn();
+    if (made === undefined) return undefined;
+    made.onmessage = (event) => receive(event.data);
+    made.onerror = (event) => {
+      event.preventDefault?.();
+      if (unconfirmed !== undefined) takeOver();
+      else fail(new SyncError("SYNC_CACHE_UNAVAILABLE", `Persisted sync cache: the cache's worker stopped (${"message" in event && typeof event.message === "string" ? event.message : "an error"}); the sync goes on from the network without a cache.`));
+    };
+    readyTimer = timers.setTimeout(() => {
+      readyTimer = undefined;
+      if (unconfirmed !== undefined) takeOver();
+    }, READY_TIMEOUT_MS);
+    return made;
+  };
+
   const post = (): void => {
     scheduled = false;
-    if (closed || local !== undefined) return;
+    if (stopped) return;
+    worker ??= start();
+    if (worker === undefined) {
+      takeOver();
+      return;
+    }
     const started = clock();
-    while (next < outbox.length) {
-      const message = outbox[next] as ToCacheWorker;
-      next += 1;
+    let posted = 0;
+    while (posted < outbox.length) {
+      const message = outbox[posted] as ToCacheWorker;
+      try {
+        worker.postMessage(message);
+      } catch (thrown) {
+        // What cannot be cloned (a function among a value's fields) cannot be stored either.
+        fail(cacheError("SYNC_CACHE_UNAVAILABLE", `a change could not be sent to the cache's worker (${thrown instanceof Error ? thrown.message : String(thrown)})`, thrown));
+        return;
+      }
+      posted += 1;
       unconfirmed?.push(message);
-      worker.postMessage(message);
+      if (message.type === "note") queuedChanges -= message.changes.length;
       if (clock() - started >= POST_SLICE_MS) break;
     }
-    if (next < outbox.length) schedule();
-    else {
-      outbox = [];
-      next = 0;
-    }
+    // What was posted is the worker's now: the page keeps only what waits.
+    outbox.splice(0, posted);
+    if (outbox.length === 0) urgent = false;
+    else schedule();
   };
   const schedule = (): void => {
+    if (outbox.length > MAX_WAITING_MESSAGES) urgent = true;
     if (scheduled) return;
     scheduled = true;
-    tasks.post(post);
+    tasks.post(post, urgent);
   };
   const send = (message: ToCacheWorker): void => {
     outbox.push(message);
+    if (message.type === "note") queuedChanges += message.changes.length;
     schedule();
   };
 
-  worker.onmessage = (event) => {
-    const message = event.data;
+  const receive = (message: FromCacheWorker): void => {
     switch (message.type) {
       case "ready":
         unconfirmed = undefined;
-        worker.release?.();
+        if (readyTimer !== undefined) timers.clearTimeout(readyTimer);
+        readyTimer = undefined;
+        worker?.release?.();
         return;
-      case "flushed":
-        Object.assign(connection.counters, message.counters);
-        pending = message.pending;
+      case "flushed": {
+        const totals = message.counters;
+        counters.flushes = base.flushes + totals.flushes;
+        counters.writeSlices = base.writeSlices + totals.writeSlices;
+        counters.entitiesWritten = base.entitiesWritten + totals.entitiesWritten;
+        counters.recordsWritten = base.recordsWritten + totals.recordsWritten;
+        counters.bytesWritten = base.bytesWritten + totals.bytesWritten;
+        counters.longestWriteSliceMs = Math.max(base.longestWriteSliceMs, totals.longestWriteSliceMs);
+        if (totals.watermarkWritten !== undefined) counters.watermarkWritten = totals.watermarkWritten;
+        reported = message.pending;
         onFlushed?.();
         return;
+      }
       case "flush-done":
-        pending = message.pending;
+        reported = message.pending;
         waiting.get(message.id)?.();
         waiting.delete(message.id);
         return;
       case "failed":
-        stop();
-        connection.failure.fail(new SyncError(message.code.startsWith("SYNC_CACHE_") ? (message.code as SyncErrorCode) : "SYNC_CACHE_UNAVAILABLE", message.message));
+        fail(new SyncError(message.code.startsWith("SYNC_CACHE_") ? (message.code as SyncErrorCode) : "SYNC_CACHE_UNAVAILABLE", message.message));
     }
   };
-  worker.onerror = (event) => {
-    event.preventDefault?.();
-    const takeOver = unconfirmed === undefined ? undefined : [...unconfirmed, ...outbox.slice(next)];
-    const flushes = [...waiting.values()];
-    waiting.clear();
-    stop();
-    if (takeOver === undefined) {
-      const what = "message" in event && typeof event.message === "string" ? event.message : "an error";
-      connection.failure.fail(new SyncError("SYNC_CACHE_UNAVAILABLE", `Persisted sync cache: the cache's worker stopped (${what}); the sync goes on from the network without a cache.`));
-      for (const resolve of flushes) resolve();
-      return;
-    }
-    // The worker never started: the page's own thread writes everything it was sent, in order; its flushes wait for it.
-    const writer = createCacheWriter(connection, options);
-    local = writer;
-    for (const message of takeOver) {
-      if (message.type === "note") writer.note(message.changes);
-      else if (message.type === "watermark") writer.noteWatermark(message.executedAt);
-    }
-    for (const resolve of flushes) void writer.flush().then(resolve);
-  };
-  send({ type: "open", name: connection.name, identity: connection.identity, writer: writerOptions });
-  // The page's cache failed or closed: the worker's connection must not outlive it (a deleted cache stays deleted).
-  connection.onDropped?.(() => {
-    if (!closed && local === undefined) stop();
-  });
 
+  // First in line, but posted (and the worker started) only with the first write: a tab that never writes makes none.
+  outbox.push({ type: "open", name: connection.name, identity: connection.identity, writer: writerOptions });
+  // The page's cache failed or closed: the worker's connection must not outlive it (a deleted cache stays deleted).
+  forget = connection.onDropped?.(stop) ?? forget;
+
+  const usable = (): boolean => !stopped && connection.usable();
   return {
-    note(changes) {
-      if (closed || changes.length === 0) return;
+    note(changes: readonly AdmittedChange[]) {
+      if (changes.length === 0) return;
       if (local !== undefined) local.note(changes);
-      else if (connection.usable()) {
-        for (let from = 0; from < changes.length; from += CHANGES_PER_MESSAGE) send({ type: "note", changes: from === 0 && changes.length <= CHANGES_PER_MESSAGE ? changes : changes.slice(from, from + CHANGES_PER_MESSAGE) });
-      }
+      else if (usable()) for (let from = 0; from < changes.length; from += CHANGES_PER_MESSAGE) send({ type: "note", changes: from === 0 && changes.length <= CHANGES_PER_MESSAGE ? changes : changes.slice(from, from + CHANGES_PER_MESSAGE) });
     },
     noteWatermark(executedAt) {
-      if (closed) return;
       if (local !== undefined) local.noteWatermark(executedAt);
-      else if (connection.usable()) send({ type: "watermark", executedAt });
+      else if (usable()) send({ type: "watermark", executedAt });
     },
     flush() {
       if (local !== undefined) return local.flush();
-      if (closed || !connection.usable()) return Promise.resolve();
+      if (!usable()) return Promise.resolve();
       const id = (nextFlush += 1);
       return new Promise<void>((resolve) => {
         waiting.set(id, resolve);
+        // Someone waits (a hello from another tab, a test): post now, not behind the page's other work.
+        urgent = true;
+        if (scheduled) tasks.post(post, true);
         send({ type: "flush", id });
       });
     },
+    /** Entities the worker held at its last report, plus changes the page has not posted yet. */
     get pending() {
-      return local?.pending ?? pending;
+      return local?.pending ?? reported + queuedChanges;
     },
     close() {
-      if (closed) return;
-      closed = true;
       local?.close();
+      for (const resolve of answerFlushes()) resolve();
       stop();
     },
   };
 }
 
+/** Whether this page can start a cache worker at all (a browser): else the caller writes from the page. */
+export function workersAvailable(): boolean {
+  const scope = globalThis as { Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  return typeof scope.Worker === "function" && typeof scope.Blob === "function" && typeof scope.URL?.createObjectURL === "function";
+}
+
 /** A worker running the bundled cache writer, from a Blob URL (no file to serve, whatever bundles the app). */
 export function spawnCacheWorker(): CacheWorkerLike | undefined {
-  const { Worker: WorkerCtor, Blob: BlobCtor, URL: UrlApi } = globalThis as { Worker?: typeof Worker; Blob?: typeof Blob; URL?: typeof URL };
-  if (typeof WorkerCtor !== "function" || typeof BlobCtor !== "function" || typeof UrlApi?.createObjectURL !== "function") return undefined;
-  const url = UrlApi.createObjectURL(new BlobCtor([CACHE_WORKER_SOURCE], { type: "text/javascript" }));
+  if (!workersAvailable()) return undefined;
+  const url = URL.createObjectURL(new Blob([CACHE_WORKER_SOURCE], { type: "text/javascript" }));
   let worker: Worker;
   try {
-    worker = new WorkerCtor(url, { name: "torii-sync-guard cache writer" });
+    worker = new Worker(url, { name: "torii-sync-guard cache writer" });
   } catch {
-    UrlApi.revokeObjectURL(url);
+    URL.revokeObjectURL(url);
     return undefined;
   }
   let released = false;
@@ -191,7 +260,7 @@ export function spawnCacheWorker(): CacheWorkerLike | undefined {
   handle.release = () => {
     if (released) return;
     released = true;
-    UrlApi.revokeObjectURL(url);
+    URL.revokeObjectURL(url);
   };
   return handle;
 }
