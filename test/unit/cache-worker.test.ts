@@ -240,7 +240,7 @@ describe("the cache writer in a worker", () => {
     expect(second.terminated).toBe(true);
   });
 
-  it("should start no worker until the first write (a follower tab never starts one)", async () => {
+  it("should start no worker until the first write (a follower tab never starts one), and start it with that write", async () => {
     const factory = new IDBFactory();
     const time = createFakeTime();
     const connection = await pageConnection(factory, time);
@@ -254,6 +254,8 @@ describe("the cache writer in a worker", () => {
     expect(tasks.queued).toBe(0);
     expect(spawned).toBe(0);
     writer.note(generation(1, 100));
+    // Made in the engine's task, with the first write: not later, in the page's first quiet moment.
+    expect(spawned).toBe(1);
     await tasks.run();
     expect(spawned).toBe(1);
     writer.close();

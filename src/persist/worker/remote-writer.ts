@@ -126,10 +126,21 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
     return made;
   };
 
+  let spawned = false;
+  /**
+   * Start the worker with the first write, in the engine's task: made (a Blob URL, a thread: 10 ms in Chromium) in the
+   * first background task instead, it started when a replay ended, in the page's first quiet moment.
+   */
+  const spawnOnce = (): void => {
+    if (spawned || stopped) return;
+    spawned = true;
+    worker = start();
+  };
+
   const post = (): void => {
     scheduled = false;
     if (stopped) return;
-    worker ??= start();
+    spawnOnce();
     if (worker === undefined) {
       takeOver();
       return;
@@ -162,6 +173,7 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
     tasks.post(post, urgent);
   };
   const send = (message: ToCacheWorker): void => {
+    spawnOnce();
     outbox.push(message);
     if (message.type === "note") queuedChanges += message.changes.length;
     schedule();
