@@ -6,7 +6,8 @@ import { deleteDatabase, resolveFactory } from "./open";
 import { cacheError, classifyStorageError } from "./storage-errors";
 import type { LockManagerLike } from "./election";
 import { createCacheWriter, type CacheWriter, type CacheWriterOptions } from "./writer";
-import { createWorkerWriter, workersAvailable } from "./worker/remote-writer";
+import { createWorkerWriter } from "./worker/remote-writer";
+import { workersAvailable } from "./worker/spawn";
 
 /** The app's `persist` option: an IndexedDB cache of the synced world for warm starts. */
 export interface PersistOptions {

@@ -85,10 +85,13 @@ describe("the cache written from a worker, in Chromium", { timeout: 60_000 }, ()
     }
     globalThis.Worker = Refused;
     undo.push(() => (globalThis.Worker = Original));
+    const workers = countWorkers();
     const puts = pagePuts();
     const run = boot(torii([1, 2, 3, 4, 5, 6]), { name });
     await flushed(run);
     expect(run.pipeline.metrics().cache).toMatchObject({ entitiesWritten: 6, errors: 0 });
+    // A worker was tried, refused, and the page's own thread wrote.
+    expect(workers()).toBe(1);
     expect(puts()).toBeGreaterThan(0);
     expect(run.failures).toEqual([]);
     run.pipeline.cancel();

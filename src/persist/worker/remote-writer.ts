@@ -4,21 +4,8 @@ import type { CacheConnection } from "../connection";
 import { cacheError } from "../storage-errors";
 import { createCacheWriter, type CacheWriter, type CacheWriterOptions } from "../writer";
 import { backgroundTasks, type BackgroundTasks } from "./background";
-import { CACHE_WORKER_SOURCE } from "./cache-worker-source";
 import type { FromCacheWorker, ToCacheWorker, WriterCounters } from "./protocol";
-
-/** The part of a `Worker` the writer uses (tests hand in their own). */
-export interface CacheWorkerLike {
-  onmessage: ((event: MessageEvent<FromCacheWorker>) => void) | null;
-  onerror: ((event: ErrorEvent | Event) => void) | null;
-  postMessage(message: ToCacheWorker): void;
-  terminate(): void;
-  /** Free what starting it took (its script's Blob URL), once it runs or failed to. */
-  release?(): void;
-}
-
-/** Starts the worker (on the writer's first use), or says it cannot (the page refused it). */
-export type CacheWorkerSpawner = () => CacheWorkerLike | undefined;
+import { spawnCacheWorker, type CacheWorkerLike, type CacheWorkerSpawner } from "./spawn";
 
 /** The page's time for one task of posting (ms): cloning is the page's work, so it goes in slices. */
 const POST_SLICE_MS = 2;
@@ -58,7 +45,11 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
   /** Messages not posted yet, in order. */
   let outbox: ToCacheWorker[] = [];
   let queuedChanges = 0;
-  let scheduled = false;
+  /** Changes posted since the worker last said what it holds. */
+  let postedChanges = 0;
+  /** The task posted for the outbox, if any, and its kind; a task whose token is not the latest does nothing. */
+  let scheduled: "background" | "urgent" | undefined;
+  let token = 0;
   let urgent = false;
   /** Posted before the worker said it was ready: what a writer in the page would take over. */
   let unconfirmed: ToCacheWorker[] | undefined = [];
@@ -75,6 +66,7 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
     if (readyTimer !== undefined) timers.clearTimeout(readyTimer);
     readyTimer = undefined;
     tasks.cancel();
+    scheduled = undefined;
     outbox = [];
     queuedChanges = 0;
     if (worker !== undefined) {
@@ -111,7 +103,13 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
   };
 
   const start = (): CacheWorkerLike | undefined => {
-    const made = spawn();
+    let made: CacheWorkerLike | undefined;
+    try {
+      made = spawn();
+    } catch {
+      // A page that refuses Blob URLs or workers outright: the page's thread writes (the caller takes over).
+      made = undefined;
+    }
     if (made === undefined) return undefined;
     made.onmessage = (event) => receive(event.data);
     made.onerror = (event) => {
@@ -119,11 +117,14 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
       if (unconfirmed !== undefined) takeOver();
       else fail(new SyncError("SYNC_CACHE_UNAVAILABLE", `Persisted sync cache: the cache's worker stopped (${"message" in event && typeof event.message === "string" ? event.message : "an error"}); the sync goes on from the network without a cache.`));
     };
+    return made;
+  };
+  /** Counted from when `open` is posted, not from the spawn: a replay can keep the page from posting for longer. */
+  const awaitReady = (): void => {
     readyTimer = timers.setTimeout(() => {
       readyTimer = undefined;
       if (unconfirmed !== undefined) takeOver();
     }, READY_TIMEOUT_MS);
-    return made;
   };
 
   let spawned = false;
@@ -138,7 +139,7 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
   };
 
   const post = (): void => {
-    scheduled = false;
+    scheduled = undefined;
     if (stopped) return;
     spawnOnce();
     if (worker === undefined) {
@@ -158,7 +159,11 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
       }
       posted += 1;
       unconfirmed?.push(message);
-      if (message.type === "note") queuedChanges -= message.changes.length;
+      if (message.type === "open") awaitReady();
+      if (message.type === "note") {
+        queuedChanges -= message.changes.length;
+        postedChanges += message.changes.length;
+      }
       if (clock() - started >= POST_SLICE_MS) break;
     }
     // What was posted is the worker's now: the page keeps only what waits.
@@ -168,9 +173,13 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
   };
   const schedule = (): void => {
     if (outbox.length > MAX_WAITING_MESSAGES) urgent = true;
-    if (scheduled) return;
-    scheduled = true;
-    tasks.post(post, urgent);
+    // A background task already queued is overtaken by an urgent one when the outbox became urgent meanwhile.
+    if (scheduled === "urgent" || (scheduled === "background" && !urgent)) return;
+    scheduled = urgent ? "urgent" : "background";
+    const mine = (token += 1);
+    tasks.post(() => {
+      if (mine === token) post();
+    }, urgent);
   };
   const send = (message: ToCacheWorker): void => {
     spawnOnce();
@@ -197,11 +206,13 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
         counters.longestWriteSliceMs = Math.max(base.longestWriteSliceMs, totals.longestWriteSliceMs);
         if (totals.watermarkWritten !== undefined) counters.watermarkWritten = totals.watermarkWritten;
         reported = message.pending;
+        postedChanges = 0;
         onFlushed?.();
         return;
       }
       case "flush-done":
         reported = message.pending;
+        postedChanges = 0;
         waiting.get(message.id)?.();
         waiting.delete(message.id);
         return;
@@ -213,7 +224,12 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
   // First in line, but posted (and the worker started) only with the first write: a tab that never writes makes none.
   outbox.push({ type: "open", name: connection.name, identity: connection.identity, writer: writerOptions });
   // The page's cache failed or closed: the worker's connection must not outlive it (a deleted cache stays deleted).
-  forget = connection.onDropped?.(stop) ?? forget;
+  forget =
+    connection.onDropped?.(() => {
+      const resolvers = answerFlushes();
+      stop();
+      for (const resolve of resolvers) resolve();
+    }) ?? forget;
 
   const usable = (): boolean => !stopped && connection.usable();
   return {
@@ -234,13 +250,15 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
         waiting.set(id, resolve);
         // Someone waits (a hello from another tab, a test): post now, not behind the page's other work.
         urgent = true;
-        if (scheduled) tasks.post(post, true);
         send({ type: "flush", id });
       });
     },
-    /** Entities the worker held at its last report, plus changes the page has not posted yet. */
+    /**
+     * An estimate, 0 once everything is committed: the entities the worker held at its last report, plus the changes
+     * posted since and those not posted yet.
+     */
     get pending() {
-      return local?.pending ?? reported + queuedChanges;
+      return local?.pending ?? reported + postedChanges + queuedChanges;
     },
     close() {
       local?.close();
@@ -248,31 +266,4 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
       stop();
     },
   };
-}
-
-/** Whether this page can start a cache worker at all (a browser): else the caller writes from the page. */
-export function workersAvailable(): boolean {
-  const scope = globalThis as { Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
-  return typeof scope.Worker === "function" && typeof scope.Blob === "function" && typeof scope.URL?.createObjectURL === "function";
-}
-
-/** A worker running the bundled cache writer, from a Blob URL (no file to serve, whatever bundles the app). */
-export function spawnCacheWorker(): CacheWorkerLike | undefined {
-  if (!workersAvailable()) return undefined;
-  const url = URL.createObjectURL(new Blob([CACHE_WORKER_SOURCE], { type: "text/javascript" }));
-  let worker: Worker;
-  try {
-    worker = new Worker(url, { name: "torii-sync-guard cache writer" });
-  } catch {
-    URL.revokeObjectURL(url);
-    return undefined;
-  }
-  let released = false;
-  const handle = worker as unknown as CacheWorkerLike;
-  handle.release = () => {
-    if (released) return;
-    released = true;
-    URL.revokeObjectURL(url);
-  };
-  return handle;
 }
