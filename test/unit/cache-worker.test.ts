@@ -9,6 +9,7 @@ import { backgroundTasks, type BackgroundTasks } from "../../src/persist/worker/
 import { serveCacheWriter, type CacheWorkerScope } from "../../src/persist/worker/host";
 import type { FromCacheWorker, ToCacheWorker } from "../../src/persist/worker/protocol";
 import { createWorkerWriter } from "../../src/persist/worker/remote-writer";
+import type { CacheWriterOptions } from "../../src/persist/writer";
 import type { CacheWorkerLike } from "../../src/persist/worker/spawn";
 import { createFakeTime, turns, until, write } from "./persist-fakes";
 import { ReferenceState, referenceOf } from "./persist-reference";
@@ -104,19 +105,27 @@ async function readBack(factory: IDBFactory, time: ReturnType<typeof createFakeT
   return state;
 }
 
+/** A page's connection and a worker writer in front of a fake worker, with hand-run background tasks. */
+async function setup(options: { step?: number; mode?: "serves" | "fails" | "silent"; hostFactory?: IDBFactory; writer?: CacheWriterOptions; before?: (connection: OpenConnection) => void } = {}) {
+  const factory = new IDBFactory();
+  const time = createFakeTime(1_700_000_000_000, options.step ?? 0);
+  const errors: SyncError[] = [];
+  const connection = await pageConnection(factory, time, errors);
+  options.before?.(connection);
+  const worker = fakeWorker(options.hostFactory ?? factory, time, options.mode);
+  const tasks = manualTasks();
+  const writer = createWorkerWriter(connection, options.writer ?? {}, () => worker, tasks);
+  return { factory, time, errors, connection, worker, tasks, writer };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
 
 describe("the cache writer in a worker", () => {
   it("should post nothing until a background task runs, then everything in order: the worker writes it and the page's counters follow", async () => {
-    const factory = new IDBFactory();
-    const time = createFakeTime();
-    const connection = await pageConnection(factory, time);
-    const worker = fakeWorker(factory, time);
-    const tasks = manualTasks();
     let flushedCalls = 0;
-    const writer = createWorkerWriter(connection, { watermark: "explicit", onFlushed: () => (flushedCalls += 1) }, () => worker, tasks);
+    const { factory, time, connection, worker, tasks, writer } = await setup({ writer: { watermark: "explicit", onFlushed: () => (flushedCalls += 1) } });
     const changes = generation(300, 100);
     writer.note(changes);
     writer.noteWatermark(100);
@@ -139,13 +148,8 @@ describe("the cache writer in a worker", () => {
   });
 
   it("should post in slices of about 2 ms of the page's clock, a background task each", async () => {
-    const factory = new IDBFactory();
     // Each read of the slice clock moves it 1 ms: a slice posts two messages.
-    const time = createFakeTime(1_700_000_000_000, 1);
-    const connection = await pageConnection(factory, time);
-    const worker = fakeWorker(factory, time);
-    const tasks = manualTasks();
-    const writer = createWorkerWriter(connection, {}, () => worker, tasks);
+    const { connection, worker, tasks, writer } = await setup({ step: 1 });
     writer.note(generation(300, 100));
     expect(tasks.queued).toBe(1);
     const runOne = async (): Promise<void> => {
@@ -164,13 +168,7 @@ describe("the cache writer in a worker", () => {
   });
 
   it("should hand everything to a writer in the page's thread when the worker fails to start: nothing is lost", async () => {
-    const factory = new IDBFactory();
-    const time = createFakeTime();
-    const errors: SyncError[] = [];
-    const connection = await pageConnection(factory, time, errors);
-    const worker = fakeWorker(factory, time, "fails");
-    const tasks = manualTasks();
-    const writer = createWorkerWriter(connection, { watermark: "explicit" }, () => worker, tasks);
+    const { factory, time, errors, connection, worker, tasks, writer } = await setup({ mode: "fails", writer: { watermark: "explicit" } });
     const changes = generation(40, 100);
     writer.note(changes.slice(0, 20));
     const early = writer.flush();
@@ -191,15 +189,9 @@ describe("the cache writer in a worker", () => {
   });
 
   it("should report a failure in the worker once, drop the page's cache, stop the worker and answer waiting flushes", async () => {
-    const factory = new IDBFactory();
     // The worker's IndexedDB has no such database (as when the page's cache was deleted meanwhile): it must make none.
     const elsewhere = new IDBFactory();
-    const time = createFakeTime();
-    const errors: SyncError[] = [];
-    const connection = await pageConnection(factory, time, errors);
-    const worker = fakeWorker(elsewhere, time);
-    const tasks = manualTasks();
-    const writer = createWorkerWriter(connection, {}, () => worker, tasks);
+    const { errors, connection, worker, tasks, writer } = await setup({ hostFactory: elsewhere });
     writer.note(generation(5, 100));
     const flushed = writer.flush();
     await tasks.run();
@@ -218,12 +210,7 @@ describe("the cache writer in a worker", () => {
   });
 
   it("should stop the worker, call off its posting and answer a waiting flush on close, or when the page's cache is dropped", async () => {
-    const factory = new IDBFactory();
-    const time = createFakeTime();
-    const connection = await pageConnection(factory, time);
-    const worker = fakeWorker(factory, time);
-    const tasks = manualTasks();
-    const writer = createWorkerWriter(connection, {}, () => worker, tasks);
+    const { factory, time, connection, worker, tasks, writer } = await setup();
     writer.note(generation(5, 100));
     const flushed = writer.flush();
     writer.close();
@@ -307,13 +294,7 @@ describe("the cache writer in a worker", () => {
   });
 
   it("should fail the cache once, and answer a waiting flush, when a change cannot be sent to the worker", async () => {
-    const factory = new IDBFactory();
-    const time = createFakeTime();
-    const errors: SyncError[] = [];
-    const connection = await pageConnection(factory, time, errors);
-    const worker = fakeWorker(factory, time);
-    const tasks = manualTasks();
-    const writer = createWorkerWriter(connection, {}, () => worker, tasks);
+    const { errors, connection, worker, tasks, writer } = await setup();
     const [change] = generation(1, 100);
     // A value with a function among its fields: a custom client's, neither cloneable nor storable.
     const odd = { ...change, values: [{ type: "primitive", type_name: "u32", value: 1, key: false, toJSON: () => 1 }] } as unknown as AdmittedChange;
@@ -328,16 +309,15 @@ describe("the cache writer in a worker", () => {
   });
 
   it("should post in ordinary tasks when a flush waits or the backlog grows past 4,096 messages, and add the worker's totals to the page's", async () => {
-    const factory = new IDBFactory();
-    // Each read of the slice clock moves it 1 ms: a task posts two messages.
-    const time = createFakeTime(1_700_000_000_000, 1);
-    const connection = await pageConnection(factory, time);
-    // Totals of an earlier writer on this connection (a former leader term): the new worker's start at zero.
-    connection.counters.entitiesWritten = 5;
-    connection.counters.flushes = 2;
-    const worker = fakeWorker(factory, time);
-    const tasks = manualTasks();
-    const writer = createWorkerWriter(connection, {}, () => worker, tasks);
+    // Each read of the slice clock moves it 1 ms: a task posts two messages. Totals of an earlier writer on this
+    // connection (a former leader term) are there before it: the new worker's start at zero.
+    const { connection, tasks, writer } = await setup({
+      step: 1,
+      before: (page) => {
+        page.counters.entitiesWritten = 5;
+        page.counters.flushes = 2;
+      },
+    });
     for (let i = 0; i < 4_100; i += 1) writer.note([write(i + 1, "ns-Army", { hp: [100, 100] })]);
     // The background task queued with the first note is overtaken by an ordinary one once more than 4,096 wait.
     expect(tasks.urgent).toEqual([false, true]);

@@ -59,6 +59,7 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
   let stopped = false;
   let forget: () => void = () => undefined;
 
+  /** Stop the worker and the posting, and answer every waiting flush (after whatever the caller reports now). */
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
@@ -75,18 +76,17 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
       worker.onerror = null;
       worker.terminate();
     }
+    for (const resolve of answerFlushes()) resolve();
   };
   const answerFlushes = (): Array<() => void> => {
     const resolvers = [...waiting.values()];
     waiting.clear();
     return resolvers;
   };
-  /** The cache's failure: reported once, the worker stopped, every waiting flush answered. */
+  /** The cache's failure: reported once, the worker stopped, every waiting flush answered (it resumes after the report). */
   const fail = (error: SyncError): void => {
-    const resolvers = answerFlushes();
     stop();
     failure.fail(error);
-    for (const resolve of resolvers) resolve();
   };
   /** The worker never started: the page's own thread writes everything it was sent, in order; its flushes wait for it. */
   const takeOver = (): void => {
@@ -224,12 +224,7 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
   // First in line, but posted (and the worker started) only with the first write: a tab that never writes makes none.
   outbox.push({ type: "open", name: connection.name, identity: connection.identity, writer: writerOptions });
   // The page's cache failed or closed: the worker's connection must not outlive it (a deleted cache stays deleted).
-  forget =
-    connection.onDropped?.(() => {
-      const resolvers = answerFlushes();
-      stop();
-      for (const resolve of resolvers) resolve();
-    }) ?? forget;
+  forget = connection.onDropped?.(stop) ?? forget;
 
   const usable = (): boolean => !stopped && connection.usable();
   return {
@@ -262,7 +257,6 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
     },
     close() {
       local?.close();
-      for (const resolve of answerFlushes()) resolve();
       stop();
     },
   };
