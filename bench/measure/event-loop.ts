@@ -1,4 +1,5 @@
 import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram, type PerformanceEntry } from "node:perf_hooks";
+import { openMainThreadClock, type ThreadTimes } from "./thread-clock";
 
 /** The timer period of both probes, ms: a block of B ms reads as a delay sample between B and B + this. */
 export const PROBE_RESOLUTION_MS = 1;
@@ -19,8 +20,13 @@ export interface Gap {
   /** ms since the probe started. */
   readonly at: number;
   readonly ms: number;
-  /** The shorter of `ms` and the process CPU used during the gap, ms: well below `ms`, the process waited for a core. */
+  /**
+   * Time the main thread ran on a core during the gap, ms (Linux's schedstat); where that cannot be read, the shorter of
+   * `ms` and the process CPU (every thread) used during it. Well below `ms`: the main thread waited for a core.
+   */
   readonly busyMs: number;
+  /** Time the main thread was ready but waited for a core during the gap, ms (undefined where schedstat is not readable). */
+  readonly waitMs: number | undefined;
   /** The phase the gap began in (see `BlockProbe.phase`). */
   readonly phase: string;
   /** V8's collection pauses inside the gap, ms (summed): the part of the block that was the collector's. */
@@ -46,11 +52,14 @@ export interface BlockReading {
   /** Process CPU (all threads) over the span, ms: wall ≫ CPU means the process waited for a core. */
   readonly cpuMs: number;
   /**
-   * Longest stretch the process really worked without letting the loop in, ms: over the second probe's gaps, the
-   * shorter of the gap and the process CPU spent in it. Time the process waited for a core (on a machine shared with
-   * other work) is left out; CPU of helper threads (parallel GC) is not, so this still errs on the long side.
+   * Longest stretch the main thread really worked without letting the loop in, ms: over the second probe's gaps, the
+   * main thread's own time on a core (Linux's schedstat). Time it waited for a core — taken by other processes, or by
+   * V8's own helper threads (concurrent marking and compilation: four in Node, on this machine's two cores) — is left
+   * out. Where schedstat is not readable: the shorter of the gap and the process CPU (every thread), which errs long.
    */
   readonly busyMaxMs: number;
+  /** Whether `busyMaxMs` and the gaps' `busyMs` are the main thread's own (schedstat) or the whole process's CPU. */
+  readonly busySource: "main thread" | "process";
   /** Longest gap of the second probe per phase, ms, in the order the phases began. */
   readonly phases: readonly { readonly phase: string; readonly longestGapMs: number; readonly gaps: number }[];
   /** The longest gaps (at most 5), longest first. */
@@ -60,8 +69,9 @@ export interface BlockReading {
   /** Collection pauses in the window, ms in all. */
   readonly gcTotalMs: number;
   /**
-   * Longest gap less the collection pauses inside it, ms: the longest block of the work itself, the collector's
-   * pauses (which the work's allocations cause, but which it cannot cut into slices) left out.
+   * Longest block of the work's own code, ms: per gap, the main thread's time on a core (the gap itself where schedstat
+   * is not readable) less the collection pauses inside it; the collector's pauses (which the work's allocations cause,
+   * but which it cannot cut into slices) and waits for a core left out.
    */
   readonly ownMaxMs: number;
 }
@@ -88,6 +98,8 @@ export class BlockProbe {
   private interval: ReturnType<typeof setInterval> | undefined;
   private readonly pauses: PerformanceEntry[] = [];
   private observer: PerformanceObserver | undefined;
+  private thread: ReturnType<typeof openMainThreadClock>;
+  private lastThread: ThreadTimes | undefined;
 
   /** Start both probes and let them settle: call right before the work to measure. */
   async begin(phase = "start"): Promise<void> {
@@ -108,6 +120,8 @@ export class BlockProbe {
     this.last = this.started;
     this.cpu = process.cpuUsage();
     this.lastCpu = cpuMs();
+    this.thread ??= openMainThreadClock();
+    this.lastThread = this.thread?.read();
     this.busyMax = 0;
     this.histogram.reset();
     this.histogram.enable();
@@ -126,6 +140,8 @@ export class BlockProbe {
   private stop(): BlockReading {
     this.tick();
     clearInterval(this.interval);
+    this.thread?.close();
+    this.thread = undefined;
     this.histogram.disable();
     // Entries are delivered after the task that made them: take what is still queued.
     this.pauses.push(...(this.observer?.takeRecords() ?? []));
@@ -143,12 +159,13 @@ export class BlockProbe {
       samples: this.histogram.count,
       spanMs: performance.now() - this.started,
       busyMaxMs: this.busyMax,
+      busySource: this.lastThread === undefined ? "process" : "main thread",
       cpuMs: (used.user + used.system) / 1000,
       phases: [...this.perPhase].map(([phase, figures]) => ({ phase, ...figures })),
       longest,
       gcMax: gcMax === undefined ? undefined : { ...gcMax, at: gcMax.at - this.started },
       gcTotalMs: pauses.reduce((sum, pause) => sum + pause.ms, 0),
-      ownMaxMs: gaps.reduce((max, gap) => Math.max(max, gap.ms - gap.gcMs), 0),
+      ownMaxMs: gaps.reduce((max, gap) => Math.max(max, (gap.waitMs === undefined ? gap.ms : gap.busyMs) - gap.gcMs), 0),
     };
   }
 
@@ -156,8 +173,11 @@ export class BlockProbe {
     const now = performance.now();
     const gap = now - this.last;
     const cpuNow = cpuMs();
-    const busy = Math.min(gap, cpuNow - this.lastCpu);
+    const thread = this.lastThread === undefined ? undefined : this.thread?.read();
+    const busy = Math.min(gap, thread === undefined ? cpuNow - this.lastCpu : thread.runMs - (this.lastThread as ThreadTimes).runMs);
+    const waitMs = thread === undefined ? undefined : thread.waitMs - (this.lastThread as ThreadTimes).waitMs;
     this.lastCpu = cpuNow;
+    if (thread !== undefined) this.lastThread = thread;
     if (busy > this.busyMax) this.busyMax = busy;
     // The gap began when the previous tick ran, so it belongs to the phase current then; `phase()` is called from
     // inside the work itself, so a gap that spans a phase change is charged to the phase that started it.
@@ -165,7 +185,7 @@ export class BlockProbe {
     figures.gaps += 1;
     if (gap > figures.longestGapMs) figures.longestGapMs = gap;
     this.perPhase.set(this.gapPhase, figures);
-    if (gap >= GAP_KEPT_MS && this.gaps.length < GAPS_KEPT) this.gaps.push({ at: this.last - this.started, ms: gap, busyMs: busy, phase: this.gapPhase, gcMs: 0 });
+    if (gap >= GAP_KEPT_MS && this.gaps.length < GAPS_KEPT) this.gaps.push({ at: this.last - this.started, ms: gap, busyMs: busy, waitMs, phase: this.gapPhase, gcMs: 0 });
     this.last = now;
     this.gapPhase = this.current;
   }
