@@ -94,7 +94,8 @@ export async function runMainThreadScenario(log: (line: string) => void, rounds:
           "on this 2-core machine V8's own helper threads (Node starts four, for concurrent marking, sweeping and compilation) take cores while the main thread has work, and so do other processes. " +
           "The \"main thread's CPU\" figures read the main thread's own scheduler statistics (Linux's `/proc/<pid>/task/<pid>/schedstat`: time on a core, time waiting in the run queue) at every tick of the second probe, " +
           "so a gap splits into the main thread's work and its waits; process CPU time could not tell them apart, since the helper threads' time counts there too. " +
-          "Compare the figures before reading a NOT MET as the pipeline's: the longest block of the work's own code is the last of them.",
+          "Compare the figures before reading a NOT MET as the pipeline's: the longest block of the work's own code is the last of them. " +
+          "It errs long: Node's `gc` entries report the collector's pauses (scavenges, the last part of a mark-compact), not the marking steps and sweeping V8 also does on the main thread as it allocates; a CPU profile of these cases shows such work inside gaps with no pause reported.",
         "V8's collection pauses: Node's `gc` performance entries (PerformanceObserver) over the same window, each with its kind (minor: a scavenge of the young generation; major: the last, atomic part of a mark-compact; incremental: a marking step). " +
           "A scavenge's pause grows with what survives it, and a world being filled is what survives, so the floor column (RECS alone, no pipeline) shows them too. " +
           "\"Less V8's collection pauses\" takes each gap of the second probe less the pauses inside it: the longest stretch of the work's own code. Between the two figures: what slicing can still cut, and what only allocating less can.",
