@@ -1,4 +1,5 @@
 import type { Timers } from "./clock";
+import { ClockStride } from "./util/clock-stride";
 
 export interface DrainConfig {
   /**
@@ -25,13 +26,13 @@ export interface DrainConfig {
 
 export const DRAIN_DEFAULTS: DrainConfig = { maxWaitMs: 1000, burstRate: 20, burstTurn: 500, trickleWaitMs: 16, sliceMs: 4 };
 
-/** One slice of work: run until `overdue()` says the slice is spent; return whether anything is left. */
+/** One slice of work: run until `overdue()` (asked after each item) says the slice is spent; return whether anything is left. */
 export type Slice = (overdue: () => boolean) => boolean;
 
 /**
  * When the queue drains: promptly once the stream is calm, not while a burst is still arriving (up to `maxWaitMs`), in
  * slices of a few milliseconds with the event loop let in between, so the main thread is never held for long. The
- * clock is read every few entities by the slice itself, through `overdue`.
+ * slice asks `overdue` after each entity; the clock is read every few entities, how many sized from what they cost.
  */
 export class DrainScheduler {
   private arrivals = 0;
@@ -41,6 +42,7 @@ export class DrainScheduler {
   private pending = false;
   private timer: unknown;
   private running: Promise<void> | undefined;
+  private stride: ClockStride | undefined;
   private paused = false;
   private closed = false;
 
@@ -133,8 +135,12 @@ export class DrainScheduler {
     this.arrivalsAtCheck = this.arrivals;
     for (;;) {
       if (this.closed) return;
-      const deadline = this.clock() + this.config.sliceMs;
-      const more = this.slice(() => this.clock() >= deadline);
+      const stride = (this.stride ??= new ClockStride(() => this.clock()));
+      const deadline = stride.restart() + this.config.sliceMs;
+      const more = this.slice(() => {
+        const now = stride.tick();
+        return now !== undefined && now >= deadline;
+      });
       if (!more || this.closed) return;
       await new Promise<void>((resolve) => this.defer(resolve));
     }

@@ -176,7 +176,8 @@ export class PendingStore {
 
   /**
    * Hand pending entities to `visit` in arrival order and forget them, until the store is empty or `stop()` says so
-   * (asked every few entities). `visit` reads the slot's rows while it runs; they are freed right after.
+   * (asked after each entity: it reads the clock only every few). `visit` reads the slot's rows while it runs; they
+   * are freed right after.
    */
   drain(visit: (slot: number) => void, stop: () => boolean): number {
     let visited = 0;
@@ -190,7 +191,7 @@ export class PendingStore {
       visit(slot);
       this.release(slot);
       visited += 1;
-      if ((visited & 15) === 0 && stop()) break;
+      if (stop()) break;
     }
     return visited;
   }

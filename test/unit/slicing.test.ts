@@ -47,21 +47,69 @@ function countingSink(): IntakeSink & { ended: string[] } {
   };
 }
 
-describe("Slicer", () => {
-  it("should say a slice is spent only once its budget has passed, reading the clock every few items", async () => {
-    const { timers, state } = workClock(0.05);
-    const slicer = new Slicer(timers, 4);
-    let pauses = 0;
-    for (let item = 0; item < 10_000; item += 1) {
-      if (slicer.due()) {
-        pauses += 1;
-        await slicer.pause();
-      }
+/**
+ * A clock that moves only with the work the test says it did (`work(ms)`); reading it costs nothing and is counted.
+ * Yields run on the real event loop (setImmediate) and are counted.
+ */
+function itemClock() {
+  let clock = 0;
+  const state = { reads: 0, yields: 0 };
+  const timers: Timers = {
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    now: () => clock,
+    monotonic: () => {
+      state.reads += 1;
+      return clock;
+    },
+    defer: (callback) => {
+      state.yields += 1;
+      setImmediate(callback);
+    },
+  };
+  return { timers, state, work: (ms: number) => void (clock += ms) };
+}
+
+/** Run `costs.length` items of the given costs (ms) through a Slicer of `budgetMs`; the work each slice held the thread. */
+async function sliceItems(costs: readonly number[], budgetMs: number): Promise<{ slices: number[]; reads: number; yields: number }> {
+  const { timers, state, work } = itemClock();
+  const slicer = new Slicer(timers, budgetMs);
+  const slices: number[] = [];
+  let held = 0;
+  for (const cost of costs) {
+    work(cost);
+    held += cost;
+    if (slicer.due()) {
+      slices.push(held);
+      held = 0;
+      await slicer.pause();
     }
-    // 10,000 items read the clock 312 times; 4 ms of clock is 80 reads, so a slice is ≈ 80 × 32 items.
-    expect(pauses).toBe(state.yields);
-    expect(pauses).toBeGreaterThanOrEqual(3);
-    expect(pauses).toBeLessThanOrEqual(5);
+  }
+  slices.push(held);
+  return { slices, reads: state.reads, yields: state.yields };
+}
+
+describe("Slicer", () => {
+  it("should say a slice is spent once its budget has passed, reading the clock every few items", async () => {
+    // 10,000 items of 0.05 ms: 500 ms of work in slices of 4 ms.
+    const { slices, reads, yields } = await sliceItems(new Array<number>(10_000).fill(0.05), 4);
+    expect(yields).toBe(slices.length - 1);
+    expect(slices.length).toBeGreaterThanOrEqual(110);
+    expect(slices.length).toBeLessThanOrEqual(126);
+    // A slice overshoots its budget by less than a stride of items (at most 8 of them here).
+    expect(Math.max(...slices)).toBeLessThanOrEqual(4 + 8 * 0.05 + 1e-9);
+    // The clock is read about every 0.25 ms of work (every 4–5 items here), plus once as each slice starts: not per item.
+    expect(reads).toBeLessThanOrEqual(10_000 / 4 + slices.length + 1);
+  });
+
+  it("should catch slow items within a slice's budget: the clock is read sooner when items cost more", async () => {
+    // Items of 0.6 ms from the start (code that runs unoptimised, or big entities): a fixed count of 32 items between
+    // reads held the thread 19 ms per slice; sized from the measured cost, a slice ends on the first item past 4 ms.
+    const slow = await sliceItems(new Array<number>(200).fill(0.6), 4);
+    expect(Math.max(...slow.slices)).toBeLessThanOrEqual(4 + 0.6 + 1e-9);
+    // Items that turn slow mid-slice overshoot by at most a stride (8 items) of them.
+    const turning = await sliceItems([...new Array<number>(5_000).fill(0.001), ...new Array<number>(200).fill(0.3)], 4);
+    expect(Math.max(...turning.slices)).toBeLessThanOrEqual(4 + 8 * 0.3 + 1e-9);
   });
 });
 
@@ -130,6 +178,33 @@ describe("reconciliation at scale is sliced", () => {
     expect(pipeline.metrics().reconciled).toBe(300);
     // The walk yielded by itself, not only the drain around it.
     expect(state.yieldedFrom.filter((stack) => /planRemovals|reconcile/.test(stack)).length).toBeGreaterThan(3);
+    pipeline.cancel();
+  });
+});
+
+describe("a drain is sliced by what its entities cost", () => {
+  it("should end a slice near its budget when each entity takes long to write, not a fixed count of entities later", async () => {
+    const { timers, state, work } = itemClock();
+    const client = new MemoryToriiClient();
+    const { world, components } = createTestWorld();
+    const pipeline = createSyncPipeline({ client, world, components, timers, environment: quietPage, logging: false });
+    await pipeline.start();
+    // Every RECS write is 0.5 ms of work (a slow game listener, or code V8 runs unoptimised): 8 fit a 4 ms slice.
+    const writesPerTurn: number[] = [];
+    const subscription = components.Army.update$.subscribe(() => {
+      work(0.5);
+      writesPerTurn[state.yields] = (writesPerTurn[state.yields] ?? 0) + 1;
+    });
+    for (let i = 0; i < 120; i += 1) client.emit(rawEntity(i + 1, 200, { "test-Army": army(i) }));
+    // The drain starts once the stream is calm (a turn without arrivals) and yields between slices: let turns pass.
+    for (let turn = 0; turn < 1_000 && components.Army.values.x.size < 120; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    subscription.unsubscribe();
+    expect(components.Army.values.x.size).toBe(120);
+    const slices = writesPerTurn.filter((writes) => writes !== undefined);
+    expect(slices.length).toBeGreaterThan(10);
+    // Each slice holds at most its budget and one read's stride of slow writes: 16 at a time (every 16th entity read the
+    // clock before) held 8 ms.
+    expect(Math.max(...slices) * 0.5).toBeLessThanOrEqual(4 + 0.5);
     pipeline.cancel();
   });
 });

@@ -1,18 +1,16 @@
 import type { Timers } from "../clock";
 import { SyncError } from "../errors";
-
-/** Items between two reads of the clock: a read costs less than a microsecond, an item a few. */
-const CHECK_EVERY = 32;
+import { ClockStride } from "./clock-stride";
 
 /**
  * Keeps a long loop off the main thread for more than `budgetMs` at a time: call `due()` after each item (it reads the
- * clock every few items) and, when it says so, `await pause()` to let the event loop in. Used where one task could
+ * clock every few items, how many sized from what the items cost: see ClockStride) and, when it says so, `await pause()` to let the event loop in. Used where one task could
  * otherwise hold the thread for as long as the data is big: a snapshot page, a reconciliation. A loop whose owner was
  * cancelled while it paused stops there: `pause()` rejects with SYNC_CANCELLED.
  */
 export class Slicer {
   private deadline: number;
-  private items = 0;
+  private readonly stride: ClockStride;
 
   constructor(
     private readonly timers: Timers,
@@ -20,14 +18,14 @@ export class Slicer {
     /** Whether the loop's owner is gone (the pipeline cancelled, the source closed): read after each pause. */
     private readonly isCancelled: () => boolean = () => false,
   ) {
-    this.deadline = this.clock() + budgetMs;
+    this.stride = new ClockStride(() => this.clock());
+    this.deadline = this.stride.restart() + budgetMs;
   }
 
   /** Whether the slice is spent. */
   due(): boolean {
-    this.items += 1;
-    if (this.items % CHECK_EVERY !== 0) return false;
-    return this.clock() >= this.deadline;
+    const now = this.stride.tick();
+    return now !== undefined && now >= this.deadline;
   }
 
   /** Yield one turn of the event loop, then start a new slice; rejects with SYNC_CANCELLED if the owner is gone by then. */
@@ -37,7 +35,7 @@ export class Slicer {
       else this.timers.setTimeout(resolve, 0);
     });
     if (this.isCancelled()) throw new SyncError("SYNC_CANCELLED", "Cancelled while the work was paused between slices.");
-    this.deadline = this.clock() + this.budgetMs;
+    this.deadline = this.stride.restart() + this.budgetMs;
   }
 
   private clock(): number {
