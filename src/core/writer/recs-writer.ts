@@ -1,4 +1,4 @@
-import { getComponentValue, getEntitySymbol, hasComponent, removeComponent, setComponent, type Entity, type Schema, type Type as RecsType } from "@dojoengine/recs";
+import { getComponentValue, getEntitySymbol, removeComponent, setComponent, type Entity, type Schema, type Type as RecsType } from "@dojoengine/recs";
 import type { EntityId } from "../entity-id";
 import { asSyncError, SyncError } from "../errors";
 import type { ModelTag, ToriiValue } from "../types";
@@ -158,9 +158,12 @@ export class RecsWriter {
     }
     const next: Record<string, unknown> = previous === undefined ? {} : { ...previous };
     for (let column = 0; column < fields.length; column += 1) {
-      if (admitted[column] !== 1) continue;
-      next[fields[column] as string] = out[column];
-      stores[column]?.set(symbol, out[column]);
+      // A new component gets every column, an optional one never sent as undefined: RECS finds a component's entities
+      // (hasComponent, Has queries, entities()) by its FIRST field's Map alone, and that field may be optional.
+      if (admitted[column] !== 1 && previous !== undefined) continue;
+      const value = admitted[column] === 1 ? out[column] : undefined;
+      next[fields[column] as string] = value;
+      stores[column]?.set(symbol, value);
     }
     // What setComponent does and announces, without its two further reads of the value.
     component.update$.next({ entity, value: [next as never, previous], component });
@@ -207,7 +210,7 @@ export class RecsWriter {
     let heldForModel = this.held.get(binding.model);
     // The common case, a whole first write: straight to RECS, nothing held.
     if (heldForModel?.has(entityId) !== true && binding.required.every((field) => values.has(field))) {
-      setComponent(component, entity, Object.fromEntries(values) as never);
+      setComponent(component, entity, wholeValue(binding, values) as never);
       this.counters.writes += 1;
       return;
     }
@@ -215,7 +218,7 @@ export class RecsWriter {
     for (const [member, value] of values) pending.set(member, value);
     if (binding.required.every((field) => pending.has(field))) {
       heldForModel?.delete(entityId);
-      setComponent(component, entity, Object.fromEntries(pending) as never);
+      setComponent(component, entity, wholeValue(binding, pending) as never);
       this.counters.writes += 1;
       return;
     }
@@ -234,7 +237,8 @@ export class RecsWriter {
   remove(binding: ComponentBinding, entityId: EntityId, keep: readonly string[] = []): void {
     const heldForModel = this.held.get(binding.model);
     const entity = entityId as unknown as Entity;
-    const live = hasComponent(binding.component, entity) ? getComponentValue(binding.component, entity) : undefined;
+    // Live by the same rule as a write (every required field held), not hasComponent's first field alone.
+    const live = getComponentValue(binding.component, entity);
     const survivors = new Map<string, unknown>();
     for (const member of keep) {
       const source = live ?? Object.fromEntries(heldForModel?.get(entityId) ?? []);
@@ -269,6 +273,13 @@ export class RecsWriter {
     for (const perModel of this.held.values()) count += perModel.size;
     return count;
   }
+}
+
+/** A new component's value: the members given, and undefined for the optional ones not (see writeRow). */
+function wholeValue(binding: ComponentBinding, values: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  for (const field of binding.fields) value[field] = values.get(field);
+  return value;
 }
 
 /** What RECS's getComponentValue reads (undefined while a required field is missing), from the binding's columns. */
