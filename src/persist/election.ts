@@ -155,8 +155,16 @@ export function electLeader(name: string, options: ElectionOptions): LeaderElect
         return lead();
       })
       .catch(() => {
-        // A request we aborted ourselves (to steal, or closing) never held the lock: nothing to do.
-        if (held && role !== "closed") demote();
+        if (held) {
+          if (role !== "closed") demote();
+          return;
+        }
+        // A request we aborted ourselves (to steal, or closing) never held the lock: nothing to do. One the browser
+        // refused (SecurityError: an opaque-origin iframe, storage blocked for the site) never will: without locks
+        // there is no way to agree on one writer, so this tab syncs for itself, as where there are no Web Locks.
+        // Only a tab still waiting for a role (its first request, or a steal): a follower stays one, and steals when
+        // its leader goes quiet.
+        if (lockOptions.signal?.aborted !== true && role === "pending") void lead();
       });
   };
 
