@@ -21,7 +21,7 @@ import { ReplayStreams } from "./replay/streams";
 import type { SyncState } from "./state";
 import { createPublisher } from "./publisher";
 import { createTombstonePruner } from "./tombstones";
-import { createListeners } from "./util/listeners";
+import { callSafely, createListeners } from "./util/listeners";
 import { createSleeper } from "./util/retry";
 import { NO_VERSION, versionMajor, type Version } from "./version";
 import { linkCache } from "./warm-start";
@@ -63,7 +63,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
       now,
       onStreaming: () => watch.monitor.noteProgress(),
       onChange(state, previous) {
-        options.onStateChange?.(state, previous);
+        callSafely(options.onStateChange, state, previous);
         stateListeners.emit(state, previous);
         publisher.publish();
       },

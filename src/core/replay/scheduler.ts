@@ -1,3 +1,4 @@
+import { reportLater } from "../util/listeners";
 /** One replay asked for: why, and whether the app forced it (the way out of `error`). */
 export interface ReplayRequest {
   readonly reason: string;
@@ -69,6 +70,9 @@ export class ReplayScheduler {
       const queued = this.current;
       try {
         await this.hooks.run(queued.request);
+      } catch (error) {
+        // A replay never rejects by design; if one did, the loop must go on (a dead loop defers every request for ever).
+        reportLater(error);
       } finally {
         for (const wake of queued.waiters.splice(0)) wake();
       }

@@ -36,8 +36,21 @@ export function createListeners<A extends unknown[]>(onError: (error: unknown) =
 }
 
 /** A listener's throw is the app's bug: surface it without breaking the SDK's own loop. */
-function reportLater(error: unknown): void {
+export function reportLater(error: unknown): void {
   queueMicrotask(() => {
     throw error;
   });
+}
+
+/**
+ * Call an app's callback (if any); its throw is reported like a listener's, never thrown at the SDK's caller. The
+ * pipeline's `onStateChange` runs inside the guard's transitions, a replay's failure path among them: a throw there
+ * unwound the replay, left the scheduler dead and the state stuck in `lagging`.
+ */
+export function callSafely<A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A): void {
+  try {
+    callback?.(...args);
+  } catch (error) {
+    reportLater(error);
+  }
 }
