@@ -111,10 +111,13 @@ export function electLeader(name: string, options: ElectionOptions): LeaderElect
     knownLeader = channel?.tabId;
     beat();
     if (channel !== undefined) every(heartbeatMs, beat);
-    options.onLead();
-    return new Promise((resolve) => {
+    // The hold exists before onLead runs: onLead may close the election at once (the tab's cache failed as it
+    // opened), and close() must find it to release the lock.
+    const hold = new Promise<void>((resolve) => {
       release = resolve;
     });
+    options.onLead();
+    return hold;
   };
 
   const follow = (): void => {

@@ -28,6 +28,8 @@ export interface PersistHandle {
   tab(role: "leader" | "follower", leaderChanges: number): void;
   /** Read the whole cache into `sink` (a follower's snapshot); the entities read. */
   read(sink: IntakeSink): Promise<number>;
+  /** Called once when this tab's cache fails (reported to the engine first): the tabs then stop sharing through it. */
+  onFailed(listener: () => void): void;
 }
 
 const MISS: CacheHydration = { hit: false, entities: 0, messages: 0, durationMs: 0, ageMs: undefined };
@@ -49,6 +51,7 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
   let relay: SyncChannel | undefined;
   let stopAnswering: (() => void) | undefined;
   let engine: CacheHooks | undefined;
+  let failed: (() => void) | undefined;
   const answer = (): void => {
     stopAnswering?.();
     stopAnswering = undefined;
@@ -67,7 +70,11 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
         const opened = await openSyncCache({
           name,
           identity,
-          onError: (error) => hooks.failed(error),
+          onError: (error) => {
+            hooks.failed(error);
+            failed?.();
+            failed = undefined;
+          },
           ...(persist.indexedDB === undefined ? {} : { indexedDB: persist.indexedDB }),
           ...(persist.worker === undefined ? {} : { worker: persist.worker }),
           ...(input.timers === undefined ? {} : { timers: input.timers }),
@@ -119,6 +126,9 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
       writing = next;
       relay = channel;
       answer();
+    },
+    onFailed(listener) {
+      failed = listener;
     },
     async read(sink) {
       if (cache === undefined || cache.dropped) return 0;

@@ -40,9 +40,10 @@ export function shareAcrossTabs(options: PersistTabsOptions | false | undefined,
     attach(engine) {
       let known = false;
       let cancelled = false;
+      let alone = false;
       let election: LeaderElection | undefined;
       const become = (role: TabRole): void => {
-        if (cancelled) return;
+        if (cancelled || alone) return;
         const changed = !known || source.role !== role;
         source.role = role;
         persist.setWriting(role === "leader", channel);
@@ -52,6 +53,23 @@ export function shareAcrossTabs(options: PersistTabsOptions | false | undefined,
           void engine.start();
         } else if (changed) void engine.forceReplay();
       };
+      // Tabs share through the cache: a follower's snapshot is the leader's cache, and the leader relays what it
+      // records there. A tab whose cache failed (no IndexedDB, quota, a corrupt record) can do neither, so it leaves:
+      // it gives up the lead (a follower takes it), and syncs from Torii for itself. A leader whose cache failed kept
+      // the lead while relaying nothing before: the other tabs stayed empty for good.
+      persist.onFailed(() => {
+        if (cancelled || alone) return;
+        alone = true;
+        election?.close();
+        persist.setWriting(true);
+        channel.close();
+        const wasFollowing = source.role === "follower";
+        source.role = "leader";
+        if (!known) {
+          known = true;
+          void engine.start();
+        } else if (wasFollowing) void engine.forceReplay();
+      });
       return {
         ...engine,
         start() {

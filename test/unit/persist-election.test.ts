@@ -158,3 +158,29 @@ describe("one writer across tabs", () => {
     expect(locks.waiting("sync-test")).toBe(0);
   });
 });
+
+describe("an election closed while its tab takes the lead", () => {
+  it("should release the lock when onLead closes it at once (the tab's cache failed as it opened), so another tab leads", async () => {
+    const fresh = new FakeLockManager();
+    const timers = createFakeTime().tab();
+    const leading: string[] = [];
+    const first: { election?: LeaderElection } = {};
+    first.election = electLeader("close-in-lead", {
+      locks: fresh,
+      timers,
+      onLead: () => {
+        leading.push("a");
+        first.election?.close();
+      },
+      onFollow: () => undefined,
+      onDemoted: () => undefined,
+    });
+    await turns(10);
+    expect(leading).toEqual(["a"]);
+    expect(fresh.held("close-in-lead")).toBe(false);
+    const second = electLeader("close-in-lead", { locks: fresh, timers, onLead: () => leading.push("b"), onFollow: () => leading.push("b follows"), onDemoted: () => undefined });
+    await turns(10);
+    expect(leading).toEqual(["a", "b"]);
+    second.close();
+  });
+});
