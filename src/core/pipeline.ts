@@ -133,7 +133,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
       tombstones.prune();
       void watch.probe.afterReplay(startedAt);
       recordReplay(counters, ms);
-      cache?.replayCompleted(counters.seenExecutedAt);
+      cache?.replayCompleted(startedAt ?? counters.seenExecutedAt);
     },
   };
   const scheduler: ReplayScheduler = new ReplayScheduler({
