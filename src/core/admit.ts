@@ -8,7 +8,7 @@ import type { AdmittedChange } from "./ports";
 import type { LedgerScope, ToriiValue } from "./types";
 import { createListeners } from "./util/listeners";
 import { versionMajor } from "./version";
-import type { RecsWriter } from "./writer/recs-writer";
+import { UNCONVERTIBLE, type RecsWriter } from "./writer/recs-writer";
 
 export interface AdmitCounters {
   applied: number;
@@ -122,12 +122,14 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
         drops.drop("stale");
         continue;
       }
-      const ties = ledger.lastTies === count;
+      let ties = ledger.lastTies === count;
       const errors = writer.convertRow(binding, entityId, page.values, base, admitted, converted);
       if (errors !== undefined) {
         drops.drop("unconvertible");
         for (const error of errors) onUnconvertible(error);
-        continue;
+        // The updates that carried a bad member stay out whole; others coalesced into the row still land.
+        if (keepOutUnconvertible(admitted, versions, ats, base, width) === 0) continue;
+        ties = false;
       }
       const symbol = ledger.symbolOf(entity);
       if (ties && writer.holds(binding, converted, admitted, symbol)) {
@@ -136,7 +138,7 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
         continue;
       }
       writer.writeRow(binding, entityId, converted, admitted, symbol);
-      ledger.commit(entity, model, versions, ats, base, width, admitted, present === width);
+      ledger.commit(entity, model, versions, ats, base, width, admitted, present === width && errors === undefined);
       for (let column = 0; column < width; column += 1) {
         if (admitted[column] === 1 && (ats[base + column] as number) > counters.lastAppliedVersion) counters.lastAppliedVersion = ats[base + column] as number;
       }
@@ -148,6 +150,25 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
     if (landed && executedAt > counters.lastExecutedAt) counters.lastExecutedAt = executedAt;
     return landed;
   };
+}
+
+/**
+ * Clear the columns `convertRow` marked unconvertible, and every admitted column of the same update (the same block
+ * time and version: a pending row coalesces several updates); returns how many columns are still admitted.
+ */
+function keepOutUnconvertible(admitted: Uint8Array, versions: Float64Array, ats: Float64Array, base: number, width: number): number {
+  for (let bad = 0; bad < width; bad += 1) {
+    if (admitted[bad] !== UNCONVERTIBLE) continue;
+    for (let column = 0; column < width; column += 1) {
+      if (admitted[column] === 1 && ats[base + column] === ats[base + bad] && versions[base + column] === versions[base + bad]) admitted[column] = 0;
+    }
+  }
+  let left = 0;
+  for (let column = 0; column < width; column += 1) {
+    if (admitted[column] === UNCONVERTIBLE) admitted[column] = 0;
+    else if (admitted[column] === 1) left += 1;
+  }
+  return left;
 }
 
 function writeChange(scope: LedgerScope, entityId: EntityId, model: string, fields: readonly string[], page: PendingPage, base: number, admitted: Uint8Array): AdmittedChange {

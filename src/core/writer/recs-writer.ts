@@ -123,7 +123,8 @@ export class RecsWriter {
 
   /**
    * Convert the admitted columns of a pending row into `out` (by column). Returns the errors when a member cannot be
-   * converted: then nothing of the row may land (never a torn component).
+   * converted, its column marked `UNCONVERTIBLE` in `admitted`: the update that carried it must not land (never a torn
+   * component), the caller decides what else goes with it.
    */
   convertRow(binding: ComponentBinding, entityId: EntityId, values: readonly unknown[], base: number, admitted: Uint8Array, out: unknown[]): SyncError[] | undefined {
     const schema = binding.component.schema;
@@ -136,6 +137,7 @@ export class RecsWriter {
       } catch (thrown) {
         const error = asSyncError(thrown, `${binding.model}.${field}`);
         (errors ??= []).push(new SyncError(error.code, error.message, { entityId, model: binding.model, member: field, cause: error }));
+        admitted[column] = UNCONVERTIBLE;
       }
     }
     return errors;
@@ -274,6 +276,9 @@ export class RecsWriter {
     return count;
   }
 }
+
+/** `convertRow` marks a column whose value could not be converted with this in `admitted` (1: admitted). */
+export const UNCONVERTIBLE = 2;
 
 /** A new component's value: the members given, and undefined for the optional ones not (see writeRow). */
 function wholeValue(binding: ComponentBinding, values: ReadonlyMap<string, unknown>): Record<string, unknown> {

@@ -1,0 +1,73 @@
+import { createWorld, defineComponent, getComponentValue, Type as RecsType, type Entity } from "@dojoengine/recs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { noPageEnvironment } from "../../src/core/guard/environment";
+import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
+import { MemoryToriiClient } from "../support/memory-client";
+import { paddedId, rawEntity, ty } from "../support/ty";
+
+function defineGame() {
+  const world = createWorld();
+  return {
+    world,
+    components: {
+      Player: defineComponent(world, { xp: RecsType.Number, level: RecsType.Number }, { metadata: { namespace: "game", name: "Player", types: ["u64", "u8"], customTypes: [] } }),
+    },
+  };
+}
+
+let pipeline: SyncPipeline | undefined;
+let client: MemoryToriiClient;
+let game: ReturnType<typeof defineGame>;
+
+async function streaming(): Promise<SyncPipeline> {
+  game = defineGame();
+  pipeline = createSyncPipeline({ client, world: game.world, components: game.components, environment: noPageEnvironment });
+  await Promise.all([pipeline.start(), vi.advanceTimersByTimeAsync(100)]);
+  return pipeline;
+}
+
+const player = (id: number) => getComponentValue(game.components.Player, paddedId(id) as Entity);
+const settle = () => vi.advanceTimersByTimeAsync(100);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  client = new MemoryToriiClient();
+  client.rows = [rawEntity(1, 100, { "game-Player": { xp: ty.u64(1000n), level: ty.u8(1) } })];
+});
+
+afterEach(() => {
+  pipeline?.cancel();
+  pipeline = undefined;
+  vi.useRealTimers();
+});
+
+describe("a valid update coalesced with another update whose member cannot be converted", () => {
+  it("control: drained apart, the valid member update lands and only the bad one is kept out", async () => {
+    await streaming();
+    client.emit(rawEntity(1, 110, { "game-Player": { level: ty.u8(6) } }));
+    await settle();
+    client.emit(rawEntity(1, 111, { "game-Player": { xp: ty.raw("u64", "not a number") } }));
+    await settle();
+    expect(player(1)).toEqual({ xp: 1000, level: 6 });
+  });
+
+  it("should land a valid member update even when a later update with a bad member is coalesced with it", async () => {
+    await streaming();
+    client.emit(rawEntity(1, 110, { "game-Player": { level: ty.u8(6) } }));
+    client.emit(rawEntity(1, 111, { "game-Player": { xp: ty.raw("u64", "not a number") } }));
+    await settle();
+    expect(player(1)).toEqual({ xp: 1000, level: 6 });
+  });
+
+  it("should keep the bad update out whole, its valid members too, when it is coalesced with others", async () => {
+    await streaming();
+    client.emit(rawEntity(1, 110, { "game-Player": { level: ty.u8(6) } }));
+    client.emit(rawEntity(1, 111, { "game-Player": { xp: ty.raw("u64", "not a number"), level: ty.u8(9) } }));
+    client.emit(rawEntity(2, 111, { "game-Player": { xp: ty.u64(5n), level: ty.u8(2) } }));
+    await settle();
+    // Entity 1's row held the bad update's level (newer than 6): it stays out with the bad xp, nothing torn lands.
+    expect(player(1)).toEqual({ xp: 1000, level: 1 });
+    expect(player(2)).toEqual({ xp: 5, level: 2 });
+    expect(pipeline?.metrics().rejected).toBeGreaterThan(0);
+  });
+});
