@@ -33,6 +33,13 @@ export interface ElectionOptions {
   readonly watermark?: () => Watermark | undefined;
   /** Whether this page is hidden (its timers run late). @default document.visibilityState === "hidden" */
   readonly isHidden?: () => boolean;
+  /**
+   * Call `listener` when the page is shown or hidden; returns the unsubscribe. A leader beats at once then: the browser
+   * slows a hidden page's timers right away, so the beat saying "hidden" would otherwise come late (up to a second, past
+   * `freezeMs`) and a follower would take the lead from every leader the user switches away from.
+   * @default the document's `visibilitychange` event
+   */
+  readonly onVisibilityChange?: (listener: () => void) => () => void;
   /** @default 250 */
   readonly heartbeatMs?: number;
   /** Silence after which a visible leader counts as frozen and is replaced (ms); a random delay of up to `heartbeatMs / 2` more keeps followers from stealing together. @default 750 */
@@ -100,6 +107,9 @@ export function electLeader(name: string, options: ElectionOptions): LeaderElect
     arm();
   };
   const beat = (): void => channel?.heartbeat(options.watermark?.(), isHidden());
+  const stopWatchingVisibility = (options.onVisibilityChange ?? documentVisibility)(() => {
+    if (role === "leader") beat();
+  });
 
   /** The lock is ours until `release` or a steal: lead, and hold it by returning a promise that settles on release. */
   const lead = (): Promise<void> => {
@@ -206,6 +216,7 @@ export function electLeader(name: string, options: ElectionOptions): LeaderElect
       if (role === "closed") return;
       role = "closed";
       stopTimer();
+      stopWatchingVisibility();
       unsubscribe?.();
       queued?.abort();
       queued = undefined;
@@ -213,4 +224,12 @@ export function electLeader(name: string, options: ElectionOptions): LeaderElect
       release = undefined;
     },
   };
+}
+
+/** The document's `visibilitychange` event, where there is a document. */
+function documentVisibility(listener: () => void): () => void {
+  const doc = (globalThis as { document?: Pick<Document, "addEventListener" | "removeEventListener"> }).document;
+  if (doc?.addEventListener === undefined) return () => undefined;
+  doc.addEventListener("visibilitychange", listener);
+  return () => doc.removeEventListener("visibilitychange", listener);
 }
