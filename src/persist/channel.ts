@@ -42,7 +42,12 @@ export interface SyncChannel {
   heartbeat(watermark: Watermark | undefined, hidden: boolean): void;
   /** Leader: answer every hello once `flushed()` resolves (the cache writer's flush, then its watermark). Returns the removal. */
   answerHellos(flushed: () => Promise<Watermark | undefined>): () => void;
-  /** Follower: ask the leader to flush; the answer, or undefined when no leader answered within `timeoutMs`. */
+  /**
+   * Follower: ask the leader to flush; the answer, or undefined when no leader answered within `timeoutMs`. A leader
+   * says at once that it is flushing; from then the wait lasts as long as it keeps beating (writing a cold cache of
+   * 100,000 entities takes seconds): a follower that gave up after `timeoutMs` read a half-written cache, and what the
+   * leader had admitted before the follower listened was never relayed again.
+   */
   hello(timeoutMs?: number): Promise<HelloAnswer | undefined>;
   onChanges(listener: (batches: readonly ScopedMessages[], from: string) => void): () => void;
   onHeartbeat(listener: (beat: Heartbeat) => void): () => void;
@@ -50,11 +55,14 @@ export interface SyncChannel {
 }
 
 const PROTOCOL = 1;
+/** How long a hello waits between two beats of a flushing leader whose page is hidden (its timers fire late). */
+const HIDDEN_PATIENCE_MS = 65_000;
 
 type Wire =
   | { readonly v: 1; readonly t: "changes"; readonly from: string; readonly seq: number; readonly batches: ScopedMessages[] }
   | { readonly v: 1; readonly t: "beat"; readonly from: string; readonly watermark: Watermark | null; readonly hidden: boolean }
   | { readonly v: 1; readonly t: "hello"; readonly from: string; readonly id: string }
+  | { readonly v: 1; readonly t: "flushing"; readonly from: string; readonly to: string; readonly id: string }
   | { readonly v: 1; readonly t: "flushed"; readonly from: string; readonly to: string; readonly id: string; readonly watermark: Watermark | null };
 
 /** Open the channel `name` (use one name per persisted sync and schema: tabs on another schema must not hear it). */
@@ -65,7 +73,8 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
   const port = Channel === undefined ? undefined : new Channel(name);
   const changes = createListeners<[readonly ScopedMessages[], string]>();
   const beats = createListeners<[Heartbeat]>();
-  const waiting = new Map<string, (answer: HelloAnswer | undefined) => void>();
+  /** Hellos waiting for their answer: settle it, or (re)start its deadline, told which leader is flushing for it. */
+  const waiting = new Map<string, { settle(answer: HelloAnswer | undefined): void; flushing(leader: string, hidden: boolean): void }>();
   let answer: (() => Promise<Watermark | undefined>) | undefined;
   let seq = 0;
   let closed = false;
@@ -86,19 +95,25 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
         changes.emit(data.batches, data.from);
         break;
       case "beat":
+        // A leader flushing for a hello is alive while it beats: the hello waits on.
+        for (const hello of [...waiting.values()]) hello.flushing(data.from, data.hidden);
         beats.emit({ from: data.from, watermark: isWatermark(data.watermark) ? data.watermark : undefined, hidden: data.hidden });
         break;
       case "hello": {
         const flushed = answer;
         if (flushed === undefined) break;
+        post({ v: PROTOCOL, t: "flushing", from: tabId, to: data.from, id: data.id });
         flushed().then(
           (watermark) => post({ v: PROTOCOL, t: "flushed", from: tabId, to: data.from, id: data.id, watermark: watermark ?? null }),
           () => undefined,
         );
         break;
       }
+      case "flushing":
+        if (data.to === tabId) waiting.get(data.id)?.flushing(data.from, false);
+        break;
       case "flushed":
-        if (data.to === tabId) waiting.get(data.id)?.({ from: data.from, watermark: isWatermark(data.watermark) ? data.watermark : undefined });
+        if (data.to === tabId) waiting.get(data.id)?.settle({ from: data.from, watermark: isWatermark(data.watermark) ? data.watermark : undefined });
         break;
     }
   };
@@ -118,7 +133,7 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
     answerHellos(flushed) {
       answer = flushed;
       // This tab leads now: its own hellos will get no answer (a follower promoted mid-boot must not wait them out).
-      for (const settle of [...waiting.values()]) settle(undefined);
+      for (const hello of [...waiting.values()]) hello.settle(undefined);
       return () => {
         if (answer === flushed) answer = undefined;
       };
@@ -127,13 +142,21 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
       if (port === undefined || closed) return Promise.resolve(undefined);
       const id = randomId();
       return new Promise((resolve) => {
-        const timer = timers.setTimeout(() => settle(undefined), timeoutMs);
+        let leader: string | undefined;
+        let timer = timers.setTimeout(() => settle(undefined), timeoutMs);
         const settle = (result: HelloAnswer | undefined): void => {
           if (!waiting.delete(id)) return;
           timers.clearTimeout(timer);
           resolve(result);
         };
-        waiting.set(id, settle);
+        const flushing = (from: string, hidden: boolean): void => {
+          if (leader !== undefined && from !== leader) return;
+          leader = from;
+          timers.clearTimeout(timer);
+          // A hidden leader's timers run late: its beats too.
+          timer = timers.setTimeout(() => settle(undefined), hidden ? HIDDEN_PATIENCE_MS : timeoutMs);
+        };
+        waiting.set(id, { settle, flushing });
         post({ v: PROTOCOL, t: "hello", from: tabId, id });
       });
     },
@@ -143,7 +166,7 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
       if (closed) return;
       closed = true;
       port?.close();
-      for (const settle of [...waiting.values()]) settle(undefined);
+      for (const hello of [...waiting.values()]) hello.settle(undefined);
       waiting.clear();
       changes.clear();
       beats.clear();
@@ -163,6 +186,7 @@ function isWire(data: unknown): data is Wire {
       return typeof wire.hidden === "boolean";
     case "hello":
       return typeof wire.id === "string";
+    case "flushing":
     case "flushed":
       return typeof wire.id === "string" && typeof wire.to === "string";
     default:

@@ -80,6 +80,42 @@ describe("the tabs' channel", () => {
     expect(await answer).toBeUndefined();
   });
 
+  it("should wait for a flushing leader while it beats, and give up once it stops beating", async () => {
+    const time = createFakeTime();
+    const leader = channel("slow-leader", time.tab());
+    const follower = channel("waiting-follower", time.tab());
+    let flushDone: () => void = () => undefined;
+    leader.answerHellos(() => new Promise((resolve) => (flushDone = () => resolve(undefined))));
+    let settled = false;
+    const answer = follower.hello(1_000).then((value) => {
+      settled = true;
+      return value;
+    });
+    // The leader flushes for 5 s, beating every 250 ms: the hello waits on past its 1 s.
+    for (let ms = 0; ms < 5_000; ms += 250) {
+      time.advance(250);
+      leader.heartbeat(undefined, false);
+      await turns(5);
+    }
+    expect(settled).toBe(false);
+    flushDone();
+    expect(await answer).toMatchObject({ from: "slow-leader" });
+
+    // A leader that says it flushes and then goes silent (its tab closed): the hello ends a timeout after its last beat.
+    leader.answerHellos(() => new Promise(() => undefined));
+    let late = false;
+    const abandoned = follower.hello(1_000).then((value) => {
+      late = true;
+      return value;
+    });
+    await turns(5);
+    time.advance(999);
+    await turns(5);
+    expect(late).toBe(false);
+    time.advance(1);
+    expect(await abandoned).toBeUndefined();
+  });
+
   it("should stop waiting for its own hello once the tab leads (promoted while the old leader is gone)", async () => {
     const time = createFakeTime();
     const promoted = channel("promoted", time.tab());
