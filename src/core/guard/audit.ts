@@ -22,6 +22,8 @@ export interface WriteAuditDeps {
    * `undefined` while none is known: the offset a consistent world keeps (rows the client cannot read, say).
    */
   baseline(): number | undefined;
+  /** A consistent offset (server count − client count) read by the audit: taken as the baseline if none is measured. */
+  measured?(offset: number): void;
   /** Newest entity `executed_at` (seconds) among everything the client received. */
   seenExecutedAt(): number;
 }
@@ -62,6 +64,8 @@ export function createWriteAudit(deps: WriteAuditDeps): WriteAudit {
 
   const countDrift = (server: ScopeWatermark, heldBefore: number): ProbeVerdict | undefined => {
     const held = ledger.liveModelCount();
+    // A consistent reading here also serves as the offset a replay could not measure (see ScopeProbe.afterReplay).
+    if (held === heldBefore && deps.seenExecutedAt() >= server.newestExecutedAt) deps.measured?.(server.count - held);
     const baseline = deps.baseline();
     // Not comparable yet: no offset measured, the stream changed what the client holds while the count was read, or
     // the server holds a write newer than anything received (the stream is still carrying it).

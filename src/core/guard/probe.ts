@@ -47,6 +47,8 @@ export interface ScopeProbe {
 export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
   const { source, ledger } = deps;
   let baseline: number | undefined;
+  /** A replay ended but its offset could not be measured consistently: the next quiet probe measures it. */
+  let baselinePending = false;
   let cursor: string | undefined;
   let cycleStartMessages = 0;
   let cycleLive = new Set<EntityId>();
@@ -69,10 +71,15 @@ export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
   });
 
   const sqlProbe = async (watermark: () => Promise<{ newestExecutedAt: number; count: number }>): Promise<ProbeVerdict> => {
+    const heldBefore = ledger.liveModelCount();
     const server = await watermark();
     const behind = server.newestExecutedAt - deps.seenExecutedAt();
     if (behind > 0) return ahead(`the server's newest synced write is ${behind} s newer than anything the client received`, behind * 1000);
-    const offset = server.count - ledger.liveModelCount();
+    const held = ledger.liveModelCount();
+    const offset = server.count - held;
+    // Counts compare only when the client's did not move during the read (the stream delivered something meanwhile).
+    if (held !== heldBefore) return { kind: "healthy", lagMs: 0 };
+    measured(offset);
     if (baseline !== undefined && offset !== baseline) {
       return ahead(`the server holds ${server.count} synced components, ${offset - baseline > 0 ? "more" : "fewer"} than the client expects`);
     }
@@ -98,7 +105,12 @@ export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
     return reason === "silence" ? { kind: "healthy", lagMs: 0 } : { kind: "blind" };
   };
 
-  const audit = createWriteAudit({ source, ledger, baseline: () => baseline, seenExecutedAt: deps.seenExecutedAt });
+  const measured = (offset: number): void => {
+    if (baseline !== undefined || !baselinePending) return;
+    baseline = offset;
+    baselinePending = false;
+  };
+  const audit = createWriteAudit({ source, ledger, baseline: () => baseline, measured, seenExecutedAt: deps.seenExecutedAt });
   return {
     get canAudit() {
       return audit.available;
@@ -114,10 +126,16 @@ export function createScopeProbe(deps: ProbeDeps): ScopeProbe {
       audit.restart(startedAt);
       // The previous replay's offset no longer holds; none is compared until this one is measured.
       baseline = undefined;
+      baselinePending = false;
       if (source.watermark === undefined) return;
       const measuredAt = ledger.liveModelCount();
       try {
-        baseline = (await source.watermark()).count - measuredAt;
+        const server = await source.watermark();
+        // One consistent moment, or none: a component the stream delivered (or the server committed and the stream
+        // still carries) while the count was read would shift the offset for good, and a quiet, healthy world would
+        // then look behind at every probe. Then the next quiet probe measures it.
+        if (ledger.liveModelCount() === measuredAt && deps.seenExecutedAt() >= server.newestExecutedAt) baseline = server.count - measuredAt;
+        else baselinePending = true;
       } catch {
         // No baseline: the next probes compare timestamps only, until a replay measures one.
         baseline = undefined;
