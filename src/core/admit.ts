@@ -34,17 +34,27 @@ export interface AdmitDeps {
    * Told every change that landed, in Torii's terms (a persisted cache, follower tabs). Read per change, so a listener
    * can come and go; while it is `undefined` nothing is built for it.
    */
-  readonly admitted?: { listener: ((change: AdmittedChange) => void) | undefined };
+  readonly admitted?: AdmittedHook;
+}
+
+/**
+ * Where landed changes go. `recordUnchanged`: rows a replay finds already in RECS at the same version are told too (as
+ * writes), not only the ones written: a tab that just took the lead holds changes the old leader relayed but may not
+ * have written to the cache before it closed, and its first replay must put them there.
+ */
+export interface AdmittedHook {
+  listener: ((change: AdmittedChange) => void) | undefined;
+  recordUnchanged: boolean;
 }
 
 /** The admission's `admitted` hook and the listeners behind it: the hook is set only while someone listens. */
 export function createAdmittedHook(): {
-  readonly hook: NonNullable<AdmitDeps["admitted"]>;
+  readonly hook: AdmittedHook;
   subscribe(listener: (change: AdmittedChange) => void): () => void;
   clear(): void;
 } {
   const listeners = createListeners<[AdmittedChange]>();
-  const hook: NonNullable<AdmitDeps["admitted"]> = { listener: undefined };
+  const hook: AdmittedHook = { listener: undefined, recordUnchanged: false };
   const emit = (change: AdmittedChange): void => listeners.emit(change);
   return {
     hook,
@@ -133,8 +143,9 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
       }
       const symbol = ledger.symbolOf(entity);
       if (ties && writer.holds(binding, converted, admitted, symbol)) {
-        // Nothing to write, tell or cache: RECS already shows this row at this version.
+        // Nothing to write or tell: RECS already shows this row at this version (the cache may be told: AdmittedHook).
         counters.unchanged += 1;
+        if (hook?.recordUnchanged === true) hook.listener?.(writeChange(store.scopes[slot] as LedgerScope, entityId, binding.model, binding.fields, page, base, admitted));
         continue;
       }
       writer.writeRow(binding, entityId, converted, admitted, symbol);

@@ -116,7 +116,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   // Pages go straight to the queue; the stream goes to the replay's buffer while one pages.
   const snapshot = new SnapshotTracker(createIntake({ ...intakeDeps, target: () => store, onArrival: () => undefined }), ledgers.entities, source.restrictsModels !== true);
   // The persisted cache's world goes to the main store (never the stream's buffer), and is not counted as received.
-  const cache = linkCache(options.persist, counters, { sink: createIntake({ ...intakeDeps, target: () => store, onArrival: () => drain.noteArrival(), counters: { received: 0, streamMessages: 0, seenExecutedAt: 0 } }), flush: () => drain.flush(), dispatch: guard.dispatch, publish: () => publisher.publish(), now, log, isCancelled, subscribeAdmitted: (listener) => admitted.subscribe(listener), emit: (event) => events.emit(event) });
+  const cache = linkCache(options.persist, counters, { sink: createIntake({ ...intakeDeps, target: () => store, onArrival: () => drain.noteArrival(), counters: { received: 0, streamMessages: 0, seenExecutedAt: 0 } }), flush: () => drain.flush(), dispatch: guard.dispatch, publish: () => publisher.publish(), now, log, isCancelled, subscribeAdmitted: (listener) => admitted.subscribe(listener), recordUnchanged: (on) => void (admitted.hook.recordUnchanged = on), emit: (event) => events.emit(event) });
   const watch = createWatch({
     ...{ source, ledger: ledgers.entities, isBound: parts.isBound, counters, guard, config: parts.guard, liveness: parts.liveness, timers, events },
     ...{ environment: options.environment ?? browserEnvironment(), onChange: () => publisher.publish() },

@@ -69,6 +69,8 @@ export interface CacheLinkDeps {
   readonly sink: IntakeSink;
   /** The pipeline's admitted changes (`subscribeAdmitted`). */
   subscribeAdmitted(listener: (change: AdmittedChange) => void): () => void;
+  /** Whether rows a replay finds unchanged are told to `subscribeAdmitted` too (see AdmittedHook.recordUnchanged). */
+  recordUnchanged?(on: boolean): void;
   /** Drain the main store into RECS. */
   flush(): Promise<void>;
   dispatch(event: GuardEvent): unknown;
@@ -127,6 +129,13 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
       counters.tabRole = role;
       counters.leaderChanges = leaderChanges;
       // A follower writes no cache and relays nothing: it records no change (the admission then builds none for it).
+      // A follower that takes the lead holds what the old leader relayed, maybe not yet in the cache when it closed: the
+      // replay that follows records every row it admits, unchanged ones too, before the watermark claims them.
+      // Nor may a watermark it took as a follower (what it heard, not what the cache holds) be written on taking over.
+      if (follower && role === "leader") {
+        deps.recordUnchanged?.(true);
+        pendingMark = undefined;
+      }
       follower = role === "follower";
       if (follower) stopRecording();
       else if (warmed) startRecording();
@@ -210,6 +219,7 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
       return live() ? watermark : undefined;
     },
     replayCompleted(executedAt) {
+      deps.recordUnchanged?.(false);
       if (!live()) return;
       // Recorded changes are handed over in a microtask: the mark goes after them.
       if (unsubscribe === undefined) pendingMark = executedAt;
