@@ -96,6 +96,11 @@ export function createIntake(deps: IntakeDeps, stream?: StreamHooks): IntakeSink
       // floors still compare by block time, which every change carries.
       let version = at;
       if (deps.policy.hasOwnVersion(model)) {
+        const ledger = deps.ledgers[scope];
+        if (ledger.refusesWriteAt(ledger.slotAt((store as PendingStore).entitySlotOf(target), entityId), binding.index, at)) {
+          deps.drops.drop("stale");
+          return;
+        }
         const own = deps.policy.ownVersionOf(model, (name) => (Object.hasOwn(members, name) ? (members[name] as ToriiValue) : undefined));
         version = own === undefined ? NO_VERSION : packVersion(own, 0);
       }

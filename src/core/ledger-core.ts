@@ -86,6 +86,9 @@ export class LedgerCore {
       if (record >= 0) {
         if (s.deleted[record] === 1) {
           if (at < (s.at[record] as number)) continue;
+        } else if (own && s.born.size > 0 && at < (s.born.get(record) ?? NO_VERSION)) {
+          // Older than the delete its current life began after.
+          continue;
         } else if (own && version === NO_VERSION) {
           // A live model: a write lacking its own version ties on block time.
           if (at < (s.at[record] as number)) continue;
@@ -104,6 +107,21 @@ export class LedgerCore {
   }
 
   /**
+   * Whether the ledger refuses any write of `model` stamped `at` (block time), whatever its own version: older than the
+   * entity's floor, than the model's tombstone, or than the delete its current life began after. For models versioned
+   * by their own member, asked before a write is queued: the queue compares their own versions only, and a late write
+   * from before a delete (a higher count of the old life) would replace the recreate there, then be refused here.
+   */
+  refusesWriteAt(slot: number, model: number, at: number): boolean {
+    const s = this.store;
+    if (at < s.floorOf(slot)) return true;
+    const record = s.record(slot, model);
+    if (record < 0) return false;
+    if (s.deleted[record] === 1) return at < (s.at[record] as number);
+    return s.born.size > 0 && at < (s.born.get(record) ?? NO_VERSION);
+  }
+
+  /**
    * How many members the last `check` admitted at exactly the version already recorded (a live model, no delete
    * between): when all of them, the row may be what RECS already holds (a replay over a warm start).
    */
@@ -116,9 +134,11 @@ export class LedgerCore {
     let record = s.record(slot, model);
     if (record < 0) record = s.addRecord(slot, model);
     else if (s.deleted[record] === 1 && own) {
-      // A recreated model starts a new life: its own counter may start again from below where the old one ended.
+      // A recreated model starts a new life: its own counter may start again from below where the old one ended. The
+      // delete's block time stays, so a write from before it (with a higher count of the old life) never lands.
       s.v[record] = NO_VERSION;
       s.members[record] = undefined;
+      s.born.set(record, s.at[record] as number);
     }
     s.setDeleted(slot, record, 0);
     if (complete) {

@@ -51,6 +51,11 @@ export class LedgerStore {
   deleted = new Uint8Array(START);
   /** Per record: versions of members newer than `v` (NaN: none), by column; `undefined` when there are none. */
   members: Array<Float64Array | undefined> = [];
+  /**
+   * Per record of a model versioned by its own member, recreated after a delete: the delete's block time. Its new life
+   * counts its own versions from scratch, so only this tells a late write from before the delete. Sparse: few records.
+   */
+  readonly born = new Map<number, number>();
   private freeSlots: number[] = [];
   private freeRecords: number[] = [];
   private nextRecord = 0;
@@ -166,6 +171,7 @@ export class LedgerStore {
     if (record < 0) return;
     if (this.deleted[record] === 0) this.countLive(slot, -1);
     this.members[record] = undefined;
+    this.born.delete(record);
     this.freeRecords.push(record);
     this.page(slot).recordOf[(slot & PAGE_MASK) * this.stride + model] = -1;
     this.records -= 1;

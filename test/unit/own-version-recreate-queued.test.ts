@@ -1,0 +1,63 @@
+import { getComponentValue, type Entity } from "@dojoengine/recs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { noPageEnvironment } from "../../src/core/guard/environment";
+import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
+import { MemoryToriiClient } from "../support/memory-client";
+import { paddedId, rawEntity, ty } from "../support/ty";
+import { createTestWorld, type TestComponents } from "../support/world";
+
+// Army is versioned by its own tick (`army_id`), which restarts when the model is recreated (see version-units.test.ts).
+const army = (tick: number, x: number) => ({ army_id: ty.u32(tick), owner: ty.address(1n), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10n) });
+const armyOf = (components: TestComponents, id: number) => getComponentValue(components.Army, paddedId(id) as Entity);
+
+let pipeline: SyncPipeline | undefined;
+let client: MemoryToriiClient;
+let components: TestComponents;
+
+async function streaming(): Promise<SyncPipeline> {
+  const setup = createTestWorld();
+  components = setup.components;
+  pipeline = createSyncPipeline({ client, world: setup.world, components, environment: noPageEnvironment, versionPaths: { "test-Army": "army_id" } });
+  await Promise.all([pipeline.start(), vi.advanceTimersByTimeAsync(100)]);
+  return pipeline;
+}
+
+const settle = () => vi.advanceTimersByTimeAsync(100);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  client = new MemoryToriiClient();
+  client.rows = [rawEntity(1, 1_700_000_100, { "test-Army": army(5, 1) })];
+});
+
+afterEach(() => {
+  pipeline?.cancel();
+  pipeline = undefined;
+  vi.useRealTimers();
+});
+
+describe("a recreate of a tick-versioned model queued with a late write from its previous life", () => {
+  it("should keep the recreate when a late write from before an already-applied model delete is queued behind it", async () => {
+    await streaming();
+    client.emit(rawEntity(1, 1_700_000_110, { "test-Army": {} }));
+    await settle();
+    expect(armyOf(components, 1)).toBeUndefined();
+    // In one drain: the recreate (tick restarted at 1, block 120), then a late/duplicated write from before the delete
+    // (tick 8, block 105). The tombstone refuses the late write; the recreate must still land.
+    client.emit(rawEntity(1, 1_700_000_120, { "test-Army": army(1, 42) }));
+    client.emit(rawEntity(1, 1_700_000_105, { "test-Army": army(8, 3) }));
+    await settle();
+    expect(armyOf(components, 1)?.x).toBe(42);
+  });
+
+  it("should keep the recreate after a whole-entity delete, too (the floor)", async () => {
+    await streaming();
+    client.emit({ ...rawEntity(1, 1_700_000_110, {}), models: {} });
+    await settle();
+    expect(armyOf(components, 1)).toBeUndefined();
+    client.emit(rawEntity(1, 1_700_000_120, { "test-Army": army(1, 6) }));
+    client.emit(rawEntity(1, 1_700_000_105, { "test-Army": army(9, 3) }));
+    await settle();
+    expect(armyOf(components, 1)?.x).toBe(6);
+  });
+});

@@ -1,0 +1,52 @@
+import { getComponentValue, type Entity } from "@dojoengine/recs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { noPageEnvironment } from "../../src/core/guard/environment";
+import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
+import { MemoryToriiClient } from "../support/memory-client";
+import { paddedId, rawEntity, ty } from "../support/ty";
+import { createTestWorld, type TestComponents } from "../support/world";
+
+// Army is versioned by its own tick (`army_id`), which restarts when the model is recreated (see version-units.test.ts).
+const army = (tick: number, x: number) => ({ army_id: ty.u32(tick), owner: ty.address(1n), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10n) });
+const armyOf = (components: TestComponents, id: number) => getComponentValue(components.Army, paddedId(id) as Entity);
+
+let pipeline: SyncPipeline | undefined;
+let client: MemoryToriiClient;
+let components: TestComponents;
+
+async function streaming(): Promise<SyncPipeline> {
+  const setup = createTestWorld();
+  components = setup.components;
+  pipeline = createSyncPipeline({ client, world: setup.world, components, environment: noPageEnvironment, versionPaths: { "test-Army": "army_id" } });
+  await Promise.all([pipeline.start(), vi.advanceTimersByTimeAsync(100)]);
+  return pipeline;
+}
+
+const settle = () => vi.advanceTimersByTimeAsync(100);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  client = new MemoryToriiClient();
+  client.rows = [rawEntity(1, 1_700_000_100, { "test-Army": army(5, 1) })];
+});
+
+afterEach(() => {
+  pipeline?.cancel();
+  pipeline = undefined;
+  vi.useRealTimers();
+});
+
+describe("a model versioned by its own tick, recreated after a delete: writes from before the delete stay out", () => {
+  it("should drop a write older than the applied model delete once the model has been recreated", async () => {
+    await streaming();
+    client.emit(rawEntity(1, 1_700_000_110, { "test-Army": {} }));
+    await settle();
+    client.emit(rawEntity(1, 1_700_000_120, { "test-Army": army(1, 42) }));
+    await settle();
+    expect(armyOf(components, 1)?.x).toBe(42);
+    // A late/duplicated write from before the delete (block 105 < 110): older than an applied delete, never applied.
+    client.emit(rawEntity(1, 1_700_000_105, { "test-Army": army(8, 3) }));
+    await settle();
+    expect(armyOf(components, 1)?.x).toBe(42);
+  });
+});
