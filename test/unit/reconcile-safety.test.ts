@@ -35,4 +35,31 @@ describe("reconcile safety", () => {
     expect(rig.components.Army.values.x.size).toBe(5);
     expect(p.metrics().reconciled).toBe(0);
   });
+
+  it("should not resume a failed attempt on a buffer that overflowed: the retry subscribes afresh and succeeds", async () => {
+    rig.client.rows = [rawEntity(1, 100, { "test-Army": army(1) }), rawEntity(6, 100, { "test-Army": army(6) })];
+    let failOnce = true;
+    rig.client.beforePage = (index) => {
+      if (index === 0) {
+        // While the boot pages, the stream reports more than the buffer holds: it overflows.
+        for (let id = 2; id <= 5; id += 1) rig.client.emit(rawEntity(id, 101, { "test-Army": army(id) }));
+        for (let id = 2; id <= 5; id += 1) rig.client.rows.push(rawEntity(id, 101, { "test-Army": army(id) }));
+      }
+      // The next page fails once: the attempt ends mid-paging, its streams intact but its buffer overflowed.
+      if (index === 1 && failOnce) {
+        failOnce = false;
+        throw new Error("status: Unavailable");
+      }
+    };
+    const failures: string[] = [];
+    const p = rig.start({ queue: { highWaterMark: 3 }, guard: { replayPageLimit: 1 }, backoff: { baseMs: 50, maxMs: 50, jitter: 0 } });
+    p.subscribeEvents((event) => {
+      if (event.type === "replay_failed") failures.push(event.code);
+    });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(p.getState().status).toBe("streaming");
+    expect(rig.components.Army.values.x.size).toBe(6);
+    // One failure (the page); resuming on the overflowed buffer failed a second time, at its release.
+    expect(failures).toEqual(["SYNC_TORII_ERROR"]);
+  });
 });

@@ -64,9 +64,12 @@ export class ReplayStreams {
     }
   }
 
-  /** Whether this episode's streams and buffer are intact, so a retry may resume paging from its cursor. */
+  /**
+   * Whether this episode's streams and buffer are intact, so a retry may resume paging from its cursor. A buffer that
+   * overflowed is not: its release would fail the retry again, a second attempt of the budget spent for nothing.
+   */
   canResume(): boolean {
-    return this.buffer !== undefined && this.streams.length === this.deps.source.scopes.length && this.streams.every((stream) => !stream.cancelled);
+    return this.buffer !== undefined && !this.overflowed && this.streams.length === this.deps.source.scopes.length && this.streams.every((stream) => !stream.cancelled);
   }
 
   /** Move the buffer behind what `store` holds and drain it; the stream feeds the store directly afterwards. */
