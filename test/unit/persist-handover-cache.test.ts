@@ -41,35 +41,44 @@ afterEach(() => {
   for (const pipeline of started.splice(0)) pipeline.cancel();
 });
 
+/**
+ * Leader a and follower b share a cache; a writes a first change, then admits and relays another (entity 3 at block 200)
+ * and closes before its writer's next flush; b takes the lead and reaches streaming.
+ */
+async function handOverBeforeFlush() {
+  const client = new MemoryToriiClient();
+  client.rows = Array.from({ length: 3 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i + 1) }));
+  const factory = new IDBFactory();
+  const locks = new FakeLockManager();
+  const leader = tab(client, factory, locks, "a");
+  await until(() => leader.pipeline.getState().status === "streaming");
+  const follower = tab(client, factory, locks, "b");
+  await until(() => follower.pipeline.getState().status === "streaming");
+  // A first change, written by the leader: its writer's next flush is then at least 250 ms of fake time away.
+  await until(() => (leader.pipeline.metrics().cache?.watermark ?? 0) >= 100);
+  const flushes = leader.pipeline.metrics().cache?.flushes ?? 0;
+  client.rows = [client.rows[0], rawEntity(2, 150, { "test-Army": army(22) }), client.rows[2]];
+  client.emit(rawEntity(2, 150, { "test-Army": army(22) }));
+  await until(() => (leader.pipeline.metrics().cache?.flushes ?? 0) > flushes && xOf(follower.components, 2) === 22);
+
+  // Torii indexes a change; the leader admits it and relays it. No fake time passes: its writer's flush timer has not fired.
+  client.rows = [client.rows[0], client.rows[1], rawEntity(3, 200, { "test-Army": army(333) })];
+  client.emit(rawEntity(3, 200, { "test-Army": army(333) }));
+  for (let i = 0; i < 200 && xOf(follower.components, 3) !== 333; i += 1) {
+    time.advance(0);
+    await turns(1);
+  }
+  expect(xOf(follower.components, 3)).toBe(333);
+  // The leader's tab closes now (its writer drops what it had not committed, as a closing page does).
+  leader.pipeline.cancel();
+
+  await until(() => follower.pipeline.metrics().cache?.tabRole === "leader" && follower.pipeline.getState().status === "streaming");
+  return { client, factory, locks, follower };
+}
+
 describe("leader handover and the cache", () => {
   it("should keep in the cache every change up to its watermark when the leader closes before flushing what it relayed", async () => {
-    const client = new MemoryToriiClient();
-    client.rows = Array.from({ length: 3 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i + 1) }));
-    const factory = new IDBFactory();
-    const locks = new FakeLockManager();
-    const leader = tab(client, factory, locks, "a");
-    await until(() => leader.pipeline.getState().status === "streaming");
-    const follower = tab(client, factory, locks, "b");
-    await until(() => follower.pipeline.getState().status === "streaming");
-    // A first change, written by the leader: its writer's next flush is then at least 250 ms of fake time away.
-    await until(() => (leader.pipeline.metrics().cache?.watermark ?? 0) >= 100);
-    const flushes = leader.pipeline.metrics().cache?.flushes ?? 0;
-    client.rows = [client.rows[0], rawEntity(2, 150, { "test-Army": army(22) }), client.rows[2]];
-    client.emit(rawEntity(2, 150, { "test-Army": army(22) }));
-    await until(() => (leader.pipeline.metrics().cache?.flushes ?? 0) > flushes && xOf(follower.components, 2) === 22);
-
-    // Torii indexes a change; the leader admits it and relays it. No fake time passes: its writer's flush timer has not fired.
-    client.rows = [client.rows[0], client.rows[1], rawEntity(3, 200, { "test-Army": army(333) })];
-    client.emit(rawEntity(3, 200, { "test-Army": army(333) }));
-    for (let i = 0; i < 200 && xOf(follower.components, 3) !== 333; i += 1) {
-      time.advance(0);
-      await turns(1);
-    }
-    expect(xOf(follower.components, 3)).toBe(333);
-    // The leader's tab closes now (its writer drops what it had not committed, as a closing page does).
-    leader.pipeline.cancel();
-
-    await until(() => follower.pipeline.metrics().cache?.tabRole === "leader" && follower.pipeline.getState().status === "streaming");
+    const { factory, follower } = await handOverBeforeFlush();
     // The new leader's replay is done and its cache writer has flushed a watermark covering block time 200.
     await until(() => (follower.pipeline.metrics().cache?.watermark ?? 0) >= 200);
     follower.pipeline.cancel();
@@ -92,33 +101,7 @@ describe("leader handover and the cache", () => {
     expect(xs.get(paddedId(3))).toBe(333);
   });
   it("should show a tab opened after the handover the change the old leader relayed before it closed", async () => {
-    const client = new MemoryToriiClient();
-    client.rows = Array.from({ length: 3 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i + 1) }));
-    const factory = new IDBFactory();
-    const locks = new FakeLockManager();
-    const leader = tab(client, factory, locks, "a");
-    await until(() => leader.pipeline.getState().status === "streaming");
-    const follower = tab(client, factory, locks, "b");
-    await until(() => follower.pipeline.getState().status === "streaming");
-    // A first change, written by the leader: its writer's next flush is then at least 250 ms of fake time away.
-    await until(() => (leader.pipeline.metrics().cache?.watermark ?? 0) >= 100);
-    const flushes = leader.pipeline.metrics().cache?.flushes ?? 0;
-    client.rows = [client.rows[0], rawEntity(2, 150, { "test-Army": army(22) }), client.rows[2]];
-    client.emit(rawEntity(2, 150, { "test-Army": army(22) }));
-    await until(() => (leader.pipeline.metrics().cache?.flushes ?? 0) > flushes && xOf(follower.components, 2) === 22);
-
-    // Torii indexes a change; the leader admits it and relays it. No fake time passes: its writer's flush timer has not fired.
-    client.rows = [client.rows[0], client.rows[1], rawEntity(3, 200, { "test-Army": army(333) })];
-    client.emit(rawEntity(3, 200, { "test-Army": army(333) }));
-    for (let i = 0; i < 200 && xOf(follower.components, 3) !== 333; i += 1) {
-      time.advance(0);
-      await turns(1);
-    }
-    expect(xOf(follower.components, 3)).toBe(333);
-    // The leader's tab closes now (its writer drops what it had not committed, as a closing page does).
-    leader.pipeline.cancel();
-
-    await until(() => follower.pipeline.metrics().cache?.tabRole === "leader" && follower.pipeline.getState().status === "streaming");
+    const { client, factory, locks, follower } = await handOverBeforeFlush();
     await until(() => (follower.pipeline.metrics().cache?.watermark ?? 0) >= 200);
     // A new tab of the game opens: it follows the new leader (warm start, hello, cache read, relay).
     const late = tab(client, factory, locks, "c");
