@@ -57,12 +57,14 @@ export interface SyncChannel {
 const PROTOCOL = 1;
 /** How long a hello waits between two beats of a flushing leader whose page is hidden (its timers fire late). */
 const HIDDEN_PATIENCE_MS = 65_000;
+/** The longest a hello waits in all, however long its leader keeps beating. */
+const MAX_HELLO_MS = 120_000;
 
 type Wire =
   | { readonly v: 1; readonly t: "changes"; readonly from: string; readonly seq: number; readonly batches: ScopedMessages[] }
   | { readonly v: 1; readonly t: "beat"; readonly from: string; readonly watermark: Watermark | null; readonly hidden: boolean }
   | { readonly v: 1; readonly t: "hello"; readonly from: string; readonly id: string }
-  | { readonly v: 1; readonly t: "flushing"; readonly from: string; readonly to: string; readonly id: string }
+  | { readonly v: 1; readonly t: "flushing"; readonly from: string; readonly to: string; readonly id: string; readonly hidden?: boolean }
   | { readonly v: 1; readonly t: "flushed"; readonly from: string; readonly to: string; readonly id: string; readonly watermark: Watermark | null };
 
 /** Open the channel `name` (use one name per persisted sync and schema: tabs on another schema must not hear it). */
@@ -74,7 +76,9 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
   const changes = createListeners<[readonly ScopedMessages[], string]>();
   const beats = createListeners<[Heartbeat]>();
   /** Hellos waiting for their answer: settle it, or (re)start its deadline, told which leader is flushing for it. */
-  const waiting = new Map<string, { settle(answer: HelloAnswer | undefined): void; flushing(leader: string, hidden: boolean): void }>();
+  const waiting = new Map<string, { settle(answer: HelloAnswer | undefined): void; flushing(leader: string, hidden: boolean): void; beat(from: string, hidden: boolean): void }>();
+  /** Whether this tab's last heartbeat said its page is hidden: a "flushing" answer says so too. */
+  let lastHidden = false;
   let answer: (() => Promise<Watermark | undefined>) | undefined;
   let seq = 0;
   let closed = false;
@@ -95,14 +99,14 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
         changes.emit(data.batches, data.from);
         break;
       case "beat":
-        // A leader flushing for a hello is alive while it beats: the hello waits on.
-        for (const hello of [...waiting.values()]) hello.flushing(data.from, data.hidden);
+        // A leader flushing for a hello is alive while it beats: the hello waits on (only one that took it).
+        for (const hello of [...waiting.values()]) hello.beat(data.from, data.hidden);
         beats.emit({ from: data.from, watermark: isWatermark(data.watermark) ? data.watermark : undefined, hidden: data.hidden });
         break;
       case "hello": {
         const flushed = answer;
         if (flushed === undefined) break;
-        post({ v: PROTOCOL, t: "flushing", from: tabId, to: data.from, id: data.id });
+        post({ v: PROTOCOL, t: "flushing", from: tabId, to: data.from, id: data.id, hidden: lastHidden });
         flushed().then(
           (watermark) => post({ v: PROTOCOL, t: "flushed", from: tabId, to: data.from, id: data.id, watermark: watermark ?? null }),
           () => undefined,
@@ -110,7 +114,7 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
         break;
       }
       case "flushing":
-        if (data.to === tabId) waiting.get(data.id)?.flushing(data.from, false);
+        if (data.to === tabId) waiting.get(data.id)?.flushing(data.from, data.hidden === true);
         break;
       case "flushed":
         if (data.to === tabId) waiting.get(data.id)?.settle({ from: data.from, watermark: isWatermark(data.watermark) ? data.watermark : undefined });
@@ -128,6 +132,7 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
       post({ v: PROTOCOL, t: "changes", from: tabId, seq, batches: changesToMessages(admitted) });
     },
     heartbeat(watermark, hidden) {
+      lastHidden = hidden;
       post({ v: PROTOCOL, t: "beat", from: tabId, watermark: watermark ?? null, hidden });
     },
     answerHellos(flushed) {
@@ -144,19 +149,31 @@ export function createSyncChannel(name: string, options: SyncChannelOptions = {}
       return new Promise((resolve) => {
         let leader: string | undefined;
         let timer = timers.setTimeout(() => settle(undefined), timeoutMs);
+        // However long a leader keeps beating, a flush that never ends (a storage request that hangs) must not hold
+        // the follower for ever.
+        const cap = timers.setTimeout(() => settle(undefined), MAX_HELLO_MS);
         const settle = (result: HelloAnswer | undefined): void => {
           if (!waiting.delete(id)) return;
           timers.clearTimeout(timer);
+          timers.clearTimeout(cap);
           resolve(result);
         };
-        const flushing = (from: string, hidden: boolean): void => {
-          if (leader !== undefined && from !== leader) return;
-          leader = from;
+        const wait = (hidden: boolean): void => {
           timers.clearTimeout(timer);
           // A hidden leader's timers run late: its beats too.
           timer = timers.setTimeout(() => settle(undefined), hidden ? HIDDEN_PATIENCE_MS : timeoutMs);
         };
-        waiting.set(id, { settle, flushing });
+        // Only the tab that took the hello (it said "flushing") extends it, with its beats: another tab's beats say
+        // nothing about this hello (it may have been a follower when the hello came, and dropped it).
+        const flushing = (from: string, hidden: boolean): void => {
+          if (leader !== undefined && from !== leader) return;
+          leader = from;
+          wait(hidden);
+        };
+        const beat = (from: string, hidden: boolean): void => {
+          if (leader === from) wait(hidden);
+        };
+        waiting.set(id, { settle, flushing, beat });
         post({ v: PROTOCOL, t: "hello", from: tabId, id });
       });
     },
