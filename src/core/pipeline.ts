@@ -133,7 +133,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
       tombstones.prune();
       void watch.probe.afterReplay(startedAt);
       recordReplay(counters, ms);
-      cache?.replayCompleted(startedAt ?? counters.seenExecutedAt);
+      cache?.replayCompleted(startedAt ?? (source.watermark === undefined ? counters.seenExecutedAt : undefined), now() - ms);
     },
   };
   const scheduler: ReplayScheduler = new ReplayScheduler({

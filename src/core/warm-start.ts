@@ -89,8 +89,12 @@ export interface CacheLink {
   warmStart(): Promise<void> | undefined;
   /** The hydrated cache's watermark, once (an incremental boot replay starts from it); then `undefined`. */
   takeWatermark(): number | undefined;
-  /** A replay completed: everything the engine has seen up to `executedAt` is in (and soon in the cache). */
-  replayCompleted(executedAt: number): void;
+  /**
+   * A replay completed: everything up to block time `executedAt` is in (and soon in the cache); `undefined` when the
+   * server's watermark could not be read (nothing is marked). `attemptStartedAt` (`now()` when its last attempt began)
+   * tells a replay that began before this tab took the lead.
+   */
+  replayCompleted(executedAt: number | undefined, attemptStartedAt?: number): void;
   close(): void;
 }
 
@@ -115,6 +119,8 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
   let pendingMark: number | undefined;
   let hydratedWatermark: number | undefined;
   let [follower, warmed] = [false, false];
+  /** When this tab last took the lead over from another (`now()`): a replay that began before it was a follower's. */
+  let promotedAt = -Infinity;
   const cache = factory({
     failed(error) {
       failed = true;
@@ -135,6 +141,7 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
       if (follower && role === "leader") {
         deps.recordUnchanged?.(true);
         pendingMark = undefined;
+        promotedAt = deps.now();
       }
       follower = role === "follower";
       if (follower) stopRecording();
@@ -218,9 +225,13 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
       hydratedWatermark = undefined;
       return live() ? watermark : undefined;
     },
-    replayCompleted(executedAt) {
+    replayCompleted(executedAt, attemptStartedAt = Infinity) {
+      // A replay that began as a follower (it read the leader's cache and relay) and ended after this tab took over says
+      // nothing of what the cache holds: the leader's own replay, requested at the takeover, comes after it.
+      if (attemptStartedAt < promotedAt) return;
       deps.recordUnchanged?.(false);
-      if (!live()) return;
+      // No server watermark could be read (the source has one, the read failed): nothing to mark this time.
+      if (executedAt === undefined || !live()) return;
       // Recorded changes are handed over in a microtask: the mark goes after them.
       if (unsubscribe === undefined) pendingMark = executedAt;
       else queueMicrotask(() => live() && cache.markComplete(executedAt));
