@@ -84,6 +84,19 @@ export class EntityLedger extends LedgerCore {
     return record >= 0 && this.store.deleted[record] === 1;
   }
 
+  /** Models of the entity that are tombstones (deleted, and remembered so nothing older lands). */
+  deletedModels(entityId: EntityId): ModelTag[] {
+    const s = this.store;
+    const slot = s.slots.get(entityId);
+    if (slot === undefined) return [];
+    const deleted: ModelTag[] = [];
+    for (let model = 0; model < s.models.length; model += 1) {
+      const record = s.record(slot, model);
+      if (record >= 0 && s.deleted[record] === 1) deleted.push((s.models[model] as LedgerModel).tag);
+    }
+    return deleted;
+  }
+
   /** Models of the entity that are live (not tombstones). */
   liveModels(entityId: EntityId): ModelTag[] {
     const s = this.store;

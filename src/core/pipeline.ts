@@ -124,7 +124,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const replay = {
     ...parts.replay,
     ...{ source, streams, streamSink, store, flush: () => drain.flush(), snapshot, timers, log, sleeper, isCancelled, dispatch: guard.dispatch, emit: (event: SyncEvent) => events.emit(event) },
-    reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, timers, isCancelled, onRemoved: (scope, entityId, model, version) => admitted.hook.listener?.({ kind: "delete_model", scope, entityId, model, at: versionMajor(version) }) }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
+    reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, timers, isCancelled, onRemoved: (scope, entityId, model, version) => admitted.hook.listener?.({ kind: "delete_model", scope, entityId, model, at: versionMajor(version) }), recordTombstones: () => admitted.hook.recordUnchanged }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
     warmStart: () => cache?.warmStart(),
     incremental: () => replayIncrementally({ source, since: () => cache?.takeWatermark(), sink: createIntake({ ...intakeDeps, target: () => store, onArrival: () => drain.noteArrival() }), flush: () => drain.flush(), liveModelCount: () => ledgers.entities.liveModelCount(), limits: INCREMENTAL_DEFAULTS, log, counters: counters.cache, isCancelled }),
     seenExecutedAt: () => counters.seenExecutedAt,

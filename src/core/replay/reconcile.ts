@@ -40,15 +40,19 @@ export const RECONCILE_DEFAULTS: ReconcileLimits = { maxRemovalRatio: 0.5, minRe
  * missing from rows it did list (`missing`, noted while paging). Removing each at the version the client had means a
  * newer update (released from the boot buffer afterwards) still recreates it.
  */
-export async function planRemovals(ledger: EntityLedger, seen: SeenIds, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean, slicer: Slicer): Promise<Removal[]> {
+export async function planRemovals(ledger: EntityLedger, seen: SeenIds, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean, slicer: Slicer, tombstones?: Removal[]): Promise<Removal[]> {
   const removals: Removal[] = [];
   // A copy of the ids: the walk yields to the event loop, and the ledger may change meanwhile.
   for (const entityId of ledger.entityIds()) {
     if (slicer.due()) await slicer.pause();
     if (seen.has(entityId)) continue;
     for (const model of ledger.liveModels(entityId)) if (isSynced(model)) removals.push({ entityId, model, version: ledger.versionOf(entityId, model) });
+    if (tombstones !== undefined) for (const model of ledger.deletedModels(entityId)) if (isSynced(model)) tombstones.push({ entityId, model, version: ledger.versionOf(entityId, model) });
   }
-  for (const removal of missing) if (!ledger.isDeleted(removal.entityId, removal.model)) removals.push(removal);
+  for (const removal of missing) {
+    if (!ledger.isDeleted(removal.entityId, removal.model)) removals.push(removal);
+    else tombstones?.push({ ...removal, version: ledger.versionOf(removal.entityId, removal.model) });
+  }
   return removals;
 }
 
@@ -98,6 +102,11 @@ export interface ReconcileDeps {
   isCancelled(): boolean;
   /** A component was removed (a persisted cache forgets it too). */
   onRemoved?(scope: LedgerScope, entityId: EntityId, model: ModelTag, version: Version): void;
+  /**
+   * Whether the snapshot's confirmed absences of models the ledger already holds deleted are told to `onRemoved` too:
+   * after a tab took the lead, such a delete may have been relayed by the old leader and never written to the cache.
+   */
+  recordTombstones?(): boolean;
 }
 
 /**
@@ -110,8 +119,10 @@ export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerSco
   const slicer = new Slicer(deps.timers, undefined, deps.isCancelled);
   for (const [scope, ids] of seen) {
     const ledger = deps.ledgers[scope];
-    let removals: readonly Removal[] = await planRemovals(ledger, ids, scope === "entities" ? missing : [], isBound, slicer);
+    const tombstones: Removal[] | undefined = deps.recordTombstones?.() === true ? [] : undefined;
+    let removals: readonly Removal[] = await planRemovals(ledger, ids, scope === "entities" ? missing : [], isBound, slicer, tombstones);
     if (deps.isCancelled()) return;
+    for (const { entityId, model, version } of tombstones ?? []) deps.onRemoved?.(scope, entityId, model, version);
     if (removals.length === 0) continue;
     if (isSuspicious(removals, ledger.liveEntityCount(), deps.limits)) {
       const { source } = deps;
