@@ -1,118 +1,95 @@
-// A change the old leader relayed but had not yet written to the cache when it closed: the new leader's ledger already
-// holds it, so its replay found the row unchanged and recorded nothing, yet its watermark claimed the cache held
-// everything up to it, and the next warm start (incremental from that watermark) showed the old value. The first replay
-// after taking the lead now records unchanged rows too, and the watermark heard as a follower is not written.
-import "fake-indexeddb/auto";
-import { getComponentValue, type Entity } from "@dojoengine/recs";
-import { IDBFactory } from "fake-indexeddb";
+// What the old leader relayed but had not written to the cache when it closed: the new leader's ledger already holds
+// it. Its replay found such a row unchanged (and reconciliation removes only what is live), so it recorded nothing,
+// yet its watermark claimed the cache held everything up to it, and later warm starts showed the old world. The replay
+// after a takeover now records unchanged rows and the deletes its snapshot confirms; the watermark heard as a
+// follower is not written; and a follower's own replay in flight at the takeover marks nothing.
 import { afterEach, describe, expect, it } from "vitest";
-import type { SyncPipeline } from "../../src/core/pipeline";
-import { bindComponents } from "../../src/core/writer/bindings";
-import { cacheIdentity, openSyncCache } from "../../src/persist/index";
-import { createSyncPipeline } from "../../src/sync/create-sync-pipeline";
-import { MemoryToriiClient } from "../support/memory-client";
-import { paddedId, rawEntity, ty } from "../support/ty";
-import { createTestWorld, type TestComponents } from "../support/world";
-import { createFakeTime, FakeLockManager, turns } from "./persist-fakes";
+import { paddedId, rawEntity } from "../support/ty";
+import { turns } from "./persist-fakes";
+import { army, closeTabs, pass, readCache, relayUnwritten, tab, until, xOf } from "./persist-handover-rig";
 
-const army = (x: number) => ({ army_id: ty.u32(1), owner: ty.address(0xa11cen), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10) });
-const xOf = (components: TestComponents, n: number): number | undefined => getComponentValue(components.Army, paddedId(n) as Entity)?.x;
-const time = createFakeTime();
-const started: SyncPipeline[] = [];
+const changed = () => rawEntity(3, 200, { "test-Army": army(333) });
+const deleted = () => ({ ...rawEntity(3, 200, {}), models: {} });
+let onHello: (() => void) | undefined;
 
-function tab(client: MemoryToriiClient, factory: IDBFactory, locks: FakeLockManager, tabId: string) {
-  const { world, components } = createTestWorld();
-  const pipeline = createSyncPipeline({ client, world, components, worldAddresses: ["0x1"], persist: { name: "tabs", indexedDB: factory, tabs: { locks, tabId } }, timers: time.tab(), logging: false, inspector: false });
-  started.push(pipeline);
-  void pipeline.start();
-  return { pipeline, components };
-}
-
-async function until(condition: () => boolean, rounds = 3_000): Promise<void> {
-  for (let i = 0; i < rounds; i += 1) {
-    if (condition()) return;
-    time.advance(10);
-    await turns(2);
+/** A follower's BroadcastChannel that runs `onHello` (once) as its hello is posted. */
+class HelloSpy extends BroadcastChannel {
+  override postMessage(message: unknown): void {
+    super.postMessage(message);
+    if ((message as { t?: string }).t === "hello" && onHello !== undefined) {
+      const hook = onHello;
+      onHello = undefined;
+      hook();
+    }
   }
-  throw new Error("the condition was not met");
 }
 
 afterEach(() => {
-  for (const pipeline of started.splice(0)) pipeline.cancel();
+  onHello = undefined;
+  closeTabs();
 });
 
-/**
- * Leader a and follower b share a cache; a writes a first change, then admits and relays another (entity 3 at block 200)
- * and closes before its writer's next flush; b takes the lead and reaches streaming.
- */
-async function handOverBeforeFlush() {
-  const client = new MemoryToriiClient();
-  client.rows = Array.from({ length: 3 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i + 1) }));
-  const factory = new IDBFactory();
-  const locks = new FakeLockManager();
-  const leader = tab(client, factory, locks, "a");
-  await until(() => leader.pipeline.getState().status === "streaming");
-  const follower = tab(client, factory, locks, "b");
-  await until(() => follower.pipeline.getState().status === "streaming");
-  // A first change, written by the leader: its writer's next flush is then at least 250 ms of fake time away.
-  await until(() => (leader.pipeline.metrics().cache?.watermark ?? 0) >= 100);
-  const flushes = leader.pipeline.metrics().cache?.flushes ?? 0;
-  client.rows = [client.rows[0], rawEntity(2, 150, { "test-Army": army(22) }), client.rows[2]];
-  client.emit(rawEntity(2, 150, { "test-Army": army(22) }));
-  await until(() => (leader.pipeline.metrics().cache?.flushes ?? 0) > flushes && xOf(follower.components, 2) === 22);
+/** The leader's tab closes (its writer drops what it had not committed, as a closing page does); b takes over. */
+async function takeOver(run: Awaited<ReturnType<typeof relayUnwritten>>): Promise<void> {
+  run.leader.pipeline.cancel();
+  await until(() => run.follower.pipeline.metrics().cache?.tabRole === "leader" && run.follower.pipeline.getState().status === "streaming");
+  await until(() => (run.follower.pipeline.metrics().cache?.watermark ?? 0) >= 200);
+  await pass(5_000);
+}
 
-  // Torii indexes a change; the leader admits it and relays it. No fake time passes: its writer's flush timer has not fired.
-  client.rows = [client.rows[0], client.rows[1], rawEntity(3, 200, { "test-Army": army(333) })];
-  client.emit(rawEntity(3, 200, { "test-Army": army(333) }));
-  for (let i = 0; i < 200 && xOf(follower.components, 3) !== 333; i += 1) {
-    time.advance(0);
-    await turns(1);
-  }
-  expect(xOf(follower.components, 3)).toBe(333);
-  // The leader's tab closes now (its writer drops what it had not committed, as a closing page does).
-  leader.pipeline.cancel();
-
-  await until(() => follower.pipeline.metrics().cache?.tabRole === "leader" && follower.pipeline.getState().status === "streaming");
-  return { client, factory, locks, follower };
+/** The cache, once the new leader closed too. */
+async function cacheAfter(run: Awaited<ReturnType<typeof relayUnwritten>>) {
+  run.follower.pipeline.cancel();
+  await turns(20);
+  return readCache(run.factory);
 }
 
 describe("leader handover and the cache", () => {
   it("should keep in the cache every change up to its watermark when the leader closes before flushing what it relayed", async () => {
-    const { factory, follower } = await handOverBeforeFlush();
-    // The new leader's replay is done and its cache writer has flushed a watermark covering block time 200.
-    await until(() => (follower.pipeline.metrics().cache?.watermark ?? 0) >= 200);
-    follower.pipeline.cancel();
-    await turns(20);
-
-    const { components } = createTestWorld();
-    const cache = await openSyncCache({ name: "tabs", identity: cacheIdentity({ bindings: bindComponents(components), worldAddresses: ["0x1"], scope: { clause: null, models: [] } }), indexedDB: factory, timers: time.tab() });
-    if (cache === undefined) throw new Error("no cache");
-    const watermark = await cache.readWatermark();
-    const xs = new Map<string, unknown>();
-    await cache.hydrate((_scope, messages) => {
-      for (const message of messages) {
-        const x = (message.models["test-Army"] as Record<string, { value: unknown }> | undefined)?.x;
-        if (x !== undefined) xs.set(message.hashed_keys, x.value);
-      }
-    });
-    cache.close();
-    expect(watermark?.executedAt).toBeGreaterThanOrEqual(200);
-    // The cache claims everything up to 200 is in; entity 3's change at 200 must be there.
+    const run = await relayUnwritten(changed());
+    await takeOver(run);
+    const { watermark, xs } = await cacheAfter(run);
+    expect(watermark).toBeGreaterThanOrEqual(200);
     expect(xs.get(paddedId(3))).toBe(333);
   });
+
   it("should show a tab opened after the handover the change the old leader relayed before it closed", async () => {
-    const { client, factory, locks, follower } = await handOverBeforeFlush();
-    await until(() => (follower.pipeline.metrics().cache?.watermark ?? 0) >= 200);
-    // A new tab of the game opens: it follows the new leader (warm start, hello, cache read, relay).
-    const late = tab(client, factory, locks, "c");
+    const run = await relayUnwritten(changed());
+    await takeOver(run);
+    const late = tab(run.client, run.factory, run.locks, "c");
     await until(() => late.pipeline.getState().status === "streaming" && late.pipeline.metrics().cache?.tabRole === "follower");
-    // 5 s of fake time, in steps (heartbeats delivered between).
-    for (let k = 0; k < 50; k += 1) {
-      time.advance(100);
-      await turns(5);
-    }
-    expect(late.pipeline.metrics().cache?.tabRole).toBe("follower");
-    expect(xOf(follower.components, 3)).toBe(333);
+    await pass(5_000);
     expect(xOf(late.components, 3)).toBe(333);
+  });
+
+  it("should not keep in the cache an entity the old leader relayed as deleted but never wrote", async () => {
+    const run = await relayUnwritten(deleted());
+    await takeOver(run);
+    const { watermark, xs } = await cacheAfter(run);
+    expect(watermark).toBeGreaterThanOrEqual(200);
+    expect(xs.get(paddedId(3))).toBeUndefined();
+  });
+
+  it("should not show a tab opened after the handover an entity the old leader relayed as deleted", async () => {
+    const run = await relayUnwritten(deleted());
+    await takeOver(run);
+    const late = tab(run.client, run.factory, run.locks, "c");
+    await until(() => late.pipeline.getState().status === "streaming" && late.pipeline.metrics().cache?.tabRole === "follower");
+    await pass(5_000);
+    expect(xOf(late.components, 3)).toBeUndefined();
+    expect(xOf(late.components, 1)).toBe(1);
+  });
+
+  it("should still write the relayed change when the follower was promoted while one of its own replays was in flight", async () => {
+    const run = await relayUnwritten(changed(), HelloSpy);
+    // The follower replays (the app forced it): it says hello, and the leader's tab closes before handling it.
+    onHello = () => run.leader.pipeline.cancel();
+    void run.follower.pipeline.forceReplay();
+    await until(() => run.follower.pipeline.metrics().cache?.tabRole === "leader" && run.follower.pipeline.getState().status === "streaming");
+    await until(() => (run.follower.pipeline.metrics().cache?.watermark ?? 0) >= 200);
+    await pass(5_000);
+    const { watermark, xs } = await cacheAfter(run);
+    expect(watermark).toBeGreaterThanOrEqual(200);
+    expect(xs.get(paddedId(3))).toBe(333);
   });
 });

@@ -1,7 +1,8 @@
 // The cache's watermark after a replay is the server's newest block time read before the pages (everything up to it is
 // in the pages), not the newest the client has seen: the stream can lose updates (a gap, the all-zero entity) or reorder
 // them across entities, and the next boot's incremental replay reads only what changed since the watermark. Marked at
-// the newest seen, an update the stream lost during the replay was never read again.
+// the newest seen, an update the stream lost during the replay was never read again. A replay whose one read of that
+// watermark failed (the source has SQL; the replay goes on without it) marks none.
 import "fake-indexeddb/auto";
 import { getComponentValue, type Entity } from "@dojoengine/recs";
 import { IDBFactory } from "fake-indexeddb";
@@ -21,11 +22,14 @@ const time = createFakeTime();
 const started: SyncPipeline[] = [];
 
 /** A memory Torii with an SQL endpoint over its rows (same shape as test/unit/persist-incremental.test.ts). */
-function server(client: MemoryToriiClient): typeof globalThis.fetch {
+function server(client: MemoryToriiClient, failFirstWatermark: boolean): typeof globalThis.fetch {
+  let watermarks = 0;
   const live = () => client.rows as RawEntity[];
   return (async (_url: string, init: { body: string }) => {
     const sql = init.body;
     if (sql.includes("AS newest")) {
+      watermarks += 1;
+      if (failFirstWatermark && watermarks === 1) return new Response("busy", { status: 503 });
       const newest = Math.max(0, ...live().map((row) => row.executed_at));
       return new Response(JSON.stringify([{ newest, n: live().length }]));
     }
@@ -35,7 +39,7 @@ function server(client: MemoryToriiClient): typeof globalThis.fetch {
   }) as unknown as typeof globalThis.fetch;
 }
 
-function run(client: MemoryToriiClient, factory: IDBFactory): { pipeline: SyncPipeline; components: TestComponents } {
+function run(client: MemoryToriiClient, factory: IDBFactory, failFirstWatermark = false): { pipeline: SyncPipeline; components: TestComponents } {
   const { world: recs, components } = createTestWorld();
   const pipeline = createSyncPipeline({
     client,
@@ -43,7 +47,7 @@ function run(client: MemoryToriiClient, factory: IDBFactory): { pipeline: SyncPi
     components,
     worldAddresses: ["0x1"],
     toriiUrl: "http://127.0.0.1:1",
-    fetch: server(client),
+    fetch: server(client, failFirstWatermark),
     persist: { name: "gap-watermark", indexedDB: factory },
     timers: time.tab(),
     guard: { replayPageLimit: 1 },
@@ -68,42 +72,58 @@ afterEach(() => {
   for (const pipeline of started.splice(0)) pipeline.cancel();
 });
 
+/**
+ * Session 1 pages B (entity 1), then its stream breaks: B changes at 150 and the update is lost; the client reconnects
+ * by itself and says so (the all-zero entity); A (entity 2) changes at 200 and the stream delivers it. The replay the gap
+ * asked for cannot read (Torii is flaky); the user reloads. Session 2 boots on the same cache, Torii healthy again, and
+ * must show B at 150. `failFirstWatermark`: session 1's one read of the server's watermark fails.
+ */
+async function lostDuringBoot(failFirstWatermark: boolean): Promise<{ watermark: number | undefined; two: ReturnType<typeof run> }> {
+  const factory = new IDBFactory();
+  const first = new MemoryToriiClient();
+  first.rows = [rawEntity(1, 100, { "test-Army": army(1) }), rawEntity(2, 100, { "test-Army": army(2) })];
+  first.beforePage = (index) => {
+    if (index === 1) {
+      first.rows[0] = rawEntity(1, 150, { "test-Army": army(150) });
+      first.emit(zero);
+      first.rows[1] = rawEntity(2, 200, { "test-Army": army(200) });
+      first.emit(first.rows[1]);
+    }
+    if (index >= 2) throw "status: Unavailable";
+  };
+  const one = run(first, factory, failFirstWatermark);
+  await until(() => one.pipeline.metrics().replays === 1);
+  expect(one.pipeline.metrics().gaps).toBe(1);
+  // What session 1 shows: B is stale (the gap's replay has not got through).
+  expect(xOf(one.components, 1)).toBe(1);
+  // Its rows are written (and a watermark, when there is one to write).
+  await until(() => (one.pipeline.metrics().cache?.flushes ?? 0) > 0 && (failFirstWatermark || one.pipeline.metrics().cache?.watermark !== undefined));
+  for (let i = 0; i < 100; i += 1) {
+    time.advance(10);
+    await turns(2);
+  }
+  const watermark = one.pipeline.metrics().cache?.watermark;
+  one.pipeline.cancel();
+
+  const second = new MemoryToriiClient();
+  second.rows = [rawEntity(1, 150, { "test-Army": army(150) }), rawEntity(2, 200, { "test-Army": army(200) })];
+  const two = run(second, factory);
+  await until(() => two.pipeline.getState().status === "streaming");
+  expect(xOf(two.components, 2)).toBe(200);
+  return { watermark, two };
+}
+
 describe("the cache watermark after a replay during which the stream reported a gap", () => {
   it("should read again, on the next boot, an update the stream lost during the replay that marked the watermark", async () => {
-    const factory = new IDBFactory();
-    // Session 1. Entity 1 (B) is on the first page, entity 2 (A) on the second.
-    const first = new MemoryToriiClient();
-    first.rows = [rawEntity(1, 100, { "test-Army": army(1) }), rawEntity(2, 100, { "test-Army": army(2) })];
-    first.beforePage = (index) => {
-      if (index === 1) {
-        // B was paged. Now its stream breaks: B changes at 150 and the update is lost; the client reconnects by itself
-        // and says so (the all-zero entity); then A changes at 200 and the stream delivers it.
-        first.rows[0] = rawEntity(1, 150, { "test-Army": army(150) });
-        first.emit(zero);
-        first.rows[1] = rawEntity(2, 200, { "test-Army": army(200) });
-        first.emit(first.rows[1]);
-      }
-      // The replay the gap asked for (after the boot) cannot read: Torii is flaky; the user reloads the page.
-      if (index >= 2) throw "status: Unavailable";
-    };
-    const one = run(first, factory);
-    await until(() => one.pipeline.metrics().replays === 1);
-    expect(one.pipeline.metrics().gaps).toBe(1);
-    // What session 1 shows: B is stale (the gap's replay has not got through).
-    expect(xOf(one.components, 1)).toBe(1);
-    // The boot marks the cache complete up to 200, although B's update at 150 was lost by the stream.
-    await until(() => one.pipeline.metrics().cache?.watermark !== undefined);
-    const watermark = one.pipeline.metrics().cache?.watermark;
-    one.pipeline.cancel();
+    const { watermark, two } = await lostDuringBoot(false);
+    // The server's watermark read before the pages (100), not the newest seen (200).
+    expect(watermark).toBe(100);
+    expect(xOf(two.components, 1), `incremental replays ${two.pipeline.metrics().cache?.incrementalReplays}`).toBe(150);
+  });
 
-    // Session 2 (the page reloaded), same server, Torii healthy again.
-    const second = new MemoryToriiClient();
-    second.rows = [rawEntity(1, 150, { "test-Army": army(150) }), rawEntity(2, 200, { "test-Army": army(200) })];
-    const two = run(second, factory);
-    await until(() => two.pipeline.getState().status === "streaming");
-    // Torii holds B at 150; the client must show it (a full replay would; the incremental one from the watermark does not).
-    expect(xOf(two.components, 2)).toBe(200);
-    const how = `cache watermark ${watermark}, incremental replays ${two.pipeline.metrics().cache?.incrementalReplays}`;
-    expect(xOf(two.components, 1), how).toBe(150);
+  it("should mark no watermark when the replay's read of the server's watermark failed", async () => {
+    const { watermark, two } = await lostDuringBoot(true);
+    expect(watermark).toBeUndefined();
+    expect(xOf(two.components, 1)).toBe(150);
   });
 });

@@ -92,3 +92,44 @@ describe("versions in one unit per comparison (a tick-versioned model)", () => {
     expect(armyOf(components, 1)?.x).toBe(3);
   });
 });
+
+describe("a model versioned by its own tick, recreated after a delete: writes from before the delete stay out", () => {
+  it("should drop a write older than the applied model delete once the model has been recreated", async () => {
+    await streaming();
+    client.emit(rawEntity(1, 1_700_000_110, { "test-Army": {} }));
+    await settle();
+    client.emit(rawEntity(1, 1_700_000_120, { "test-Army": army(1, 42) }));
+    await settle();
+    expect(armyOf(components, 1)?.x).toBe(42);
+    // A late/duplicated write from before the delete (block 105 < 110): older than an applied delete, never applied.
+    client.emit(rawEntity(1, 1_700_000_105, { "test-Army": army(8, 3) }));
+    await settle();
+    expect(armyOf(components, 1)?.x).toBe(42);
+  });
+});
+
+describe("a recreate of a tick-versioned model queued with a late write from its previous life", () => {
+  it("should keep the recreate when a late write from before an already-applied model delete is queued behind it", async () => {
+    await streaming();
+    client.emit(rawEntity(1, 1_700_000_110, { "test-Army": {} }));
+    await settle();
+    expect(armyOf(components, 1)).toBeUndefined();
+    // In one drain: the recreate (tick restarted at 1, block 120), then a late/duplicated write from before the delete
+    // (tick 8, block 105). The tombstone refuses the late write; the recreate must still land.
+    client.emit(rawEntity(1, 1_700_000_120, { "test-Army": army(1, 42) }));
+    client.emit(rawEntity(1, 1_700_000_105, { "test-Army": army(8, 3) }));
+    await settle();
+    expect(armyOf(components, 1)?.x).toBe(42);
+  });
+
+  it("should keep the recreate after a whole-entity delete, too (the floor)", async () => {
+    await streaming();
+    client.emit({ ...rawEntity(1, 1_700_000_110, {}), models: {} });
+    await settle();
+    expect(armyOf(components, 1)).toBeUndefined();
+    client.emit(rawEntity(1, 1_700_000_120, { "test-Army": army(1, 6) }));
+    client.emit(rawEntity(1, 1_700_000_105, { "test-Army": army(9, 3) }));
+    await settle();
+    expect(armyOf(components, 1)?.x).toBe(6);
+  });
+});
