@@ -37,7 +37,7 @@ export interface CacheHooks {
   /** Storage failed (a SyncError with a SYNC_CACHE_* code), once per cache: the cache is dropped, the sync goes on. */
   failed(error: SyncError): void;
   /** Tabs share the sync: this tab's part now, and how often the leader changed. */
-  tab?(role: "leader" | "follower", leaderChanges: number): void;
+  tab?(role: "leader" | "follower" | "alone", leaderChanges: number): void;
   /** A write to storage committed; the totals so far. */
   flushed(totals: CacheWriteTotals): void;
 }

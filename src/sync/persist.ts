@@ -24,8 +24,8 @@ export interface PersistHandle {
    * tabs and answers their hellos once its cache is flushed. @default writing, no channel
    */
   setWriting(writing: boolean, channel?: SyncChannel): void;
-  /** Tell the engine this tab's part (for its metrics). */
-  tab(role: "leader" | "follower", leaderChanges: number): void;
+  /** Tell the engine this tab's part (for its metrics); "alone" once it left the sharing. */
+  tab(role: "leader" | "follower" | "alone", leaderChanges: number): void;
   /** Read the whole cache into `sink` (a follower's snapshot); the entities read. */
   read(sink: IntakeSink): Promise<number>;
   /** Called once when this tab's cache fails (reported to the engine first): the tabs then stop sharing through it. */

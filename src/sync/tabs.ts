@@ -60,6 +60,8 @@ export function shareAcrossTabs(options: PersistTabsOptions | false | undefined,
       persist.onFailed(() => {
         if (cancelled || alone) return;
         alone = true;
+        // Its metrics say so: it was shown as the leader or a follower it no longer is.
+        persist.tab("alone", election?.counters().leaderChanges ?? 0);
         election?.close();
         persist.setWriting(true);
         channel.close();

@@ -49,6 +49,7 @@ describe("tabs whose cache fails", () => {
     // Each tab left the sharing when its cache failed: two subscriptions to Torii, the lock given up.
     expect(client.subscriberCount).toBe(2);
     expect(locks.held("torii-sync-guard:lead:nocache")).toBe(false);
+    expect([leader.pipeline.metrics().cache?.tabRole, follower.pipeline.metrics().cache?.tabRole]).toEqual(["alone", "alone"]);
 
     client.emit(rawEntity(1, 200, { "test-Army": army(42) }));
     client.emit(rawEntity(2, 200, { "test-Army": army(2) }));
