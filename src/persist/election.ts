@@ -25,6 +25,12 @@ export interface ElectionOptions {
   onFollow(): void;
   /** The lead was taken from this tab (it froze, and another tab stole the lock); `onFollow` comes right after. */
   onDemoted(): void;
+  /**
+   * The browser refused the lock (an opaque-origin iframe, storage blocked for the site) to a tab waiting for a role:
+   * no one can agree on one writer, so the election ends (it closes itself) and the tab goes its own way. Without it,
+   * the tab leads with no lock, beating on the channel.
+   */
+  onRefused?(): void;
   /** @default globalThis.navigator?.locks; `null` for none: then every tab leads. */
   readonly locks?: LockManagerLike | null;
   /** Where heartbeats go and come from; without it a frozen leader is never replaced (a closed one still is, at once). */
@@ -177,7 +183,13 @@ export function electLeader(name: string, options: ElectionOptions): LeaderElect
         // there is no way to agree on one writer, so this tab syncs for itself, as where there are no Web Locks.
         // Only a tab still waiting for a role (its first request, or a steal): a follower stays one, and steals when
         // its leader goes quiet.
-        if (lockOptions.signal?.aborted !== true && role === "pending") void lead();
+        if (lockOptions.signal?.aborted !== true && role === "pending") {
+          if (options.onRefused === undefined) void lead();
+          else {
+            close();
+            options.onRefused();
+          }
+        }
       });
   };
 
@@ -207,22 +219,24 @@ export function electLeader(name: string, options: ElectionOptions): LeaderElect
     queueMicrotask(() => void lead());
   } else request({ ifAvailable: true });
 
+  function close(): void {
+    if (role === "closed") return;
+    role = "closed";
+    stopTimer();
+    stopWatchingVisibility();
+    unsubscribe?.();
+    queued?.abort();
+    queued = undefined;
+    release?.();
+    release = undefined;
+  }
+
   return {
     get role() {
       return role;
     },
     counters: () => ({ ...counters }),
-    close() {
-      if (role === "closed") return;
-      role = "closed";
-      stopTimer();
-      stopWatchingVisibility();
-      unsubscribe?.();
-      queued?.abort();
-      queued = undefined;
-      release?.();
-      release = undefined;
-    },
+    close,
   };
 }
 

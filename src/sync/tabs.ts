@@ -56,8 +56,9 @@ export function shareAcrossTabs(options: PersistTabsOptions | false | undefined,
       // Tabs share through the cache: a follower's snapshot is the leader's cache, and the leader relays what it
       // records there. A tab whose cache failed (no IndexedDB, quota, a corrupt record) can do neither, so it leaves:
       // it gives up the lead (a follower takes it), and syncs from Torii for itself. A leader whose cache failed kept
-      // the lead while relaying nothing before: the other tabs stayed empty for good.
-      persist.onFailed(() => {
+      // the lead while relaying nothing before: the other tabs stayed empty for good. A tab refused the lock leaves
+      // too: it cannot lead safely (a refused steal while the old leader thaws made two), as where there are no locks.
+      const leave = (): void => {
         if (cancelled || alone) return;
         alone = true;
         // Its metrics say so: it was shown as the leader or a follower it no longer is.
@@ -71,7 +72,8 @@ export function shareAcrossTabs(options: PersistTabsOptions | false | undefined,
           known = true;
           void engine.start();
         } else if (wasFollowing) void engine.forceReplay();
-      });
+      };
+      persist.onFailed(leave);
       return {
         ...engine,
         start() {
@@ -81,6 +83,7 @@ export function shareAcrossTabs(options: PersistTabsOptions | false | undefined,
               onLead: () => become("leader"),
               onFollow: () => become("follower"),
               onDemoted: () => undefined,
+              onRefused: leave,
               channel,
               locks,
               ...(timers === undefined ? {} : { timers }),
