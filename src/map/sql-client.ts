@@ -8,6 +8,8 @@ import type { SqlMapQuery, SqlRow } from "./sql-types";
 /** Torii's `/sql` endpoint: one query in, its rows out. */
 export interface SqlClient {
   query(sql: string): Promise<Array<Record<string, unknown>>>;
+  /** Abort every request in flight (they fail with SYNC_CANCELLED) and clear their deadlines: the source stopped. */
+  cancel(): void;
 }
 
 /** A client with a deadline per request: one that hangs fails with SYNC_TORII_ERROR after `timeoutMs`. */
@@ -20,6 +22,7 @@ export function createSqlClient(url: string, fetcher: typeof globalThis.fetch, t
     if (!Array.isArray(rows)) throw new SyncError("SYNC_BAD_PAYLOAD", "The SQL endpoint did not answer a list of rows.");
     return rows as Array<Record<string, unknown>>;
   };
+  const inFlight = new Set<(error: SyncError) => void>();
   return {
     query: (sql) =>
       withDeadline(
@@ -28,7 +31,11 @@ export function createSqlClient(url: string, fetcher: typeof globalThis.fetch, t
         timers,
         () => new SyncError("SYNC_TORII_ERROR", `The SQL endpoint did not answer within ${timeoutMs} ms.`),
         (error) => toSyncError(error, "SYNC_TORII_ERROR", "SQL map query failed"),
+        inFlight,
       ),
+    cancel() {
+      for (const abort of [...inFlight]) abort(new SyncError("SYNC_CANCELLED", "The SQL map source was stopped."));
+    },
   };
 }
 
@@ -69,5 +76,8 @@ function defaultForIds(query: SqlMapQuery, ids: readonly string[]): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column)) throw new SyncError("SYNC_BAD_PAYLOAD", `idColumn ${JSON.stringify(column)} is not a plain column name; pass forIds.`);
   // Ids are normalised hex (0x + 64 hex digits), so quoting them cannot inject anything.
   const list = ids.map((id) => `'${id}'`).join(", ");
-  return `SELECT * FROM (${query.sql}) WHERE ${column} IN (${list})`;
+  // Valid SQL for the full refresh must stay valid wrapped: a trailing ";" would end the subquery, a trailing line
+  // comment would swallow its ")".
+  const inner = query.sql.trim().replace(/;+\s*$/, "");
+  return `SELECT * FROM (\n${inner}\n) WHERE ${column} IN (${list})`;
 }

@@ -34,13 +34,19 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   let detach: Array<() => void> = [];
   let skippedRows = 0;
   let lastSkip: SyncError | undefined;
-  // Bumped by start() and stop(): a `ready` that resolves for an earlier start must not begin refreshing.
+  // Bumped by start() and stop(): a `ready` that resolves for an earlier start must not begin refreshing, nor may a
+  // refresh begun before a stop land, or schedule its cadence, after the next start.
   let generation = 0;
+  /** The start whose refreshing has begun (its first refresh, then the cadence). */
+  let begun = 0;
+  /** Targeted refreshes in a row that found SQL still behind the ledger: each waits twice as long as the one before. */
+  let lagging = 0;
   let attached: SyncPipeline | undefined = options.pipeline;
 
+  const batchMs = options.staleBatchMs ?? DEFAULTS.staleBatchMs;
   const stale = createStaleRows({
     timers,
-    batchMs: options.staleBatchMs ?? DEFAULTS.staleBatchMs,
+    batchMs,
     appliedVersion: (id) => attached?.entityVersion?.(id),
     active: () => running,
     refresh: (ids) => void refreshTargeted(ids),
@@ -60,8 +66,10 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     if (skippedRows === 1) lastSkip = unreadableRowError(name, thrown);
   };
 
-  /** Every query's rows (`sqlOf` says which SQL to send), with retries and backoff. */
-  const fetchAll = (sqlOf: (query: SqlMapQuery) => string): Promise<Map<string, Map<EntityId, SqlRow>>> =>
+  const current = (mine: number): boolean => running && mine === generation;
+
+  /** Every query's rows (`sqlOf` says which SQL to send), with retries and backoff while start `mine` runs. */
+  const fetchAll = (sqlOf: (query: SqlMapQuery) => string, mine: number): Promise<Map<string, Map<EntityId, SqlRow>>> =>
     retry(
       async () => {
         try {
@@ -72,14 +80,15 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
           throw toSyncError(thrown, "SYNC_TORII_ERROR", "SQL map refresh failed");
         }
       },
-      { attempts: options.retry?.attempts ?? DEFAULTS.attempts, backoff: options.retry?.backoff ?? {}, timers, random: options.random ?? Math.random, shouldRetry: () => running },
+      { attempts: options.retry?.attempts ?? DEFAULTS.attempts, backoff: options.retry?.backoff ?? {}, timers, random: options.random ?? Math.random, shouldRetry: () => current(mine) },
       sleeper,
     );
 
   const refresh = async (): Promise<void> => {
+    const mine = generation;
     try {
-      const fetched = await fetchAll((query) => query.sql);
-      if (!running) return;
+      const fetched = await fetchAll((query) => query.sql, mine);
+      if (!current(mine)) return;
       // A full refresh is authoritative: what it lacks is gone (no ghost armies).
       for (const [name, rows] of fetched) {
         keepIdentity(tables.get(name), rows);
@@ -90,15 +99,17 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
       }
       setStatus({ status: anyStale() ? "stale" : "ok", lastError: undefined, lastRefreshAt: timers.now(), refreshes: status.refreshes + 1, skippedRows, lastSkip });
     } catch (thrown) {
-      if (!running) return;
+      if (!current(mine)) return;
       setStatus({ status: "error", lastError: toSyncError(thrown, "SYNC_TORII_ERROR", "SQL map refresh failed") });
     }
   };
 
   const refreshTargeted = async (ids: EntityId[]): Promise<void> => {
+    const mine = generation;
     try {
-      const fetched = await fetchAll((query) => sqlForIds(query, ids));
-      if (!running) return;
+      const fetched = await fetchAll((query) => sqlForIds(query, ids), mine);
+      if (!current(mine)) return;
+      let behind = false;
       for (const [name, rows] of fetched) {
         const table = tables.get(name) as Map<EntityId, SqlRow>;
         for (const id of ids) {
@@ -107,11 +118,15 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
           else table.set(id, row);
         }
         // Still older than the ledger after its refresh: SQL lags the stream; the next batch tries again.
-        for (const id of ids) stale.mark(table, id);
+        for (const id of ids) if (stale.mark(table, id)) behind = true;
       }
+      // Sooner than the cadence, but backing off: a row whose version never catches up (no executed_at column, read
+      // as 0) must not be asked for four times a second for ever.
+      lagging = behind ? lagging + 1 : 0;
+      if (behind) stale.schedule(Math.min(batchMs * 2 ** lagging, refreshMs));
       setStatus({ status: anyStale() ? "stale" : "ok", lastError: undefined });
     } catch (thrown) {
-      if (!running) return;
+      if (!current(mine)) return;
       setStatus({ status: "error", lastError: toSyncError(thrown, "SYNC_TORII_ERROR", "Targeted SQL refresh failed") });
     }
   };
@@ -124,19 +139,20 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     if (status.status !== "error") setStatus({ status: "stale" });
   };
 
-  const scheduleCadence = (): void => {
-    if (!running) return;
+  /** The next cadence refresh, for this start only: a refresh that outlived a stop and start schedules nothing. */
+  const scheduleCadence = (forGeneration: number): void => {
+    if (!current(forGeneration)) return;
+    if (cadence !== undefined) timers.clearTimeout(cadence);
     cadence = timers.setTimeout(() => {
       cadence = undefined;
-      void refresh().finally(scheduleCadence);
+      void refresh().finally(() => scheduleCadence(forGeneration));
     }, refreshMs);
   };
 
   const begin = (forGeneration: number): void => {
-    if (!running || forGeneration !== generation) return;
-    void refresh().finally(() => {
-      if (forGeneration === generation) scheduleCadence();
-    });
+    if (!current(forGeneration) || begun === forGeneration) return;
+    begun = forGeneration;
+    void refresh().finally(() => scheduleCadence(forGeneration));
   };
 
   return {
@@ -156,8 +172,11 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
       pipeline.ready.then(() => begin(started), () => undefined);
       detach = [
         pipeline.subscribe((state, previous) => {
-          // Right after each recovery replay (not the boot, which `ready` covers), refresh everything.
-          if (state.status === "streaming" && previous.status !== "streaming" && status.refreshes > 0) void refresh();
+          if (state.status !== "streaming" || previous.status === "streaming") return;
+          // A boot that failed (`ready` rejected, then the app's forceReplay) begins at its first streaming; after
+          // that, right after each recovery replay, refresh everything.
+          if (begun !== started) begin(started);
+          else if (status.refreshes > 0) void refresh();
         }),
         pipeline.subscribeApplied?.(onApplied) ?? (() => undefined),
       ];
@@ -170,7 +189,9 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
       if (cadence !== undefined) timers.clearTimeout(cadence);
       cadence = undefined;
       stale.stop();
+      lagging = 0;
       sleeper.wakeAll();
+      client.cancel();
     },
     refresh,
     row: (query, id) => tables.get(query)?.get(id),

@@ -22,8 +22,8 @@ export interface StaleRows {
    * already marked is left as it is. Returns whether it marked the row.
    */
   mark(table: Map<EntityId, SqlRow>, id: EntityId): boolean;
-  /** Start the batch timer for what is queued, unless one is running or the source is not. */
-  schedule(): void;
+  /** Start the batch timer for what is queued (in `delayMs`, else the batch delay), unless one runs or the source does not. */
+  schedule(delayMs?: number): void;
   /** Clear the batch timer; what is queued stays for the next batch. */
   stop(): void;
 }
@@ -42,14 +42,14 @@ export function createStaleRows(options: StaleRowsOptions): StaleRows {
       queued.add(id);
       return true;
     },
-    schedule() {
+    schedule(delayMs = options.batchMs) {
       if (timer !== undefined || !options.active()) return;
       timer = timers.setTimeout(() => {
         timer = undefined;
         const ids = [...queued];
         queued.clear();
         if (ids.length > 0) options.refresh(ids);
-      }, options.batchMs);
+      }, delayMs);
     },
     stop() {
       if (timer !== undefined) timers.clearTimeout(timer);

@@ -43,8 +43,8 @@ describe("a Web Locks request the browser refuses", () => {
     const locks = new FakeLockManager();
     const leader = electLeader("steal", { locks, timers: time.tab(), onLead: () => undefined, onFollow: () => undefined, onDemoted: () => undefined });
     await turns(20);
-    const heartbeats = new Set<(beat: { from: string; hidden: boolean }) => void>();
-    const channel = { tabId: "b", heartbeat: () => undefined, onHeartbeat: (listener: (beat: { from: string; hidden: boolean }) => void) => (heartbeats.add(listener), () => heartbeats.delete(listener)) };
+    // A channel on which the frozen leader never beats.
+    const channel = { tabId: "b", heartbeat: () => undefined, onHeartbeat: () => () => undefined };
     const stealing: LockManagerLike = { request: (name: string, options: { steal?: boolean }, callback: never) => (options.steal === true ? Promise.reject(new DOMException("denied", "SecurityError")) : locks.request(name, options, callback)) } as unknown as LockManagerLike;
     const seen: string[] = [];
     const follower = electLeader("steal", { locks: stealing, channel, timers: time.tab(), onLead: () => seen.push("lead"), onFollow: () => seen.push("follow"), onDemoted: () => seen.push("demoted"), onRefused: () => seen.push("refused") });
