@@ -177,7 +177,7 @@ function HardReloadDialog(props: HardReloadDialogProps): ReactNode {
             type="button"
             data-tsg-action="reload"
             style={unstyled ? undefined : PROMPT_SECONDARY_STYLE}
-            onClick={() => (onReload ?? hardReload)()}
+            onClick={() => hardReload(onReload)}
           >
             {text.reload}
           </button>

@@ -12,15 +12,18 @@ import { SyncContext, type SyncContextValue } from "../hooks/sync-context";
 export type SyncProviderOptions = Omit<SyncPipelineOptions, "client" | "world" | "components" | "clause" | "toriiUrl" | "persist">;
 
 export interface SyncProviderProps {
-  /** The Torii client; with `world` and `components` the provider runs its own pipeline. */
-  readonly client?: ToriiClientLike;
-  readonly world?: World;
-  readonly components?: ComponentsInput;
+  /**
+   * The Torii client; with `world` and `components` the provider runs its own pipeline, from the render where all three
+   * are there (each may still be `undefined` while the app's setup resolves).
+   */
+  readonly client?: ToriiClientLike | undefined;
+  readonly world?: World | undefined;
+  readonly components?: ComponentsInput | undefined;
   /**
    * The URL the app built its ToriiClient with: turns on the SQL watermark probe (`{toriiUrl}/sql`) that catches a
    * stalled stream. Without it stall detection is degraded (see the README). Changing it restarts the pipeline.
    */
-  readonly toriiUrl?: string;
+  readonly toriiUrl?: string | undefined;
   /** Torii clause of the synced scope. Compared by value: a new object with the same content does not restart. */
   readonly clause?: unknown;
   /**
@@ -56,6 +59,9 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
   latest.current = props;
   const clauseKey = useMemo(() => stableKey(clause), [clause]);
   const persistKey = persistKeyOf(props.persist);
+  // Components often come a render after the client and world (a setup that resolves): their arrival starts the
+  // pipeline; a new identity of them later does not restart it.
+  const hasComponents = props.components !== undefined;
 
   useEffect(() => {
     if (ownedByApp !== undefined) {
@@ -83,7 +89,7 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
       setPipeline((shown) => (shown === created ? undefined : shown));
     };
     // clauseKey and persistKey stand for clause and persist: the pipeline restarts when their content changes.
-  }, [ownedByApp, client, world, clauseKey, toriiUrl, persistKey]);
+  }, [ownedByApp, client, world, clauseKey, toriiUrl, persistKey, hasComponents]);
 
   useEffect(() => {
     if (map === undefined) return undefined;

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { emptyMetrics, type SyncMetrics } from "./metrics";
 import { INITIAL_SYNC_STATE, type SyncState } from "./state";
+import { callSafely } from "./util/listeners";
 
 /** What a pipeline publishes: its state and its metrics, one object each, replaced (never mutated) together. */
 export interface PipelineSnapshot {
@@ -24,7 +25,10 @@ export interface Publisher {
  * published, so a slice of thousands of updates costs one metrics copy and one notification.
  */
 export function createPublisher(read: () => PipelineSnapshot): Publisher {
-  const store = createStore<PipelineSnapshot>()(() => ({ sync: INITIAL_SYNC_STATE, metrics: emptyMetrics() }));
+  const raw = createStore<PipelineSnapshot>()(() => ({ sync: INITIAL_SYNC_STATE, metrics: emptyMetrics() }));
+  // zustand calls its listeners in a loop without a catch: one that throws (a game's own subscriber, a custom sink)
+  // would stop every reader after it and throw into the drain or the replay that published. Each is isolated.
+  const store: PipelineStore = { ...raw, subscribe: (listener) => raw.subscribe((state, previous) => callSafely(listener, state, previous)) };
   let batching = false;
   let dirty = false;
   const publish = (): void => {

@@ -5,8 +5,11 @@ import type { SyncPipeline } from "../core/pipeline";
 export interface SyncActions {
   /** Replay now; the way out of `error`. Resolves when the replay ends (whatever its outcome: read the state). */
   forceReplay(): Promise<void>;
-  /** Reload the page (or what `<SyncProvider onReload>` says). */
-  hardReload(): void;
+  /**
+   * Announce a hard reload (sinks ship it as `sync_hard_reload_requested`), then reload the page: with `reload` when
+   * given (a component's own `onReload`), else what `<SyncProvider onReload>` says, else `location.reload()`.
+   */
+  hardReload(reload?: () => void): void;
 }
 
 export function useSyncActions(): SyncActions {
@@ -14,10 +17,10 @@ export function useSyncActions(): SyncActions {
   return useMemo(
     () => ({
       forceReplay: () => pipeline?.forceReplay() ?? Promise.resolve(),
-      hardReload() {
+      hardReload(own?: () => void) {
         // Announced first (sinks ship it as `sync_hard_reload_requested`), then the page goes.
         pipeline?.reportHardReload();
-        reload();
+        (own ?? reload)();
       },
     }),
     [pipeline, reload],

@@ -60,15 +60,16 @@ export interface SyncPipelineOptions extends Omit<PipelineOptions, "source" | "l
 export function createSyncPipeline(options: SyncPipelineOptions): SyncPipeline {
   // First: a bad setting must fail before a cache, a channel between tabs or a source is made.
   checkPipelineOptions(options);
-  const name = pipelineName(options.inspector, options.worldAddresses);
-  const logger = createStructuredLogger({ logging: options.logging, logger: options.logger, pipeline: name });
+  // The logs name the pipeline as its inspector entry and its sinks do: made unique (`#2`) when it registers.
+  let name = pipelineName(options.inspector, options.worldAddresses);
+  const logger = createStructuredLogger({ logging: options.logging, logger: options.logger, pipeline: () => name });
   const { persist: persistOption, ...engineOptions } = options;
   const persist = persistedCache(persistOption, { components: options.components, worldAddresses: options.worldAddresses, timers: options.timers, scope: { clause: options.clause, models: options.models } });
   const torii = options.source ?? toriiSourceOf(options, logger);
   // With a cache, one tab of the origin syncs for all (when the browser can elect one).
   const tabs = persist === undefined || persistOption === false || persistOption === undefined ? undefined : shareAcrossTabs(persistOption.tabs, persist, torii, options.timers);
   const engine = createPipeline({ ...engineOptions, source: tabs?.source ?? torii, logger, ...(persist === undefined ? {} : { persist: persist.factory }) });
-  return observePipeline(tabs === undefined ? engine : tabs.attach(engine), { name, sinks: options.sinks, inspector: options.inspector, timers: options.timers });
+  return observePipeline(tabs === undefined ? engine : tabs.attach(engine), { name, sinks: options.sinks, inspector: options.inspector, timers: options.timers, onNamed: (unique) => (name = unique) });
 }
 
 /** The pipeline's name: its inspector name when given one, else `torii-sync:<first world address or "default">`. */

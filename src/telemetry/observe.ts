@@ -12,6 +12,8 @@ export interface ObserveOptions {
   readonly timers?: Timers | undefined;
   /** @default isDevelopment() */
   readonly development?: boolean | undefined;
+  /** Told the name the pipeline goes by (unique among live pipelines once its inspector entry is registered). */
+  readonly onNamed?: ((name: string) => void) | undefined;
 }
 
 /**
@@ -27,10 +29,17 @@ export function observePipeline(engine: SyncPipeline, options: ObserveOptions): 
   const pipeline: SyncPipeline = {
     ...engine,
     cancel() {
-      engine.cancel();
-      detachSinks();
-      removeEntry();
-      stopTracking();
+      // A throw on the way (a sink's detach, say) must not leave the entry, the other sinks or the tracking behind.
+      try {
+        engine.cancel();
+      } finally {
+        try {
+          detachSinks();
+        } finally {
+          removeEntry();
+          stopTracking();
+        }
+      }
     },
   };
   const tracked = trackEvents(pipeline);
@@ -38,6 +47,7 @@ export function observePipeline(engine: SyncPipeline, options: ObserveOptions): 
   const wanted = inspectorName(options.inspector, options.name, options.development);
   const entry = wanted === undefined ? undefined : registerInspector(wanted, pipeline, tracked.log);
   if (entry !== undefined) removeEntry = entry.remove;
+  options.onNamed?.(entry?.name ?? options.name);
   if (options.sinks !== undefined && options.sinks.length > 0) {
     detachSinks = attachSinks(
       { name: entry?.name ?? options.name, store: engine.store, subscribeEvents: (listener) => engine.subscribeEvents(listener), timers: options.timers ?? systemTimers },

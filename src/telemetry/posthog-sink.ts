@@ -100,8 +100,9 @@ export function createPostHogSink(posthog: PostHogLike, options: PostHogSinkOpti
       return () => {
         unsubscribeStore();
         unsubscribeEvents();
-        // A pending snapshot is dropped: "at most one per interval" holds to the end.
-        throttle.close();
+        // The pending snapshot, if any, goes now: a session shorter than the interval sent only its boot's zeros. Still
+        // at most one per interval in steady state: nothing pending, nothing sent.
+        throttle.close(true);
       };
     },
   };

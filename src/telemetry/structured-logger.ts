@@ -1,5 +1,6 @@
 import { LOG_TAG, silentLogger, type SyncLogger } from "../core/log";
 import type { CoreLogger, LogFields, LogLevel } from "../core/ports";
+import { callSafely } from "../core/util/listeners";
 import { isDevelopment } from "./environment";
 
 /**
@@ -26,8 +27,11 @@ export interface StructuredLoggerOptions {
   readonly logging?: boolean | SyncLogger | undefined;
   /** Every record, structured, to the app's own logger. @default none */
   readonly logger?: SyncLogSink | undefined;
-  /** The pipeline's name, carried by every record. @default "torii-sync:default" */
-  readonly pipeline?: string;
+  /**
+   * The pipeline's name, carried by every record; a function when it is known only later (made unique among the live
+   * pipelines when the inspector registers it). @default "torii-sync:default"
+   */
+  readonly pipeline?: string | (() => string);
   /** Whether this is a development build. @default isDevelopment() */
   readonly development?: boolean;
   /** Where `logging: true` (and the development default) prints. @default console */
@@ -45,23 +49,12 @@ const ONCE_KEYS_LIMIT = 10_000;
 export function createStructuredLogger(options: StructuredLoggerOptions = {}): CoreLogger {
   const lines = lineSink(options);
   const records = options.logger;
-  const pipeline = options.pipeline ?? "torii-sync:default";
+  const named = options.pipeline ?? "torii-sync:default";
   const said = new Set<string>();
+  // The app's logger failing must not break a drain or a replay: its throw is surfaced outside the engine's loop.
   const log = (level: LogLevel, message: string, fields?: LogFields): void => {
-    if (lines !== undefined) {
-      if (fields === undefined) lines[level](`${LOG_TAG} ${message}`);
-      else lines[level](`${LOG_TAG} ${message}`, fields);
-    }
-    if (records !== undefined) {
-      try {
-        records({ ...fields, level, tag: "sync", message, pipeline });
-      } catch (error) {
-        // The app's logger failing must not break a drain or a replay: surface it outside the engine's loop.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    if (lines !== undefined) callSafely(fields === undefined ? () => lines[level](`${LOG_TAG} ${message}`) : () => lines[level](`${LOG_TAG} ${message}`, fields));
+    if (records !== undefined) callSafely(records, { ...fields, level, tag: "sync", message, pipeline: typeof named === "string" ? named : named() });
   };
   return {
     log,
