@@ -69,12 +69,25 @@ export interface IndexerHead {
  * concerns handled on the adapter's side (deadlines, idempotent cancel, callback shapes, string errors). The core
  * defines this port; `torii/` implements it.
  */
+/**
+ * How a long read into the main store keeps under its high-water mark (past it the backlog is dropped): parts of at
+ * most `maxEntities` entities, each after `room()`, which drains the store when it is crowded (`undefined`: go on).
+ */
+export interface ReadPacing {
+  readonly maxEntities: number;
+  room(): Promise<void> | undefined;
+}
+
 export interface SyncSource {
   readonly scopes: readonly LedgerScope[];
   /** Whether pages carry only some models of each entity (then a model missing from a row is not a removal). */
   readonly restrictsModels?: boolean;
-  /** Read one page from `cursor`, decoding each row into `sink`; rejects with a SyncError (a deadline included). */
-  fetchPage(scope: LedgerScope, cursor: string | undefined, limit: number, sink: IntakeSink): Promise<PageRead>;
+  /**
+   * Read one page from `cursor`, decoding each row into `sink`; rejects with a SyncError (a deadline included). A source
+   * whose one page holds more than `limit` entities (the shared cache a follower tab reads) hands it over in parts of
+   * at most `limit`, each after `room()`.
+   */
+  fetchPage(scope: LedgerScope, cursor: string | undefined, limit: number, sink: IntakeSink, room?: ReadPacing["room"]): Promise<PageRead>;
   /** Subscribe, decoding every message into `sink`; settles within a deadline or rejects. */
   subscribe(scope: LedgerScope, sink: IntakeSink): Promise<StreamHandle>;
   /** The scoped SQL watermark, when the source can read one (the app gave `toriiUrl` and the clause has an SQL form). */

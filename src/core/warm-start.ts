@@ -2,7 +2,7 @@ import type { SyncError } from "./errors";
 import type { CacheSyncEvent } from "./events";
 import type { GuardEvent } from "./guard/reducer";
 import type { CacheMetrics, PipelineCounters } from "./metrics";
-import type { AdmittedChange, CoreLogger, IntakeSink } from "./ports";
+import type { AdmittedChange, CoreLogger, IntakeSink, ReadPacing } from "./ports";
 
 /** What a hydration found: a hit hands over a cached world, a miss nothing (no cache yet, another schema, bad storage). */
 export interface CacheHydration {
@@ -52,7 +52,7 @@ export interface PersistedCache {
    * goes through the same intake and admission as a page. Never rejects: storage trouble is reported through
    * `CacheHooks.failed` and the hydration ends with what was handed over (still valid state).
    */
-  hydrate(sink: IntakeSink): Promise<CacheHydration>;
+  hydrate(sink: IntakeSink, pacing?: ReadPacing): Promise<CacheHydration>;
   /** The changes one drain let through: written behind the engine's back. Synchronous, never throws. */
   record(changes: readonly AdmittedChange[]): void;
   /** Everything up to block time `executedAt` (seconds) has been recorded: the watermark a later start can trust. */
@@ -73,6 +73,8 @@ export interface CacheLinkDeps {
   recordUnchanged?(on: boolean): void;
   /** Drain the main store into RECS. */
   flush(): Promise<void>;
+  /** How hydration keeps the main store under its high-water mark: a cache can hold more entities than it. */
+  readonly pacing?: ReadPacing;
   dispatch(event: GuardEvent): unknown;
   /** Where the cache's events go (hit, miss, failure). @default nowhere */
   emit?(event: CacheSyncEvent): void;
@@ -185,7 +187,7 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
   const run = async (): Promise<void> => {
     let hydration: CacheHydration;
     try {
-      hydration = await cache.hydrate(deps.sink);
+      hydration = await cache.hydrate(deps.sink, deps.pacing);
     } catch {
       // The port promises never to reject; a broken one still must not stop the sync.
       hydration = { hit: false, entities: 0, messages: 0, durationMs: 0, ageMs: undefined };

@@ -1,3 +1,4 @@
+import type { ReadPacing } from "../core/ports";
 import type { LedgerScope } from "../core/types";
 import { sliceClock, yieldTurn, type CacheConnection } from "./connection";
 import { decodeBucket } from "./entity-row";
@@ -14,6 +15,8 @@ export interface HydrateOptions {
   readonly sliceBudgetMs?: number;
   /** Entities the first slice hands over. @default 256 */
   readonly firstSliceEntities?: number;
+  /** Where the messages go: at most `maxEntities` per slice, each slice after `room()` (the engine's store has a mark). */
+  readonly pacing?: ReadPacing | undefined;
 }
 
 export interface HydrateResult {
@@ -54,7 +57,8 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
   const clock = sliceClock(timers);
   const budget = options.sliceBudgetMs ?? 4;
   const started = clock();
-  let limit = options.firstSliceEntities ?? 256;
+  const maxSlice = Math.max(1, Math.min(MAX_SLICE_ENTITIES, options.pacing?.maxEntities ?? MAX_SLICE_ENTITIES));
+  let limit = Math.min(maxSlice, options.firstSliceEntities ?? 256);
   let entities = 0;
   let messages = 0;
   let slices = 0;
@@ -104,6 +108,9 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
         reading = keys.length < asked ? undefined : read(last as BucketKey, READ_BATCH);
         continue;
       }
+      // Room first: past its high-water mark the engine's store drops its backlog, and a cache can hold more than that.
+      const draining = options.pacing?.room();
+      if (draining !== undefined) await draining;
       // Cancelled, or the cache dropped or deleted meanwhile: nothing more reaches the engine.
       if (!connection.usable()) return result(false);
       const sliceStart = clock();
@@ -125,7 +132,7 @@ export async function hydrateCache(connection: CacheConnection, onMessages: Cach
       const spent = clock() - sliceStart;
       if (spent > counters.longestHydrateSliceMs) counters.longestHydrateSliceMs = spent;
       // Sized from what this slice handed over: the last slice of a batch hands over only what was left.
-      if (handed > 0) limit = Math.round(Math.min(MAX_SLICE_ENTITIES, Math.max(MIN_SLICE_ENTITIES, (handed * budget) / Math.max(spent, budget / 8))));
+      if (handed > 0) limit = Math.round(Math.min(maxSlice, Math.max(Math.min(MIN_SLICE_ENTITIES, maxSlice), (handed * budget) / Math.max(spent, budget / 8))));
       if (at < batch.keys.length || next < decoded.length || reading !== undefined) await yieldTurn(timers);
     }
   } catch (thrown) {

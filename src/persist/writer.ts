@@ -66,6 +66,9 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
   let running: Promise<void> | undefined;
   let closed = false;
   const active = (): boolean => !closed && connection.usable();
+  // A cache deleted or upgraded from elsewhere (clearPersistedSync on logout, another tab) can never be written: what
+  // is held for it goes, and nothing more is taken (it grew into a second copy of the world, for the whole session).
+  const forget = connection.onDropped?.(() => void dirty.take()) ?? (() => undefined);
 
   /** One flush: take what is dirty, write it slice by slice; the generation it covers counts as flushed at the end. */
   const cycle = async (): Promise<void> => {
@@ -128,13 +131,13 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
 
   return {
     note(changes) {
-      if (closed || changes.length === 0) return;
+      if (!active() || changes.length === 0) return;
       dirty.note(changes);
       noted += 1;
       schedule();
     },
     noteWatermark(executedAt) {
-      if (closed || !(executedAt > watermarkAt)) return;
+      if (!active() || !(executedAt > watermarkAt)) return;
       watermarkAt = executedAt;
       noted += 1;
       schedule();
@@ -152,6 +155,7 @@ export function createCacheWriter(connection: CacheConnection, options: CacheWri
     },
     close() {
       closed = true;
+      forget();
       if (timer !== undefined) timers.clearTimeout(timer);
       timer = undefined;
     },

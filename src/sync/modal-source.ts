@@ -34,7 +34,7 @@ export function createModalSource(torii: SyncSource & Partial<EntityFetcher>, re
       const fetch = torii.fetchEntities;
       return fetch === undefined ? undefined : leading(fetch.bind(torii));
     },
-    fetchPage: ((scope, cursor, limit, sink) => current().fetchPage(scope, cursor, limit, sink)) satisfies SyncSource["fetchPage"],
+    fetchPage: ((scope, cursor, limit, sink, room) => current().fetchPage(scope, cursor, limit, sink, room)) satisfies SyncSource["fetchPage"],
     subscribe: ((scope, sink) => current().subscribe(scope, sink)) satisfies SyncSource["subscribe"],
     openStreams: () => torii.openStreams() + relay.openStreams(),
     cancelPending() {

@@ -1,6 +1,6 @@
 import type { EntityId } from "../core/entity-id";
 import type { Timers } from "../core/clock";
-import type { IntakeSink } from "../core/ports";
+import type { IntakeSink, ReadPacing } from "../core/ports";
 import type { CacheHooks, CacheHydration, PersistedCache, PersistedCacheFactory } from "../core/warm-start";
 import { bindComponents, type ComponentsInput } from "../core/writer/bindings";
 import { cacheIdentity, defaultCacheName, openSyncCache, type CacheWriter, type PersistOptions, type SyncCache, type SyncChannel } from "../persist/index";
@@ -27,7 +27,7 @@ export interface PersistHandle {
   /** Tell the engine this tab's part (for its metrics); "alone" once it left the sharing. */
   tab(role: "leader" | "follower" | "alone", leaderChanges: number): void;
   /** Read the whole cache into `sink` (a follower's snapshot); the entities read. */
-  read(sink: IntakeSink): Promise<number>;
+  read(sink: IntakeSink, pacing?: ReadPacing): Promise<number>;
   /** Called once when this tab's cache fails (reported to the engine first): the tabs then stop sharing through it. */
   onFailed(listener: () => void): void;
 }
@@ -65,7 +65,7 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
     engine = hooks;
     let closed = false;
     return {
-      async hydrate(sink) {
+      async hydrate(sink, pacing) {
         if (closed) return MISS;
         const opened = await openSyncCache({
           name,
@@ -94,7 +94,7 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
         });
         const result = await opened.hydrate((scope, messages) => {
           for (const message of messages) decodeEntity(message, scope, false, sink, cachedId);
-        });
+        }, { pacing });
         if (result.entities === 0) return MISS;
         const { longestHydrateSliceMs } = opened.counters();
         return { hit: true, entities: result.entities, messages: result.messages, durationMs: result.durationMs, ageMs: result.ageMs, watermark: result.complete ? result.watermark?.executedAt : undefined, slices: result.slices, longestSliceMs: longestHydrateSliceMs };
@@ -130,11 +130,11 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
     onFailed(listener) {
       failed = listener;
     },
-    async read(sink) {
+    async read(sink, pacing) {
       if (cache === undefined || cache.dropped) return 0;
       const result = await cache.hydrate((scope, messages) => {
         for (const message of messages) decodeEntity(message, scope, false, sink, cachedId);
-      });
+      }, { pacing });
       return result.entities;
     },
   };

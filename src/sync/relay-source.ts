@@ -1,11 +1,11 @@
 import type { EntityId } from "../core/entity-id";
-import type { IntakeSink, StreamHandle, SyncSource } from "../core/ports";
+import type { IntakeSink, ReadPacing, StreamHandle, SyncSource } from "../core/ports";
 import type { LedgerScope } from "../core/types";
 import type { SyncChannel } from "../persist/index";
 import { decodeEntity } from "../torii/decode";
 
 /** Reads the whole persisted cache into a sink (as a warm start does), resolving with the entities read. */
-export type CacheRead = (sink: IntakeSink) => Promise<number>;
+export type CacheRead = (sink: IntakeSink, pacing?: ReadPacing) => Promise<number>;
 
 /**
  * A follower tab's source: the leader tab instead of Torii. Its stream is the leader's admitted changes on the tabs'
@@ -22,12 +22,13 @@ export function createRelaySource(channel: SyncChannel, read: CacheRead, scopes:
     cancelPending() {
       closed = true;
     },
-    async fetchPage(scope, _cursor, _limit, sink) {
+    async fetchPage(scope, _cursor, limit, sink, room) {
       // One read of the cache covers every scope: it is handed over with the first.
       if (closed || scope !== first) return { nextCursor: undefined, rows: 0 };
       await channel.hello(helloTimeoutMs);
       const whole = wholeEntities(sink);
-      const rows = await read(whole);
+      // The whole cache is one page: handed over in parts of a page each, with room made between them.
+      const rows = await read(whole, room === undefined ? undefined : { maxEntities: limit, room });
       whole.end();
       return { nextCursor: undefined, rows };
     },

@@ -34,7 +34,7 @@ export function shareAcrossTabs(options: PersistTabsOptions | false | undefined,
     channel.close();
     return undefined;
   }
-  const source = createModalSource(torii, createRelaySource(channel, (sink) => persist.read(sink), torii.scopes));
+  const source = createModalSource(torii, createRelaySource(channel, (sink, pacing) => persist.read(sink, pacing), torii.scopes));
   return {
     source,
     attach(engine) {

@@ -94,7 +94,7 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
       }
       for (const [scope, state] of quick === undefined ? progress : []) {
         while (!state.done) {
-          const page = await deps.source.fetchPage(scope, state.cursor, deps.pageLimit, deps.snapshot.sink);
+          const page = await deps.source.fetchPage(scope, state.cursor, deps.pageLimit, deps.snapshot.sink, () => (deps.store.size >= deps.pageLimit ? deps.flush() : undefined));
           assertLive(deps);
           await deps.flush();
           assertLive(deps);
