@@ -74,8 +74,9 @@ export function sqlForIds(query: SqlMapQuery, ids: readonly string[]): string {
 function defaultForIds(query: SqlMapQuery, ids: readonly string[]): string {
   const column = query.idColumn ?? "id";
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column)) throw new SyncError("SYNC_BAD_PAYLOAD", `idColumn ${JSON.stringify(column)} is not a plain column name; pass forIds.`);
-  // Ids are normalised hex (0x + 64 hex digits), so quoting them cannot inject anything.
-  const list = ids.map((id) => `'${id}'`).join(", ");
+  // Ids are normalised hex (0x + 64 hex digits), so quoting them cannot inject anything. Torii's SQL spells ids as
+  // Rust's `{:#x}` (minimal hex); a column a game filled from getEntityIdFromKeys holds them padded: both are asked.
+  const list = ids.flatMap((id) => [`'0x${BigInt(id).toString(16)}'`, `'${id}'`]).join(", ");
   // Valid SQL for the full refresh must stay valid wrapped: a trailing ";" would end the subquery, a trailing line
   // comment would swallow its ")".
   const inner = query.sql.trim().replace(/;+\s*$/, "");

@@ -2,11 +2,14 @@
  * The SQL watermark of what one client syncs: the newest `internal_executed_at` and the number of rows over the model
  * tables it binds, narrowed by its clause where SQL can say the same thing. Rows of models the game does not bind never
  * count, so they neither block a replay nor look like lag. Torii keeps one table per model (`"namespace-Model"`) with
- * `internal_entity_id` and `internal_executed_at` (the block time of that model's last write), and `entities.keys` as
- * each key in padded hex followed by `/`.
+ * `internal_entity_id` (the entity id as Rust's `{:#x}`: minimal hex, `0x371c…`) and `internal_executed_at` (the block
+ * time of that model's last write, as RFC 3339 text: `2026-12-03T10:00:00+00:00`), and `entities.keys` as each key in
+ * minimal hex followed by `/` (torii-sqlite's `felts_to_sql_string`, `utc_dt_string_from_timestamp`).
  */
 
 const KEY_DIGITS = 64;
+/** The key count of an `entities.keys` text (each key ends with `/`). */
+const KEY_COUNT = "(length(keys) - length(replace(keys, '/', '')))";
 const HEX = /^0x[0-9a-fA-F]{1,64}$/;
 const TAG = /^[A-Za-z0-9_]{1,128}-[A-Za-z0-9_]{1,128}$/;
 
@@ -41,8 +44,10 @@ export function scopedWatermarkQuery(models: readonly string[], clause: unknown)
     sql: `SELECT MAX(newest) AS newest, SUM(n) AS n FROM (${parts.join(" UNION ALL ")})`,
     models: scoped,
     recentWrites(fromSeconds, toSeconds, limit) {
-      // Torii's DATETIME text ('YYYY-MM-DD HH:MM:SS', UTC) sorts like the number it stands for.
-      const window = `internal_executed_at > '${sqlDatetime(fromSeconds)}' AND internal_executed_at <= '${sqlDatetime(toSeconds)}'`;
+      // Compared as seconds, not as text: Torii writes RFC 3339 ('…T10:00:00+00:00'), other setups 'YYYY-MM-DD HH:MM:SS',
+      // and a bound in the other spelling missed every write of its own day ('T' sorts after ' ').
+      const at = "CAST(strftime('%s', internal_executed_at) AS INTEGER)";
+      const window = `${at} > ${wholeSeconds(fromSeconds)} AND ${at} <= ${wholeSeconds(toSeconds)}`;
       const rows = scoped.map(
         (model) =>
           `SELECT internal_entity_id AS id, '${model}' AS model, internal_executed_at AS at FROM ${quoteIdentifier(model)} WHERE internal_entity_id IS NOT NULL AND (${condition}) AND ${window}`,
@@ -52,8 +57,8 @@ export function scopedWatermarkQuery(models: readonly string[], clause: unknown)
   };
 }
 
-function sqlDatetime(seconds: number): string {
-  return new Date(Math.max(0, seconds) * 1000).toISOString().slice(0, 19).replace("T", " ");
+function wholeSeconds(seconds: number): number {
+  return Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
 }
 
 function topLevelKeysModels(clause: unknown): readonly string[] | undefined {
@@ -74,27 +79,40 @@ function conditionOf(clause: unknown, topLevel: boolean): Condition {
 function hashedKeysCondition(ids: readonly unknown[]): Condition {
   // Torii: an empty list matches every entity.
   if (ids.length === 0) return ALL;
-  const padded = ids.map(padKey);
-  if (padded.some((id) => id === undefined)) return undefined;
-  return `internal_entity_id IN (${padded.map((id) => `'${id}'`).join(", ")})`;
+  const felts = ids.map(feltOf);
+  if (felts.some((id) => id === undefined)) return undefined;
+  // Torii stores minimal hex; the padded spelling too, for a store that keeps ids as getEntityIdFromKeys spells them.
+  const spellings = (felts as bigint[]).flatMap((felt) => [minimalHex(felt), paddedHex(felt)]);
+  return `internal_entity_id IN (${spellings.map((id) => `'${id}'`).join(", ")})`;
 }
 
+/**
+ * Torii matches keys with a regex (`build_keys_pattern`): each given key exactly, a missing one any felt, and with
+ * VariableLen any keys after them; no keys at all stand for one wildcard. LIKE says the same where every wildcard can
+ * only be one key: in FixedLen (the key count is fixed, so no `%` can span a `/`), and in VariableLen when no wildcard
+ * comes before a given key (else `%` could shift the keys after it: not translated).
+ */
 function keysCondition(raw: unknown, topLevel: boolean): Condition {
   const keys = raw as { keys?: unknown; pattern_matching?: unknown; models?: unknown };
   if (!Array.isArray(keys.keys) || (keys.pattern_matching !== "FixedLen" && keys.pattern_matching !== "VariableLen")) return undefined;
   // A nested Keys clause that lists models would need a join on Torii's model ids: not translated.
   if (!topLevel && Array.isArray(keys.models) && keys.models.length > 0) return undefined;
-  let pattern = "";
-  for (const key of keys.keys as unknown[]) {
-    if (key === undefined || key === null || key === "") pattern += `${"_".repeat(2 + KEY_DIGITS)}/`;
+  const given: unknown[] = keys.keys.length === 0 ? [undefined] : keys.keys;
+  const segments: string[] = [];
+  for (const key of given) {
+    if (key === undefined || key === null || key === "") segments.push("%");
     else {
-      const padded = padKey(key);
-      if (padded === undefined) return undefined;
-      pattern += `${padded}/`;
+      const felt = feltOf(key);
+      if (felt === undefined) return undefined;
+      segments.push(minimalHex(felt));
     }
   }
-  if (keys.pattern_matching === "VariableLen") pattern += "%";
-  return `internal_entity_id IN (SELECT id FROM entities WHERE keys LIKE '${pattern}')`;
+  const pattern = segments.map((segment) => `${segment}/`).join("");
+  if (keys.pattern_matching === "FixedLen") return `internal_entity_id IN (SELECT id FROM entities WHERE keys LIKE '${pattern}' AND ${KEY_COUNT} = ${segments.length})`;
+  let lastGiven = segments.length - 1;
+  while (lastGiven >= 0 && segments[lastGiven] === "%") lastGiven -= 1;
+  if (segments.slice(0, Math.max(0, lastGiven)).includes("%")) return undefined;
+  return `internal_entity_id IN (SELECT id FROM entities WHERE keys LIKE '${pattern}%')`;
 }
 
 function compositeCondition(raw: unknown): Condition {
@@ -111,11 +129,20 @@ function compositeCondition(raw: unknown): Condition {
   return parts.join(composite.operator === "And" ? " AND " : " OR ");
 }
 
-/** `0x` and 64 lowercase hex digits, as Torii stores ids and keys; `undefined` for anything that is not a felt. */
-function padKey(raw: unknown): string | undefined {
-  if (typeof raw === "bigint") return raw < 0n ? undefined : `0x${raw.toString(16).padStart(KEY_DIGITS, "0")}`;
+/** A key or id of a clause as a felt; `undefined` for anything that is not one. */
+function feltOf(raw: unknown): bigint | undefined {
+  if (typeof raw === "bigint") return raw < 0n ? undefined : raw;
   if (typeof raw !== "string" || !HEX.test(raw)) return undefined;
-  return `0x${raw.slice(2).toLowerCase().padStart(KEY_DIGITS, "0")}`;
+  return BigInt(raw);
+}
+
+/** Rust's `{:#x}`: `0x`, lowercase, no leading zeros (`0x0` for zero). */
+function minimalHex(felt: bigint): string {
+  return `0x${felt.toString(16)}`;
+}
+
+function paddedHex(felt: bigint): string {
+  return `0x${felt.toString(16).padStart(KEY_DIGITS, "0")}`;
 }
 
 function quoteIdentifier(identifier: string): string {

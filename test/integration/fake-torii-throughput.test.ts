@@ -66,7 +66,9 @@ describe("fake Torii: the fast publish path", () => {
     const members = { owner: "0x1", coord: { x: 1, y: 2 }, troops: { category: "Knight", tier: "T1", count: 1 }, stamina: { amount: 0, updated_tick: 0 } };
     const id = world.setModel(army, ARMY, members).entityId;
     for (let i = 1; i <= 500; i += 1) world.updateMembers(army, ARMY, { stamina: { amount: i, updated_tick: i } });
-    const row = (): Record<string, unknown> | undefined => world.sql(`SELECT "stamina.amount" AS amount, internal_event_id AS event FROM "blitz-Army" WHERE internal_id = '${id}'`)[0];
+    // Torii's SQL spells ids in minimal hex (Rust's {:#x}), the client's API padded.
+    const sqlId = `0x${BigInt(id).toString(16)}`;
+    const row = (): Record<string, unknown> | undefined => world.sql(`SELECT "stamina.amount" AS amount, internal_event_id AS event FROM "blitz-Army" WHERE internal_id = '${sqlId}'`)[0];
     const last = world.updateMembers(army, ARMY, { stamina: { amount: 501, updated_tick: 501 } });
     expect(row()).toEqual({ amount: "0x00000000000001f5", event: last.eventId });
     expect(world.modelValues(army, ARMY)?.["stamina"]).toEqual({ amount: "501", updated_tick: "501" });
@@ -74,7 +76,7 @@ describe("fake Torii: the fast publish path", () => {
     expect(Object.isFrozen(world.modelValues(army, ARMY)?.["stamina"])).toBe(true);
     world.deleteModel(army, ARMY);
     expect(row()).toBeUndefined();
-    expect(world.sql(`SELECT COUNT(*) AS n FROM entities WHERE id = '${id}'`)).toEqual([{ n: 0 }]);
+    expect(world.sql(`SELECT COUNT(*) AS n FROM entities WHERE id = '${sqlId}'`)).toEqual([{ n: 0 }]);
     expect(world.counts().models[ARMY]).toBe(world.idsWith(ARMY).length);
     world.close();
   });

@@ -46,11 +46,11 @@ class ServerScope {
     if (body.includes("MAX(newest)")) {
       this.watermarks += 1;
       this.onWatermark?.();
-      return new Response(JSON.stringify([{ newest: this.newest(), n: this.rows.size }]));
+      return new Response(JSON.stringify([{ newest: datetime(this.newest()), n: this.rows.size }]));
     }
-    const [, from = "", to = ""] = /internal_executed_at > '([^']+)' AND internal_executed_at <= '([^']+)'/.exec(body) ?? [];
+    const [, from = "0", to = "0"] = /> (\d+) AND .*? <= (\d+)/.exec(body) ?? [];
     const rows = [...this.rows]
-      .filter(([, row]) => datetime(row.at) > from && datetime(row.at) <= to)
+      .filter(([, row]) => row.at > Number(from) && row.at <= Number(to))
       .map(([id, row]) => ({ id: `0x${id.toString(16)}`, model: "test-Army", at: datetime(row.at) }));
     return new Response(JSON.stringify(rows));
   }) as unknown as typeof globalThis.fetch;
@@ -60,8 +60,9 @@ class ServerScope {
   }
 }
 
+/** Torii's text for a block time: RFC 3339. */
 function datetime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
+  return new Date(seconds * 1000).toISOString().replace(".000Z", "+00:00");
 }
 
 let pipeline: SyncPipeline | undefined;

@@ -33,7 +33,8 @@ function server(client: MemoryToriiClient, failFirstWatermark: boolean): typeof 
       const newest = Math.max(0, ...live().map((row) => row.executed_at));
       return new Response(JSON.stringify([{ newest, n: live().length }]));
     }
-    const [from, to] = [...sql.matchAll(/'(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)'/g)].map((m) => Date.parse(`${(m[1] as string).replace(" ", "T")}Z`) / 1000);
+    // The window compares block times as whole seconds (Torii's RFC 3339 text through strftime('%s')).
+    const [from, to] = (/> (\d+) AND .*? <= (\d+)/.exec(sql) ?? []).slice(1).map(Number);
     const found = live().filter((row) => row.executed_at > (from as number) && row.executed_at <= (to as number));
     return new Response(JSON.stringify(found.map((row) => ({ id: paddedId(Number(row.hashed_keys)), model: "test-Army", at: row.executed_at }))));
   }) as unknown as typeof globalThis.fetch;

@@ -121,9 +121,10 @@ describe("the SQL watermark with toriiUrl: scoped to what this client syncs", ()
     expect(query?.models).toEqual(["test-Army"]);
     expect(query?.sql).toContain('FROM "test-Army"');
     expect(query?.sql).not.toContain("test-Structure");
-    expect(query?.sql).toContain(`LIKE '0x${"1".padStart(64, "0")}/${"_".repeat(66)}/'`);
+    // Torii's spelling: keys in minimal hex, a wildcard one key (sql-scope-dialect.test.ts runs these on SQLite).
+    expect(query?.sql).toContain(`LIKE '0x1/%/'`);
     expect(scopedWatermarkQuery(["test-Army"], { Member: { model: "test-Army", member: "x", operator: "Eq", value: { Primitive: { U32: 1 } } } })).toBeUndefined();
-    expect(scopedWatermarkQuery(["test-Army"], { HashedKeys: ["0x2"] })?.sql).toContain(`internal_entity_id IN ('0x${"2".padStart(64, "0")}')`);
+    expect(scopedWatermarkQuery(["test-Army"], { HashedKeys: ["0x2"] })?.sql).toContain(`internal_entity_id IN ('0x2', '0x${"2".padStart(64, "0")}')`);
   });
 
   it("should finish boot when the server's newest row belongs to a model the game does not bind", async () => {
@@ -205,12 +206,13 @@ describe("deadlines: no network call wedges a replay", () => {
 describe("the audit of recent writes with toriiUrl, while the stream flows", () => {
   /** A /sql that answers the watermark and the window queries from a list of server writes. */
   function sqlOf(writes: Array<{ id: number; at: number }>) {
-    const datetime = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
+    // Torii's text for a block time: RFC 3339.
+    const datetime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "+00:00");
     return (async (_url: string, init?: { body?: unknown }) => {
       const body = String(init?.body);
-      if (body.includes("MAX(newest)")) return new Response(JSON.stringify([{ newest: Math.max(0, ...writes.map((w) => w.at)), n: writes.length }]));
-      const [, from = "", to = ""] = /internal_executed_at > '([^']+)' AND internal_executed_at <= '([^']+)'/.exec(body) ?? [];
-      const rows = writes.filter((w) => datetime(w.at) > from && datetime(w.at) <= to).map((w) => ({ id: `0x${w.id.toString(16)}`, model: "test-Army", at: datetime(w.at) }));
+      if (body.includes("MAX(newest)")) return new Response(JSON.stringify([{ newest: datetime(Math.max(0, ...writes.map((w) => w.at))), n: writes.length }]));
+      const [, from = "0", to = "0"] = /> (\d+) AND .*? <= (\d+)/.exec(body) ?? [];
+      const rows = writes.filter((w) => w.at > Number(from) && w.at <= Number(to)).map((w) => ({ id: `0x${w.id.toString(16)}`, model: "test-Army", at: datetime(w.at) }));
       return new Response(JSON.stringify(rows));
     }) as unknown as typeof globalThis.fetch;
   }

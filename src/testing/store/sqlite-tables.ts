@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import type { Database as SqliteDatabase, Statement } from "better-sqlite3";
+import { minimalHex, padHex } from "../protocol/felt";
 import { modelTag } from "../schema/types";
 import type { ModelDef, ModelValues } from "../schema/types";
 import { columnsOf, flattenValue } from "./columns";
@@ -29,18 +30,31 @@ const INTERNAL_COLUMNS = ["internal_id", "internal_entity_id", "internal_event_m
 let lastSeconds = Number.NaN;
 let lastText = "";
 
-/** Torii stores timestamps as SQLite DATETIME text ('YYYY-MM-DD HH:MM:SS', UTC), which sorts like the number. */
+/**
+ * A block time as Torii writes `executed_at` and `internal_executed_at` (torii-sqlite `utc_dt_string_from_timestamp`:
+ * chrono's `to_rfc3339()`, '2026-12-03T10:00:00+00:00').
+ */
 export function toSqlDatetime(seconds: number): string {
   // Consecutive writes mostly share a block timestamp: remember the last one.
   if (seconds !== lastSeconds) {
-    lastText = new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
+    lastText = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
     lastSeconds = seconds;
   }
   return lastText;
 }
 
+/** A wall-clock time as SQLite's CURRENT_TIMESTAMP spells it ('YYYY-MM-DD HH:MM:SS'): Torii's `created_at`/`updated_at`. */
+function toCurrentTimestamp(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
+}
+
 export function fromSqlDatetime(text: string): number {
-  return Math.floor(Date.parse(`${text.replace(" ", "T")}Z`) / 1000);
+  return Math.floor(Date.parse(text.includes("T") ? text : `${text.replace(" ", "T")}Z`) / 1000);
+}
+
+/** An id or felt as Torii's SQL spells it (`{:#x}`, minimal hex); the fake keeps padded ids everywhere else. */
+function sqlId(id: string): string {
+  return minimalHex(BigInt(id));
 }
 
 function quote(identifier: string): string {
@@ -74,7 +88,7 @@ interface RawEntityRow {
 
 function toEntityRow(raw: RawEntityRow): EntityRow {
   return {
-    id: raw.id,
+    id: padHex(BigInt(raw.id)),
     keys: raw.keys,
     eventId: raw.event_id,
     executedAt: fromSqlDatetime(raw.executed_at),
@@ -144,8 +158,9 @@ export class SqliteTables {
       upsert: this.db.prepare(`INSERT OR REPLACE INTO ${t.entities} (${columns}) VALUES (?, ?, ?, ?, ?, ?)`),
       remove: this.db.prepare(`DELETE FROM ${t.entities} WHERE id = ?`),
       page: {
-        asc: this.db.prepare(`SELECT ${columns} FROM ${t.entities} WHERE id > ? ORDER BY id ASC LIMIT ?`),
-        desc: this.db.prepare(`SELECT ${columns} FROM ${t.entities} WHERE id < ? ORDER BY id DESC LIMIT ?`),
+        // Numeric id order (minimal hex: shorter first, then as text), as the padded ids the fake pages by sort.
+        asc: this.db.prepare(`SELECT ${columns} FROM ${t.entities} WHERE (length(id), id) > (?, ?) ORDER BY length(id) ASC, id ASC LIMIT ?`),
+        desc: this.db.prepare(`SELECT ${columns} FROM ${t.entities} WHERE (length(id), id) < (?, ?) ORDER BY length(id) DESC, id DESC LIMIT ?`),
       },
       link: this.db.prepare(`INSERT OR IGNORE INTO ${t.join} (entity_id, model_id) VALUES (?, ?)`),
       unlink: this.db.prepare(`DELETE FROM ${t.join} WHERE entity_id = ? AND model_id = ?`),
@@ -154,24 +169,26 @@ export class SqliteTables {
   }
 
   putEntity(kind: EntityKind, row: EntityRow): void {
-    this.kinds[kind].upsert.run(row.id, row.keys, row.eventId, toSqlDatetime(row.executedAt), toSqlDatetime(row.createdAt), toSqlDatetime(row.updatedAt));
+    this.kinds[kind].upsert.run(sqlId(row.id), row.keys, row.eventId, toSqlDatetime(row.executedAt), toCurrentTimestamp(row.createdAt), toCurrentTimestamp(row.updatedAt));
   }
 
   removeEntity(kind: EntityKind, id: string): void {
-    this.kinds[kind].remove.run(id);
+    this.kinds[kind].remove.run(sqlId(id));
   }
 
   /** Writes a complete model row, stamped with the entity row of the write that produced it, and links it. */
   writeModel(kind: EntityKind, tag: string, entity: EntityRow, values: ModelValues): void {
     const table = this.tables.get(tag);
     if (table === undefined) throw new Error(`no table for model ${tag}`);
+    const id = sqlId(entity.id);
     const flat: Record<string, SqlScalar> = {
-      internal_id: entity.id,
-      internal_entity_id: kind === "entity" ? entity.id : null,
-      internal_event_message_id: kind === "event" ? entity.id : null,
+      internal_id: id,
+      internal_entity_id: kind === "entity" ? id : null,
+      internal_event_message_id: kind === "event" ? id : null,
       internal_event_id: entity.eventId,
       internal_executed_at: toSqlDatetime(entity.executedAt),
-      internal_created_at: toSqlDatetime(entity.createdAt),
+      internal_created_at: toCurrentTimestamp(entity.createdAt),
+      // Torii: Utc::now().to_rfc3339() (with fractions of a second, left out here).
       internal_updated_at: toSqlDatetime(entity.updatedAt),
     };
     for (const m of table.def.members) {
@@ -179,20 +196,21 @@ export class SqliteTables {
       if (value !== undefined) flattenValue(m.type, value, m.name, flat);
     }
     table.upsert.run(...table.columns.map((c) => flat[c] ?? null));
-    this.kinds[kind].link.run(entity.id, tag);
+    this.kinds[kind].link.run(id, tag);
   }
 
   removeModel(kind: EntityKind, tag: string, id: string): void {
-    this.tables.get(tag)?.remove.run(id);
-    this.kinds[kind].unlink.run(id, tag);
+    this.tables.get(tag)?.remove.run(sqlId(id));
+    this.kinds[kind].unlink.run(sqlId(id), tag);
   }
 
   /** Up to `limit` rows strictly after `afterId` in id order (before it when descending): keyset pagination. */
   page(kind: EntityKind, afterId: string | undefined, descending: boolean, limit: number): EntityRow[] {
     const statement = this.kinds[kind].page[descending ? "desc" : "asc"];
-    // "0x" sorts before every padded id and "0y" after every one, so they work as open bounds.
-    const bound = afterId ?? (descending ? "0y" : "0x");
-    return (statement.all(bound, limit) as RawEntityRow[]).map(toEntityRow);
+    // Open bounds: no id is shorter than 3 characters or longer than 66.
+    const bound = afterId === undefined ? "" : sqlId(afterId);
+    const length = afterId === undefined ? (descending ? 100 : 0) : bound.length;
+    return (statement.all(length, bound, limit) as RawEntityRow[]).map(toEntityRow);
   }
 
   count(kind: EntityKind): number {

@@ -1,4 +1,4 @@
-import { padHex } from "../protocol/felt";
+import { minimalHex } from "../protocol/felt";
 import type { EntityRow } from "../store/world-store";
 import type { WorldHead } from "./changes";
 import { keysToText } from "./keys";
@@ -54,9 +54,10 @@ export class IndexerClock {
     const updatedAt = this.timestamp + this.lagSeconds;
     const index = this.eventIndex;
     this.eventIndex += 1;
-    const txHash = padHex((this.blockHashBase + BigInt(index) * 0x100000001b3n) % TX_HASH_MODULUS);
-    // Torii's event_id: "{block:#064x}:{tx_hash}:{contract}:{event_idx:#04x}" (Rust's #064x pads to 64 chars incl. 0x).
-    const eventId = `${this.blockPrefix}${txHash}:${this.worldAddress}:0x${index.toString(16).padStart(2, "0")}`;
+    const txHash = minimalHex((this.blockHashBase + BigInt(index) * 0x100000001b3n) % TX_HASH_MODULUS);
+    // Torii's event_id (format_event_id): "{block:#064x}:{tx_hash:#x}:{contract:#x}:{event_idx:#04x}" (Rust's #064x pads
+    // to 64 chars incl. 0x; #x is minimal hex).
+    const eventId = `${this.blockPrefix}${txHash}:${minimalHex(BigInt(this.worldAddress))}:0x${index.toString(16).padStart(2, "0")}`;
     // An entity's keys never change: reuse the stored text instead of formatting it again.
     const keysText = previous?.keys ?? keysToText(keys);
     return { id, keys: keysText, eventId, executedAt: this.timestamp, createdAt: previous?.createdAt ?? updatedAt, updatedAt };

@@ -15,9 +15,9 @@ export function toKeyFelt(input: KeyInput, where: string): bigint {
   return value;
 }
 
-/** Torii's `entities.keys` text: each key as padded hex followed by `/`. */
+/** Torii's `entities.keys` text (torii-sqlite `felts_to_sql_string`): each key as minimal hex (`{:#x}`) followed by `/`. */
 export function keysToText(keys: readonly bigint[]): string {
-  return keys.map((k) => `0x${k.toString(16).padStart(64, "0")}/`).join("");
+  return keys.map((k) => `0x${k.toString(16)}/`).join("");
 }
 
 export function keysFromText(text: string): bigint[] {

@@ -185,8 +185,9 @@ export class WorldSimulator implements ActivityWorld {
   idsWith(tag: string, limit = -1, offset = 0): string[] {
     if (!this.byTag.has(tag)) throw new FakeToriiError("FAKE_TORII_UNKNOWN_MODEL", `no model ${JSON.stringify(tag)}`);
     const table = `"${tag.replaceAll('"', '""')}"`;
-    const rows = this.store.db.prepare(`SELECT internal_id AS id FROM ${table} ORDER BY internal_id LIMIT ? OFFSET ?`).all(limit, offset);
-    return (rows as { id: string }[]).map((r) => r.id);
+    const rows = this.store.db.prepare(`SELECT internal_id AS id FROM ${table} ORDER BY length(internal_id), internal_id LIMIT ? OFFSET ?`).all(limit, offset);
+    // SQL spells ids as Torii does (minimal hex; ordered as numbers); the world's API speaks padded ids.
+    return (rows as { id: string }[]).map((r) => padHex(BigInt(r.id)));
   }
 
   counts(): WorldCounts {
