@@ -5,6 +5,7 @@ export type FakeToriiErrorCode =
   | "FAKE_TORII_UNKNOWN_MODEL"
   | "FAKE_TORII_UNKNOWN_ENTITY"
   | "FAKE_TORII_BAD_SCHEMA"
+  | "FAKE_TORII_BAD_OPTION"
   | "FAKE_TORII_CLOSED";
 
 /** Thrown by the fake server and its world; `code` says what went wrong, the message says what to change. */

@@ -47,8 +47,9 @@ export interface FakeTorii {
   readonly chaos: ChaosControls;
   stats(): FakeToriiStats;
   /**
-   * Closes every connection and listens again on the same port; the world keeps its state. With `downtimeMs` the port
-   * stays closed that long first (connections are refused, so the client backs off).
+   * Closes every connection and listens again on the same port; the world keeps its state, and chaos its settings and
+   * queued page faults (only `chaos.reset()` clears them). With `downtimeMs` the port stays closed that long first
+   * (connections are refused, so the client backs off).
    */
   restart(options?: { readonly downtimeMs?: number | undefined }): Promise<void>;
   /** Ends every stream, destroys every socket, clears every timer; idempotent. */
@@ -70,10 +71,12 @@ async function handleSql(world: WorldSimulator, request: IncomingMessage, respon
 /** Starts a fake Torii (gRPC-web over HTTP/1.1 on 127.0.0.1) that the real @dojoengine/torii-client can connect to. */
 export async function startFakeTorii(options: FakeToriiOptions = {}): Promise<FakeTorii> {
   const seed = options.seed ?? 1;
+  const faults = new PageFaults();
+  // First, so a bad chaos option throws before a world is started or a port is bound.
+  const chaos = createChaos(options.chaos ?? {}, () => hub, faults, () => host.destroySockets());
   const ownsWorld = !(options.world instanceof WorldSimulator);
   const world = options.world instanceof WorldSimulator ? options.world : new WorldSimulator({ seed, ...options.world });
   const timers = new TimerRegistry();
-  const faults = new PageFaults();
   const requests: Record<string, number> = {};
   let closed = false;
   let endDowntime: (() => void) | undefined;
@@ -104,7 +107,6 @@ export async function startFakeTorii(options: FakeToriiOptions = {}): Promise<Fa
       response.end();
     }
   });
-  const chaos = createChaos(options.chaos ?? {}, () => hub, faults, () => host.destroySockets());
   const hub = new StreamHub({ world, timers, seed, chaosFor: (id) => chaos.configFor(id) });
 
   let port: number;
@@ -132,7 +134,6 @@ export async function startFakeTorii(options: FakeToriiOptions = {}): Promise<Fa
     }),
     async restart(restartOptions) {
       if (closed) throw new FakeToriiError("FAKE_TORII_CLOSED", "restart() after close()");
-      faults.reset();
       await host.close();
       timers.clearAll();
       const downtime = restartOptions?.downtimeMs ?? 0;
@@ -144,7 +145,10 @@ export async function startFakeTorii(options: FakeToriiOptions = {}): Promise<Fa
         });
         endDowntime = undefined;
       }
-      if (!closed) await host.listen(port);
+      if (closed) return;
+      await host.listen(port);
+      // close() may have run while the port was being bound, before there was a listener to close: close the new one.
+      if (closed) await host.close();
     },
     async close() {
       if (closed) return;

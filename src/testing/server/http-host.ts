@@ -12,6 +12,8 @@ export class HttpHost {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private boundPort = 0;
+  /** A listen() in progress: close() waits for it, so a listener bound meanwhile is closed too rather than leaked. */
+  private binding: Promise<number> | undefined;
 
   constructor(private readonly handler: RequestHandler) {}
 
@@ -28,6 +30,16 @@ export class HttpHost {
   }
 
   async listen(port: number): Promise<number> {
+    const binding = this.bind(port);
+    this.binding = binding;
+    try {
+      return await binding;
+    } finally {
+      if (this.binding === binding) this.binding = undefined;
+    }
+  }
+
+  private async bind(port: number): Promise<number> {
     const server = createServer(this.handler);
     // Streams stay open for minutes in tests; Node's default request timeouts would cut them.
     server.requestTimeout = 0;
@@ -57,6 +69,7 @@ export class HttpHost {
   }
 
   async close(): Promise<void> {
+    await this.binding?.catch(() => undefined);
     const server = this.server;
     this.server = undefined;
     if (server === undefined) return;

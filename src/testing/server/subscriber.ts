@@ -105,14 +105,27 @@ export class Subscriber {
       return;
     }
     this.enqueue(frame, config);
-    if (this.rng.chance(config.duplicateProbability)) {
+    // The first copy may have evicted this subscriber; a copy queued after close() would re-arm the delay timer forever.
+    if (!this.closed && this.rng.chance(config.duplicateProbability)) {
       this.duplicated += 1;
       this.enqueue(frame, config);
     }
   }
 
+  /**
+   * From now on nothing is written until `resume()`. Frames already waiting out a delay or sitting in the reorder window
+   * would otherwise still trickle out during the stall, so they are held (in the order they would have gone out) or dropped.
+   */
   stall(mode: StallMode): void {
+    if (this.closed) return;
     this.stallMode = mode;
+    this.timers.clear(this.delayTimer);
+    this.timers.clear(this.flushTimer);
+    this.delayTimer = undefined;
+    this.flushTimer = undefined;
+    const waiting = [...this.delayed.splice(0).map((item) => item.frame), ...this.window.splice(0)];
+    if (mode === "hold") this.held.push(...waiting);
+    else this.dropped += waiting.length;
   }
 
   /** Ends a stall; held messages go out in order, before anything newer. */
@@ -141,6 +154,7 @@ export class Subscriber {
   }
 
   private enqueue(frame: Buffer, config: ChaosConfig): void {
+    if (this.closed) return;
     if (this.stallMode === "drop") {
       this.dropped += 1;
       return;
@@ -171,6 +185,7 @@ export class Subscriber {
   }
 
   private schedule(frame: Buffer, config: ChaosConfig): void {
+    if (this.closed) return;
     const delay = config.delayMs + (config.jitterMs > 0 ? this.rng.int(0, config.jitterMs) : 0);
     if (delay <= 0 && this.delayed.length === 0) {
       this.write(frame);
@@ -186,8 +201,9 @@ export class Subscriber {
 
   private armDelay(): void {
     this.timers.clear(this.delayTimer);
+    this.delayTimer = undefined;
     const next = this.delayed[0];
-    if (next === undefined) return;
+    if (next === undefined || this.closed) return;
     this.delayTimer = this.timers.set(() => {
       this.delayTimer = undefined;
       const now = Date.now();
