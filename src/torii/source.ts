@@ -65,9 +65,10 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
   // Newest executed_at that passed through this source: the version of a removal a legacy client reports.
   let newestSeen = 0;
   const normalizeId = createEntityIdNormalizer();
-  const noteSeen = (entity: unknown): void => {
-    const executedAt = (entity as { executed_at?: unknown } | null)?.executed_at;
-    if (typeof executedAt === "number" && executedAt > newestSeen) newestSeen = executedAt;
+  // Takes what the decoder read (-1 when it had no valid executed_at): reading the entity here again would let a
+  // throwing getter out of the callback, and note a timestamp the decoder refused.
+  const noteSeen = (executedAt: number): void => {
+    if (executedAt > newestSeen) newestSeen = executedAt;
   };
 
   for (const scope of scopes) {
@@ -121,8 +122,7 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
       // A page can hold tens of thousands of entities: read it in slices of a few ms, the event loop let in between.
       const slicer = new Slicer(timers, undefined, () => closed);
       for (const item of page.items) {
-        noteSeen(item);
-        decodeEntity(item, scope, false, sink, normalizeId);
+        noteSeen(decodeEntity(item, scope, false, sink, normalizeId));
         if (slicer.due()) await slicer.pause();
       }
       const next = page.next_cursor;
@@ -136,8 +136,7 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
           sink.closedStream();
           return;
         }
-        noteSeen(entity);
-        decodeEntity(entity, scope, true, sink, normalizeId);
+        noteSeen(decodeEntity(entity, scope, true, sink, normalizeId));
       };
       const legacy = createLegacyRefetcher({
         fetchByIds: (ids) => request(scope, query(undefined, ids.length, { HashedKeys: ids }), `Reading entities a legacy callback reported (${scope})`).then((page) => page.items),

@@ -21,7 +21,11 @@ export class SnapshotTracker {
    * @param trackMissing Whether a row's missing models mean removals: not when the pages are restricted to some models
    *   (then a row lists only those).
    */
-  constructor(intake: IntakeSink, entitiesLedger: EntityLedger, trackMissing: boolean) {
+  constructor(
+    intake: IntakeSink,
+    private readonly entitiesLedger: EntityLedger,
+    trackMissing: boolean,
+  ) {
     const present = this.present;
     this.sink = {
       write(scope, entityId, executedAt, model, members, memberCount) {
@@ -33,9 +37,10 @@ export class SnapshotTracker {
       },
       deleteEntity: (scope, entityId, executedAt) => intake.deleteEntity(scope, entityId, executedAt),
       gap: () => intake.gap(),
-      reject(error, scope, entityId, executedAt) {
+      reject: (error, scope, entityId, executedAt) => {
         // A model that could not be read is still on the server: never removed for its absence.
         if (error.model !== undefined) present.add(error.model);
+        else if (error.entityId !== undefined) this.keepUnreadRow(scope, error.entityId as EntityId, entityId === undefined);
         intake.reject(error, scope, entityId, executedAt);
       },
       entityEnd: (scope, entityId, executedAt) => {
@@ -50,6 +55,17 @@ export class SnapshotTracker {
       },
       closedStream: () => intake.closedStream(),
     };
+  }
+
+  /**
+   * A row the server listed but whose id was all that could be read (its models or timestamps were malformed): the
+   * entity exists, so it counts as listed with every live model present. Stale is acceptable, removed is not.
+   * `ended` says the reject closed the message (no entityEnd follows, so nothing of it may stay in `present`).
+   */
+  private keepUnreadRow(scope: LedgerScope, entityId: EntityId, ended: boolean): void {
+    this.seenIn(scope).set(entityId, true);
+    if (ended) return;
+    if (scope === "entities") for (const model of this.entitiesLedger.liveModels(entityId)) this.present.add(model);
   }
 
   /** Forget what was seen: the next attempt pages from the start. */

@@ -81,7 +81,7 @@ export function convertValue(schemaType: SchemaType, ty: ToriiValue, where: stri
       const value = ty.value;
       if (typeof value === "number") {
         const small = SMALL_BOUNDS[ty.type_name];
-        if (small !== undefined && Number.isInteger(value) && value >= small[0] && value <= small[1]) return value;
+        if (small !== undefined && Number.isInteger(value) && value >= small[0] && value <= small[1]) return value === 0 ? 0 : value; // never -0
       }
       return toNumber(ty, where, notes, enumVariants);
     }
@@ -90,7 +90,7 @@ export function convertValue(schemaType: SchemaType, ty: ToriiValue, where: stri
         const index = enumIndex(ty, where, enumVariants);
         return typeof index === "number" ? BigInt(index) : index;
       }
-      return parseInteger(ty.value, ty.type_name, where);
+      return toBigInt(ty, where, notes);
     case RecsType.String:
     case RecsType.Entity:
       // Options were unwrapped above: an enum here is stored as its variant name.
@@ -136,20 +136,36 @@ function toNumber(ty: ToriiValue, where: string, notes: ConversionNotes | undefi
   if (ty.type === "enum") return enumIndex(ty, where, enumVariants);
   if (ty.type !== "primitive") throw mismatch(where, "an integer", ty);
   const converted = integerToNumber(value, ty.type_name, where);
-  if (!Number.isSafeInteger(converted)) notes?.precisionLoss(where, String(value));
+  if (!Number.isSafeInteger(converted)) notes?.precisionLoss(where, describeLoss(value));
   return converted;
+}
+
+/** A `BigInt` field: exact, unless the client already rounded the integer into a JS number (the grpc client's u64). */
+function toBigInt(ty: ToriiValue, where: string, notes: ConversionNotes | undefined): bigint {
+  const value = ty.value;
+  const parsed = parseInteger(value, ty.type_name, where);
+  if (typeof value === "number" && !Number.isSafeInteger(value)) notes?.precisionLoss(where, describeLoss(value));
+  return parsed;
+}
+
+/** The raw text a precision-loss warning shows: a JS number says the rounding happened before the SDK saw it. */
+function describeLoss(value: unknown): string {
+  return typeof value === "number" ? `${value} (a JS number from the client, already rounded)` : String(value);
 }
 
 /**
  * An enum in a `Number` field (the older generator's enum-as-index convention): its variant index. Torii's clients send
  * only the variant name, so the index needs the declaration order; without it the name is stored, as
- * @dojoengine/state's `convertValues` does, so the component stays visible and nothing is lost.
+ * @dojoengine/state's `convertValues` does, so the component stays visible and nothing is lost. A variant the known
+ * order lacks throws SYNC_BAD_VALUE: its index is unknowable, and a name in a Number field breaks every reader of it.
  */
 function enumIndex(ty: ToriiValue, where: string, enumVariants: EnumVariantOrder | undefined): number | string {
   const { option } = readEnum(ty, where);
   const order = enumVariants !== undefined && Object.hasOwn(enumVariants, ty.type_name) ? enumVariants[ty.type_name] : undefined;
-  const index = order === undefined ? -1 : order.indexOf(option);
-  return index >= 0 ? index : option;
+  if (order === undefined) return option;
+  const index = order.indexOf(option);
+  if (index < 0) throw new SyncError("SYNC_BAD_VALUE", `${where}: ${ty.type_name} has no variant ${JSON.stringify(option.slice(0, 60))} in the enumVariants order given (${order.slice(0, 20).join(", ")}); add it there if the contract gained it.`);
+  return index;
 }
 
 /** A `String` field: text as sent, an enum's variant name, and lossless JSON text for every other shape. */

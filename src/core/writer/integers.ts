@@ -53,10 +53,12 @@ const HEX = /^-?0x[0-9a-fA-F]{1,80}$/;
  */
 export function integerToNumber(raw: unknown, typeName: string, where: string): number {
   if (typeof raw === "number") {
-    if (!Number.isSafeInteger(raw)) throw notExact(raw, typeName, where);
     const bounds = boundsOf(typeName);
+    // The grpc client hands a u64 over as `Number(u64)`: past 2^53 already the nearest double, kept as that (the
+    // caller notes the loss, as for decimal text). Fractions, NaN and ±Infinity are never integers.
+    if (!Number.isSafeInteger(raw) && (bounds === undefined || !Number.isInteger(raw))) throw notExact(raw, typeName, where);
     if (bounds !== undefined && (raw < bounds.minNumber || raw > bounds.maxNumber)) throw outOfRange(String(raw), typeName, where);
-    return raw;
+    return raw === 0 ? 0 : raw; // never -0
   }
   if (typeof raw === "string") {
     // Fast path, most u64 values: up to 16 unsigned digits. Number(text) is exact to 2^53 and correctly rounded past it.
@@ -74,7 +76,10 @@ export function integerToNumber(raw: unknown, typeName: string, where: string): 
   return Number(parseInteger(raw, typeName, where));
 }
 
-/** Parse an integer the way the Torii client encodes them (numbers, decimal strings, hex strings) into a bigint. */
+/**
+ * Parse an integer the way the Torii clients encode them (numbers, decimal strings, hex strings) into a bigint. A
+ * number past 2^53 (the grpc client's `Number(u64)`) is taken at its value, already rounded: the caller notes the loss.
+ */
 export function parseInteger(raw: unknown, typeName: string, where: string): bigint {
   if (typeof raw === "string") {
     if (DECIMAL.test(raw)) {
@@ -83,10 +88,16 @@ export function parseInteger(raw: unknown, typeName: string, where: string): big
     }
     if (HEX.test(raw)) return checkRange(raw.charCodeAt(0) === 45 ? -BigInt(raw.slice(1)) : BigInt(raw), typeName, where);
   } else if (typeof raw === "number") {
-    if (!Number.isSafeInteger(raw)) throw notExact(raw, typeName, where);
     const bounds = boundsOf(typeName);
-    if (bounds !== undefined && (raw < bounds.minNumber || raw > bounds.maxNumber)) throw outOfRange(String(raw), typeName, where);
-    return BigInt(raw);
+    const safe = Number.isSafeInteger(raw);
+    if (!safe && (bounds === undefined || !Number.isInteger(raw))) throw notExact(raw, typeName, where);
+    if (bounds === undefined) return BigInt(raw);
+    if (raw < bounds.minNumber || raw > bounds.maxNumber) throw outOfRange(String(raw), typeName, where);
+    if (safe) return BigInt(raw);
+    // `Number(u64)` from the grpc client: the value it carries. Number(max) rounds up past the type (2^64 for u64),
+    // and whatever rounded to that double was nearest to max: it stands for max.
+    const value = BigInt(raw);
+    return value > bounds.max ? bounds.max : value;
   } else if (typeof raw === "bigint") {
     return checkRange(raw, typeName, where);
   }

@@ -58,21 +58,23 @@ export function assertToriiValue(ty: ToriiValue, where: string): void {
   }
 }
 
-/** Cairo's `Option<T>`: Torii names it `Option<T>`; its variants are `Some` and `None`. */
+/**
+ * Cairo's `Option<T>`: Torii names it `Option<T>`. Known by its name alone: an Option whose variant is neither `Some`
+ * nor `None` is malformed (readOption refuses it), never an ordinary enum whose variant name lands in a Number field.
+ */
 export function isOption(ty: ToriiValue): boolean {
   const name = ty.type_name;
   const first = name.charCodeAt(0);
   // Most enums are not Options: one character rules them out.
   if (first !== 79 /* O */ && first !== 99 /* c */) return false;
-  if (!(name === "Option" || name.startsWith("Option<") || name.startsWith("core::option::Option"))) return false;
-  const option = (ty.value as { option?: unknown } | null)?.option;
-  return option === "Some" || option === "None";
+  return name === "Option" || name.startsWith("Option<") || name.startsWith("core::option::Option");
 }
 
-/** The payload of Some, or undefined for None. */
+/** The payload of Some, or undefined for None; any other variant throws SYNC_BAD_VALUE. */
 export function readOption(ty: ToriiValue, where: string): ToriiValue | undefined {
   const { option, payload } = readEnum(ty, where);
   if (option === "None") return undefined;
+  if (option !== "Some") throw new SyncError("SYNC_BAD_VALUE", `${where}: ${ty.type_name} has only the variants Some and None, got ${JSON.stringify(option.slice(0, 60))}.`);
   assertToriiValue(payload, `${where}.Some`);
   return payload;
 }
