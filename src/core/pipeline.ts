@@ -146,7 +146,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   });
   const metrics = (): SyncMetrics => {
     const { status, connection, lagMs } = guard.state;
-    const queued = { compacted: store.compacted + (streams.buffer?.compacted ?? 0), queueDepth: store.size + (streams.buffer?.size ?? 0) };
+    const queued = { compacted: store.compacted + streams.compacted, queueDepth: store.size + (streams.buffer?.size ?? 0) };
     return snapshotMetrics(counters, { ...queued, drops: drops.counts, queueHighWater: store.highWater, overflows: store.overflows + streams.overflows, heldIncomplete: writer.heldCount(), status, connection, lagMs });
   };
   const publisher = createPublisher(() => ({ sync: guard.view, metrics: metrics() }));

@@ -24,7 +24,11 @@ export interface ReconcileLimits {
    * @default 0.5
    */
   readonly maxRemovalRatio: number;
-  /** Below this many removals the ratio is not checked (small worlds legitimately lose half their armies). @default 20 */
+  /**
+   * Below this many removals the ratio is not checked (small worlds legitimately lose half their armies). A plan that
+   * removes every tracked entity is checked whatever its size: without `toriiUrl` it then waits for the stream's own
+   * deletions, since an empty second snapshot confirms nothing. @default 20
+   */
   readonly minRemovalsChecked: number;
 }
 
@@ -58,8 +62,11 @@ export async function planRemovals(ledger: EntityLedger, seen: SeenIds, missing:
 
 /** Whether a plan removes suspiciously much of what the client tracks. */
 export function isSuspicious(removals: readonly Removal[], trackedEntities: number, limits: ReconcileLimits): boolean {
-  if (removals.length < limits.minRemovalsChecked) return false;
   const entities = new Set(removals.map((removal) => removal.entityId)).size;
+  // Every tracked entity gone is what an empty page without an error looks like, however small the scope (a clause
+  // that syncs one player's ten armies): never on the snapshot's word alone.
+  if (trackedEntities > 0 && entities >= trackedEntities) return true;
+  if (removals.length < limits.minRemovalsChecked) return false;
   return entities > trackedEntities * limits.maxRemovalRatio;
 }
 

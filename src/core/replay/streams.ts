@@ -32,16 +32,23 @@ export class ReplayStreams {
   buffer: PendingStore | undefined;
   /** Times a buffer passed its high-water mark (part of `metrics().overflows`). */
   overflows = 0;
+  /** Updates compacted in buffers already released or dropped: `metrics().compacted` is a counter, never going down. */
+  private compactedBefore = 0;
   private streams: StreamHandle[] = [];
   private overflowed = false;
 
   constructor(private readonly deps: ReplayStreamsDeps) {}
 
+  /** Updates compacted in every buffer of this pipeline, the one filling now included. */
+  get compacted(): number {
+    return this.compactedBefore + (this.buffer?.compacted ?? 0);
+  }
+
   /** Cancel the streams and subscribe again, routing updates into a fresh buffer. */
   async resubscribe(sink: IntakeSink): Promise<void> {
     this.cancelStreams();
     this.deps.onConnection("connecting");
-    this.buffer?.close();
+    this.closeBuffer();
     this.overflowed = false;
     this.buffer = new PendingStore(this.deps.layout, {
       highWaterMark: this.deps.highWaterMark,
@@ -75,11 +82,8 @@ export class ReplayStreams {
   /** Move the buffer behind what `store` holds and drain it; the stream feeds the store directly afterwards. */
   async release(store: PendingStore, flush: () => Promise<void>): Promise<void> {
     const held = this.buffer;
-    this.buffer = undefined;
-    if (held !== undefined) {
-      held.moveInto(store);
-      held.close();
-    }
+    if (held !== undefined) held.moveInto(store);
+    this.closeBuffer();
     await flush();
     if (this.overflowed) {
       this.overflowed = false;
@@ -89,6 +93,11 @@ export class ReplayStreams {
 
   cancel(): void {
     this.cancelStreams();
+    this.closeBuffer();
+  }
+
+  private closeBuffer(): void {
+    this.compactedBefore += this.buffer?.compacted ?? 0;
     this.buffer?.close();
     this.buffer = undefined;
   }
