@@ -54,13 +54,13 @@ export class LedgerCore {
     return this.store.slot(entityId);
   }
 
-  /** `slot(entityId)` where `hint` is the slot it had when it was queued: the same unless pruned since. */
   /** RECS's symbol for the slot's entity (what `getEntitySymbol` returns), kept with the slot. */
   symbolOf(slot: number): symbol {
     const store = this.store;
     return (store.symbols[slot] ??= Symbol.for(store.ids[slot] as string));
   }
 
+  /** `slot(entityId)` where `hint` is the slot it had when it was queued: the same unless pruned since. */
   slotAt(hint: number, entityId: EntityId): number {
     return this.store.ids[hint] === entityId ? hint : this.store.slot(entityId);
   }

@@ -1,6 +1,7 @@
 import type { DropRecorder } from "./drops";
 import type { EntityId } from "./entity-id";
 import { columnsFor, growSlotIndex, mergeCell, mergeMembers, newRow, newSlotPage, ownEntitySlots, ownKeyCount, PAGE_MASK, PAGE_SHIFT, pageOf, PENDING_START, wipeUpTo, type PendingColumns, type SlotPage } from "./pending-columns";
+import { holdsTie, settleTie, type Unconvertible } from "./pending-ties";
 import type { LedgerScope } from "./types";
 import type { Version } from "./version";
 import type { ComponentBinding } from "./writer/bindings";
@@ -14,6 +15,8 @@ export interface PendingStoreOptions {
   readonly onOverflow?: (dropped: number) => void;
   /** The entity's slot in its scope's ledger: the one hash lookup per message. Without it the store numbers entities. */
   readonly entitySlot?: (scope: LedgerScope, entityId: EntityId) => number;
+  /** Asked when updates of one block time meet in a row (see pending-ties.ts); without it they coalesce unchecked. */
+  readonly unconvertible?: Unconvertible;
 }
 
 /**
@@ -135,7 +138,10 @@ export class PendingStore {
       this.options.drops.drop("superseded");
       return 0;
     }
-    const result = mergeMembers(page, (row & PAGE_MASK) * columns.width, binding.fields, members, version, at, memberCount !== undefined);
+    const base = (row & PAGE_MASK) * columns.width;
+    const unconvertible = this.options.unconvertible;
+    if (unconvertible !== undefined && holdsTie(page, base, columns.width, version, at) && !settleTie(page, base, binding, this.ids[slot] as EntityId, members, version, at, unconvertible, this.options.drops)) return 0;
+    const result = mergeMembers(page, base, binding.fields, members, version, at, memberCount !== undefined);
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
     if (result.superseded) this.options.drops.drop("superseded");
     return (memberCount ?? ownKeyCount(members)) - result.known;

@@ -18,6 +18,7 @@ import { createVersionPolicy, type VersionPolicy } from "./version";
 import type { ComponentsInput } from "./writer/bindings";
 import type { EnumVariantOrder } from "./writer/convert";
 import { RecsWriter } from "./writer/recs-writer";
+import { unconvertibleBy, type Unconvertible } from "./pending-ties";
 import type { PersistedCacheFactory } from "./warm-start";
 
 /** The engine's options: a source (the port Torii is read through) and what to sync it into. */
@@ -79,6 +80,8 @@ export interface PipelineParts {
   isBound(model: ModelTag): boolean;
   /** Malformed input: counted per code, logged once per code and model. */
   report(error: SyncError): void;
+  /** The trial conversion that tells apart updates of one block time meeting in a pending row (pending-ties.ts). */
+  readonly unconvertible: Unconvertible;
   /** A model no component binds: counted per model, said once, as information. */
   unbound(model: ModelTag): void;
 }
@@ -128,6 +131,12 @@ export function createPipelineParts(options: PipelineOptions, counters: Pipeline
       },
     },
   });
+  const report = (error: SyncError): void => {
+    counters.rejected += 1;
+    counters.rejectedByCode[error.code] = (counters.rejectedByCode[error.code] ?? 0) + 1;
+    log.once("warn", `${error.code}:${error.model ?? ""}`, `${error.code}: ${error.message}`, fieldsOf(error));
+    events.emit({ type: "rejected", at: now(), message: error.message, ...fieldsOf(error) });
+  };
   return {
     guard,
     queue,
@@ -139,12 +148,8 @@ export function createPipelineParts(options: PipelineOptions, counters: Pipeline
     policy: createVersionPolicy(options.versionPaths === undefined ? {} : { versionPaths: options.versionPaths }),
     writer,
     isBound: (model) => writer.binding(model) !== undefined,
-    report(error) {
-      counters.rejected += 1;
-      counters.rejectedByCode[error.code] = (counters.rejectedByCode[error.code] ?? 0) + 1;
-      log.once("warn", `${error.code}:${error.model ?? ""}`, `${error.code}: ${error.message}`, fieldsOf(error));
-      events.emit({ type: "rejected", at: now(), message: error.message, ...fieldsOf(error) });
-    },
+    report,
+    unconvertible: unconvertibleBy(writer, report),
     unbound(model) {
       counters.unboundModels[model] = (counters.unboundModels[model] ?? 0) + 1;
       log.once("info", `unbound:${model}`, `Torii sends model "${model}", which no component binds: its updates are ignored (bind its component to sync it).`, { model });

@@ -42,7 +42,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const events = createEventStream();
   const now = (): number => timers.now();
   const parts = createPipelineParts(options, counters, events, now);
-  const { writer, policy, log } = parts;
+  const { writer, policy, log, unconvertible } = parts;
   const { source } = options;
   const drops = createDropRecorder();
   const layout = writer.layout();
@@ -77,7 +77,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   const admit = createAdmission({ ledgers, writer, counters, drops, onUnconvertible: parts.report, admitted: admitted.hook });
   const entitySlot = entitySlotIn(ledgers);
   const store = new PendingStore(layout, {
-    ...{ highWaterMark: parts.queue.highWaterMark, drops, entitySlot },
+    ...{ highWaterMark: parts.queue.highWaterMark, drops, entitySlot, unconvertible },
     onOverflow(dropped) {
       events.emit({ type: "overflow", at: now(), dropped });
       guard.evidence("overflow", `the queue passed its high-water mark; ${dropped} pending entities dropped`);
@@ -98,7 +98,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
     return store.size > 0;
   });
   const streams = new ReplayStreams({
-    ...{ source, timers, drops, layout, entitySlot, highWaterMark: parts.queue.highWaterMark },
+    ...{ source, timers, drops, layout, entitySlot, unconvertible, highWaterMark: parts.queue.highWaterMark },
     onConnection: (connection) => guard.dispatch({ type: "connection", connection }),
     onOverflow: (dropped) => events.emit({ type: "overflow", at: now(), dropped }),
   });

@@ -2,6 +2,7 @@ import type { Timers } from "../clock";
 import type { DropRecorder } from "../drops";
 import { SyncError } from "../errors";
 import { PendingStore } from "../pending-store";
+import type { Unconvertible } from "../pending-ties";
 import type { IntakeSink, StreamHandle, SyncSource } from "../ports";
 import type { EntityId } from "../entity-id";
 import type { ConnectionState } from "../state";
@@ -18,6 +19,8 @@ export interface ReplayStreamsDeps {
   readonly layout: readonly ComponentBinding[];
   /** The entity's ledger slot (see PendingStoreOptions.entitySlot). */
   readonly entitySlot: (scope: LedgerScope, entityId: EntityId) => number;
+  /** See PendingStoreOptions.unconvertible. */
+  readonly unconvertible?: Unconvertible;
   onConnection(connection: ConnectionState): void;
   /** The buffer passed its high-water mark and dropped what it held (the replay must page again). */
   onOverflow(dropped: number): void;
@@ -54,6 +57,7 @@ export class ReplayStreams {
       highWaterMark: this.deps.highWaterMark,
       drops: this.deps.drops,
       entitySlot: this.deps.entitySlot,
+      ...(this.deps.unconvertible === undefined ? {} : { unconvertible: this.deps.unconvertible }),
       onOverflow: (dropped) => {
         this.overflowed = true;
         this.overflows += 1;

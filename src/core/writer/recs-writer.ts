@@ -4,6 +4,7 @@ import { asSyncError, SyncError } from "../errors";
 import type { ModelTag, ToriiValue } from "../types";
 import { bindComponents, type ComponentBinding, type ComponentsInput } from "./bindings";
 import { convertValue, type ConversionNotes, type EnumVariantOrder } from "./convert";
+import { readLive, wholeValue } from "./component-values";
 import { sameValue } from "./same-value";
 
 export interface ConvertedMembers {
@@ -144,6 +145,21 @@ export class RecsWriter {
   }
 
   /**
+   * The error converting one member's value raises, or `undefined`; reports nothing, and notes no precision loss (the
+   * drain converts it again). A trial, for updates of one block time meeting in a pending row (pending-ties.ts).
+   */
+  tryConvert(binding: ComponentBinding, entityId: EntityId, column: number, value: unknown): SyncError | undefined {
+    const field = binding.fields[column] as string;
+    try {
+      convertValue(binding.component.schema[field] as RecsType | Schema, value as ToriiValue, `${binding.model}.${field}`, undefined, this.enumVariants);
+      return undefined;
+    } catch (thrown) {
+      const error = asSyncError(thrown, `${binding.model}.${field}`);
+      return new SyncError(error.code, error.message, { entityId, model: binding.model, member: field, cause: error });
+    }
+  }
+
+  /**
    * Write converted columns in one RECS write: a live component gets one merged object (RECS's own values read once,
    * for the update's previous value); a new one is written once every required field is known (held until then).
    */
@@ -279,22 +295,3 @@ export class RecsWriter {
 
 /** `convertRow` marks a column whose value could not be converted with this in `admitted` (1: admitted). */
 export const UNCONVERTIBLE = 2;
-
-/** A new component's value: the members given, and undefined for the optional ones not (see writeRow). */
-function wholeValue(binding: ComponentBinding, values: ReadonlyMap<string, unknown>): Record<string, unknown> {
-  const value: Record<string, unknown> = {};
-  for (const field of binding.fields) value[field] = values.get(field);
-  return value;
-}
-
-/** What RECS's getComponentValue reads (undefined while a required field is missing), from the binding's columns. */
-function readLive(binding: ComponentBinding, symbol: symbol): Record<string, unknown> | undefined {
-  const { fields, stores, requiredColumns } = binding;
-  let value: Record<string, unknown> | undefined;
-  for (let column = 0; column < fields.length; column += 1) {
-    const member = stores[column]?.get(symbol);
-    if (member === undefined && requiredColumns[column] === true) return undefined;
-    (value ??= {})[fields[column] as string] = member;
-  }
-  return value ?? {};
-}
