@@ -77,8 +77,43 @@ function defaultForIds(query: SqlMapQuery, ids: readonly string[]): string {
   // Ids are normalised hex (0x + 64 hex digits), so quoting them cannot inject anything. Torii's SQL spells ids as
   // Rust's `{:#x}` (minimal hex); a column a game filled from getEntityIdFromKeys holds them padded: both are asked.
   const list = ids.flatMap((id) => [`'0x${BigInt(id).toString(16)}'`, `'${id}'`]).join(", ");
-  // Valid SQL for the full refresh must stay valid wrapped: a trailing ";" would end the subquery, a trailing line
-  // comment would swallow its ")".
-  const inner = query.sql.trim().replace(/;+\s*$/, "");
+  // Valid SQL for the full refresh must stay valid wrapped: a trailing ";" would end the subquery (also when a comment
+  // follows it), a trailing line comment would swallow its ")".
+  const inner = query.sql.slice(0, codeEnd(query.sql));
   return `SELECT * FROM (\n${inner}\n) WHERE ${column} IN (${list})`;
+}
+
+/** Where the statement's code ends: after its last character outside comments that is neither blank nor ";". */
+function codeEnd(sql: string): number {
+  let end = 0;
+  let at = 0;
+  while (at < sql.length) {
+    const char = sql[at] as string;
+    const pair = sql.slice(at, at + 2);
+    let next = at + 1;
+    if (pair === "--") next = lineEnd(sql, at);
+    else if (pair === "/*") next = sql.includes("*/", at + 2) ? sql.indexOf("*/", at + 2) + 2 : sql.length;
+    else if (char === "'" || char === '"' || char === "`" || char === "[") next = quoteEnd(sql, at, char === "[" ? "]" : char);
+    if (next > at + 1 && pair !== "--" && pair !== "/*") end = next;
+    else if (next === at + 1 && char !== ";" && !/\s/.test(char)) end = next;
+    at = next;
+  }
+  return end;
+}
+
+function lineEnd(sql: string, from: number): number {
+  const newline = sql.indexOf("\n", from);
+  return newline < 0 ? sql.length : newline;
+}
+
+/** After the quoted text that opens at `from` (a doubled closing quote is part of it), or the text's end. */
+function quoteEnd(sql: string, from: number, close: string): number {
+  let at = from + 1;
+  while (at < sql.length) {
+    if (sql[at] === close) {
+      if (close !== "]" && sql[at + 1] === close) at += 2;
+      else return at + 1;
+    } else at += 1;
+  }
+  return sql.length;
 }

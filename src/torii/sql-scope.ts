@@ -46,7 +46,8 @@ export function scopedWatermarkQuery(models: readonly string[], clause: unknown)
     recentWrites(fromSeconds, toSeconds, limit) {
       // Compared as seconds, not as text: Torii writes RFC 3339 ('…T10:00:00+00:00'), other setups 'YYYY-MM-DD HH:MM:SS',
       // and a bound in the other spelling missed every write of its own day ('T' sorts after ' ').
-      const at = "CAST(strftime('%s', internal_executed_at) AS INTEGER)";
+      // A number (unix seconds, as some setups keep) would be a Julian day to strftime: taken as it is.
+      const at = "(CASE WHEN typeof(internal_executed_at) IN ('integer', 'real') THEN CAST(internal_executed_at AS INTEGER) ELSE CAST(strftime('%s', internal_executed_at) AS INTEGER) END)";
       const window = `${at} > ${wholeSeconds(fromSeconds)} AND ${at} <= ${wholeSeconds(toSeconds)}`;
       const rows = scoped.map(
         (model) =>

@@ -184,6 +184,9 @@ describe("the SQL map source at its edges", () => {
   for (const [what, sql] of [
     ["a trailing semicolon", 'SELECT id, level, executed_at FROM structures;'],
     ["a trailing line comment", "SELECT id, level, executed_at FROM structures -- every structure"],
+    ["a semicolon and then a comment", "SELECT id, level, executed_at FROM structures; -- every structure"],
+    ["a block comment after the semicolon", "SELECT id, level, executed_at FROM structures;\n/* every structure */\n"],
+    ["'--' and ';' inside quoted text", "SELECT id, level, executed_at FROM structures WHERE id <> 'a--b;' -- not a comment above"],
   ] as const) {
     it(`should refresh a stale row with a query that ends with ${what} (valid SQL for the full refresh)`, async () => {
       vi.useFakeTimers();

@@ -17,7 +17,8 @@ export function parseSqlTimestamp(raw: unknown): number {
       const seconds = Number(raw);
       if (isSeconds(seconds)) return seconds;
     } else {
-      const parsed = Date.parse(raw.includes("T") || raw.endsWith("Z") ? raw : `${raw.replace(" ", "T")}Z`);
+      // UTC unless the text says otherwise, as SQLite reads it (Date.parse would take an ISO time without one as local).
+      const parsed = Date.parse(`${raw.replace(" ", "T")}${/(Z|[+-]\d\d:?\d\d)$/i.test(raw) ? "" : "Z"}`);
       const seconds = Math.floor(parsed / 1000);
       if (isSeconds(seconds)) return seconds;
     }
