@@ -21,21 +21,44 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+async function startWithArmies(count: number): Promise<SyncPipeline> {
+  // A client that syncs one player's entities (a clause): fewer armies than minRemovalsChecked (20).
+  client.rows = Array.from({ length: count }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i) }));
+  const setup = createTestWorld();
+  components = setup.components;
+  pipeline = createSyncPipeline({ client, world: setup.world, components, environment: noPageEnvironment, random: () => 0.5 });
+  await Promise.all([pipeline.start(), vi.advanceTimersByTimeAsync(100)]);
+  expect(components.Army.values.x.size).toBe(count);
+  return pipeline;
+}
+
 describe("the mass-removal guard in a small synced scope", () => {
-  it("should never wipe a small world on an empty snapshot (fewer tracked components than minRemovalsChecked)", async () => {
-    // A client that syncs one player's entities (a clause): 10 armies, fewer than minRemovalsChecked (20).
-    client.rows = Array.from({ length: 10 }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i) }));
-    const setup = createTestWorld();
-    components = setup.components;
-    pipeline = createSyncPipeline({ client, world: setup.world, components, environment: noPageEnvironment, random: () => 0.5 });
-    await Promise.all([pipeline.start(), vi.advanceTimersByTimeAsync(100)]);
+  it("should not wipe a small world on one empty page: the second read lists the armies, so none is removed", async () => {
+    const p = await startWithArmies(10);
+    // Torii answers the recovery's first read with an empty page and no error (the case the guard exists for), then
+    // answers truthfully again.
+    const getEntities = client.getEntities.bind(client);
+    let emptyAnswers = 1;
+    client.getEntities = (query) => {
+      if (emptyAnswers > 0) {
+        emptyAnswers -= 1;
+        return Promise.resolve({ items: [], next_cursor: undefined }) as ReturnType<typeof getEntities>;
+      }
+      return getEntities(query);
+    };
+    await Promise.all([p.forceReplay(), vi.advanceTimersByTimeAsync(1_000)]);
+    expect(emptyAnswers).toBe(0);
     expect(components.Army.values.x.size).toBe(10);
-    // Torii answers the recovery's read with an empty page and no error (the case the guard exists for): twice.
+    expect(p.metrics().reconciled).toBe(0);
+  });
+
+  it("should remove every army of a small scope once a second read is empty too (all of them died while offline)", async () => {
+    const p = await startWithArmies(3);
+    // Deleted on Torii while the stream was down: the stream never re-sends a missed deletion, only a replay finds it.
     client.rows = [];
-    await Promise.all([pipeline.forceReplay(), vi.advanceTimersByTimeAsync(1_000)]);
-    await Promise.all([pipeline.forceReplay(), vi.advanceTimersByTimeAsync(1_000)]);
-    // Nothing confirmed the removal: the player's armies must still be there.
-    expect(components.Army.values.x.size).toBe(10);
-    expect(pipeline.metrics().reconciled).toBe(0);
+    await Promise.all([p.forceReplay(), vi.advanceTimersByTimeAsync(1_000)]);
+    expect(components.Army.values.x.size).toBe(0);
+    expect(p.metrics().reconciled).toBe(3);
+    expect(p.metrics().reconcileSkipped).toBe(0);
   });
 });

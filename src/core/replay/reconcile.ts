@@ -19,15 +19,16 @@ export interface ReconcileLimits {
   /**
    * Largest share of the tracked entities one reconciliation may remove on one snapshot's word. Above it the snapshot is
    * suspect (a Torii answering empty pages without an error), so the removal waits for a confirmation: the SQL row count
-   * of the scope (with `toriiUrl`), or a second snapshot that lacks the same components. An empty snapshot never
-   * confirms anything.
+   * of the scope (with `toriiUrl`), or a second snapshot that lacks the same components. An empty second snapshot
+   * confirms only a plan smaller than `minRemovalsChecked`.
    * @default 0.5
    */
   readonly maxRemovalRatio: number;
   /**
    * Below this many removals the ratio is not checked (small worlds legitimately lose half their armies). A plan that
-   * removes every tracked entity is checked whatever its size: without `toriiUrl` it then waits for the stream's own
-   * deletions, since an empty second snapshot confirms nothing. @default 20
+   * removes every tracked entity is checked whatever its size; below this many removals a second read of the scope that
+   * is empty too confirms it (a small scope, one player's armies, can lose all of them while the client is offline, and
+   * the stream never re-sends a missed deletion), above it an empty read confirms nothing. @default 20
    */
   readonly minRemovalsChecked: number;
 }
@@ -78,12 +79,14 @@ export interface RemovalConfirmation {
   rereadScope(): Promise<ReadonlyMap<EntityId, ReadonlySet<ModelTag>> | undefined>;
   /** Live entity × model records the client holds now (the snapshot already admitted). */
   liveModelCount(): number;
+  /** Whether an empty second read confirms the plan: a small one only (see `ReconcileLimits.minRemovalsChecked`). */
+  readonly emptyConfirms: boolean;
 }
 
 /**
  * The removals an independent look agrees with, or `undefined` when none could be had. The SQL count agrees when the
  * server holds no more than what the client keeps after the removals (give or take what moved meanwhile); a second
- * snapshot agrees per component, and an empty one agrees with nothing.
+ * snapshot agrees per component, and an empty one with a small plan only (`emptyConfirms`).
  */
 export async function confirmRemovals(removals: readonly Removal[], confirm: RemovalConfirmation): Promise<{ readonly removals: readonly Removal[]; readonly by: "sql count" | "second snapshot" } | undefined> {
   if (confirm.countScope !== undefined) {
@@ -93,7 +96,7 @@ export async function confirmRemovals(removals: readonly Removal[], confirm: Rem
     return server <= kept + Math.max(5, Math.ceil(kept * 0.01)) ? { removals, by: "sql count" } : undefined;
   }
   const rows = await confirm.rereadScope();
-  if (rows === undefined || rows.size === 0) return undefined;
+  if (rows === undefined || (rows.size === 0 && !confirm.emptyConfirms)) return undefined;
   return { removals: removals.filter(({ entityId, model }) => rows.get(entityId)?.has(model) !== true), by: "second snapshot" };
 }
 
@@ -137,6 +140,7 @@ export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerSco
         countScope: scope === "entities" && source.watermark !== undefined ? async () => (await (source.watermark as () => Promise<{ count: number }>)()).count : undefined,
         rereadScope: () => rereadScope(source, scope, deps.pageLimit, isBound),
         liveModelCount: () => ledger.liveModelCount(),
+        emptyConfirms: removals.length < deps.limits.minRemovalsChecked,
       });
       if (deps.isCancelled()) return;
       if (confirmed === undefined) {
