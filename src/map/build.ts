@@ -95,6 +95,6 @@ function recsSize(layer: BuiltLayer): number {
 }
 
 /** Same place, same fields (a layer's `fields` builds a new object per read, so compared one level deep). */
-function sameItem(before: MapItem, after: MapItem): boolean {
+export function sameItem(before: MapItem, after: MapItem): boolean {
   return before.x === after.x && before.y === after.y && shallowEqual(before.fields, after.fields);
 }

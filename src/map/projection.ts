@@ -3,7 +3,7 @@ import { systemTimers } from "../core/clock";
 import { SyncError } from "../core/errors";
 import { createLogger } from "../core/log";
 import { createListeners } from "../core/util/listeners";
-import { createBuild, type MapBuild } from "./build";
+import { createBuild, sameItem, type MapBuild } from "./build";
 import { EntityTable, type EntityIndex } from "./entity-table";
 import { createLayerReader, type ReadableLayer } from "./layer-read";
 import type { MapBuildStatus, MapItem, MapLayer, MapProjection, MapProjectionOptions, MapTile } from "./map-types";
@@ -151,6 +151,9 @@ export function defineMapProjection(options: MapProjectionOptions): MapProjectio
     const { name: layer, byEntity } = state;
     const before = byEntity.get(entity);
     if (before === undefined && after === undefined) return;
+    // A change the layer's fields leave out (a tick, a cooldown), or the same value again: no new tile, no version, no
+    // render; the item already there stands for it.
+    if (before !== undefined && after !== undefined && sameItem(before, after)) return;
     const undo = openLog();
     const undoItems = undo.items[state.index] as EntityIndex<MapItem | undefined>;
     if (!undo.empty && !undoItems.has(entity)) undoItems.set(entity, before);
@@ -227,6 +230,11 @@ function edited(existing: readonly MapItem[] | undefined, removed: MapItem | und
   const size = length - (at >= 0 ? 1 : 0) + (added === undefined ? 0 : 1);
   if (size === 0) return undefined;
   const list = new Array<MapItem>(size);
+  // An item replaced keeps its place in the list (a game may draw a tile's stack in this order); a new one goes last.
+  if (at >= 0 && added !== undefined) {
+    for (let index = 0; index < length; index += 1) list[index] = index === at ? added : ((existing as readonly MapItem[])[index] as MapItem);
+    return list;
+  }
   let next = 0;
   for (let index = 0; index < length; index += 1) if (index !== at) list[next++] = (existing as readonly MapItem[])[index] as MapItem;
   if (added !== undefined) list[next] = added;
