@@ -15,7 +15,7 @@ import { DrainScheduler } from "./drain";
 import { PendingStore } from "./pending-store";
 import { runReplay } from "./replay/episode";
 import { reconcile } from "./replay/reconcile";
-import { ReplayScheduler } from "./replay/scheduler";
+import { backoffSleeper, ReplayScheduler } from "./replay/scheduler";
 import { SnapshotTracker } from "./replay/snapshot";
 import { ReplayStreams } from "./replay/streams";
 import type { SyncState } from "./state";
@@ -67,7 +67,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
         stateListeners.emit(state, previous);
         publisher.publish();
       },
-      replay: (reason) => void scheduler.request({ reason, forced: false }),
+      replay: (reason, forced = false) => void scheduler.request({ reason, forced }),
       replaying: () => scheduler.running,
       isLive: () => started && !cancelled,
     },
@@ -123,7 +123,7 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   });
   const replay = {
     ...parts.replay,
-    ...{ source, streams, streamSink, store, flush: () => drain.flush(), snapshot, timers, log, sleeper, isCancelled, dispatch: guard.dispatch, emit: (event: SyncEvent) => events.emit(event) },
+    ...{ source, streams, streamSink, store, flush: () => drain.flush(), snapshot, timers, log, sleeper: backoffSleeper(() => scheduler, sleeper), isCancelled, dispatch: guard.dispatch, emit: (event: SyncEvent) => events.emit(event) },
     reconcile: () => reconcile({ ledgers, writer, source, pageLimit: parts.replay.pageLimit, limits: parts.reconcile, log, counters, timers, isCancelled, onRemoved: (scope, entityId, model, version) => admitted.hook.listener?.({ kind: "delete_model", scope, entityId, model, at: versionMajor(version) }), recordTombstones: () => admitted.hook.recordUnchanged }, new Map(source.scopes.map((scope) => [scope, snapshot.seenIn(scope)])), snapshot.missing),
     warmStart: () => cache?.warmStart(),
     incremental: () => replayIncrementally({ source, since: () => cache?.takeWatermark(), sink: createIntake({ ...intakeDeps, target: () => store, onArrival: () => drain.noteArrival() }), flush: () => drain.flush(), liveModelCount: () => ledgers.entities.liveModelCount(), limits: INCREMENTAL_DEFAULTS, log, counters: counters.cache, isCancelled }),
@@ -138,10 +138,8 @@ export function createPipeline(options: PipelineOptions): SyncPipeline {
   };
   const scheduler: ReplayScheduler = new ReplayScheduler({
     run: ({ reason, forced }) => runReplay(replay, reason, forced),
-    next: () => {
-      const reason: string | undefined = guard.takeDeferred();
-      return reason === undefined ? undefined : { reason, forced: false };
-    },
+    next: () => guard.takeDeferred(),
+    dropDeferred: () => guard.dropDeferred(),
     wakeBackoff: () => sleeper.wakeAll(),
   });
   const metrics = (): SyncMetrics => {

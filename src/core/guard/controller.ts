@@ -13,8 +13,8 @@ export interface GuardControllerHooks {
   onStreaming(): void;
   /** Any state change, after the state is updated. */
   onChange(state: SyncState, previous: SyncState): void;
-  /** Start a replay for this evidence (none is running). */
-  replay(reason: string): void;
+  /** Start a replay for this evidence (none is running); `forced` as forceReplay() does (the one way out of `error`). */
+  replay(reason: string, forced?: boolean): void;
   /** Whether a replay is running (or queued). */
   replaying(): boolean;
   isLive(): boolean;
@@ -32,6 +32,9 @@ export class GuardController {
   private resolveReady: () => void = () => undefined;
   private rejectReady: (error: SyncError) => void = () => undefined;
   private deferred: Evidence | undefined;
+  /** Changes not yet told: a listener that dispatches (forceReplay from onStateChange) is told after, in order. */
+  private readonly untold: Array<readonly [SyncState, SyncState]> = [];
+  private telling = false;
   readonly evidenceCounts: Partial<Record<Evidence, number>>;
 
   constructor(
@@ -67,9 +70,25 @@ export class GuardController {
     if (status !== previousGuard.status || this.state.connection !== previousGuard.connection) {
       this.hooks.emit({ type: "state", at: this.hooks.now(), state: this.view, previous });
     }
-    this.hooks.onChange(this.view, previous);
+    this.tell(this.view, previous);
     return this.state;
   };
+
+  /**
+   * Every listener hears every change in the order they happened, ending on the current state: a change made by a
+   * listener while one is told (a forceReplay() from onStateChange) is told once the one before it has been.
+   */
+  private tell(state: SyncState, previous: SyncState): void {
+    this.untold.push([state, previous]);
+    if (this.telling) return;
+    this.telling = true;
+    try {
+      for (let next = this.untold.shift(); next !== undefined; next = this.untold.shift()) this.hooks.onChange(next[0], next[1]);
+    } finally {
+      this.telling = false;
+      this.untold.length = 0;
+    }
+  }
 
   /** Evidence that updates may have been missed: replay now, or once the replay running now has ended. */
   evidence(evidence: Evidence, detail: string): void {
@@ -81,19 +100,29 @@ export class GuardController {
       this.deferred = evidence;
       return;
     }
-    if (this.state.status === "error") return;
+    if (this.state.status === "error") {
+      // The budget is spent, and nothing retries on a timer. But the network back, or the client reconnected to Torii,
+      // say the cause may be gone: one attempt, as the user's "Try again" makes (a failure stays in `error`).
+      if (evidence === "online" || evidence === "gap") this.hooks.replay(`${evidence}: ${detail}`, true);
+      return;
+    }
     this.dispatch({ type: "evidence", evidence, detail });
     this.hooks.replay(`${evidence}: ${detail}`);
   }
 
-  /** After a replay: the evidence that arrived during it, as the reason for one more, if still relevant. */
-  takeDeferred(): string | undefined {
+  /** Forget evidence that arrived during a replay: a replay that starts after it (a queued one) reads past it. */
+  dropDeferred(): void {
+    this.deferred = undefined;
+  }
+
+  /** After a replay: the evidence that arrived during it, as the request for one more, if still relevant. */
+  takeDeferred(): { readonly reason: string; readonly forced: false } | undefined {
     const evidence = this.deferred;
     this.deferred = undefined;
     if (evidence === undefined || !this.hooks.isLive() || this.state.status !== "streaming") return undefined;
-    const why = `${evidence} during the last replay`;
-    this.dispatch({ type: "evidence", evidence, detail: why });
-    return why;
+    const reason = `${evidence} during the last replay`;
+    this.dispatch({ type: "evidence", evidence, detail: reason });
+    return { reason, forced: false };
   }
 
   cancel(): void {

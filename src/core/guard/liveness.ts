@@ -54,6 +54,8 @@ export class LivenessMonitor {
   private timer: unknown;
   private deadline: unknown;
   private probing = false;
+  /** A probe asked for while one was in flight, with a verdict of its own to give (a tab back from a sleep). */
+  private waiting: { readonly reason: string; readonly onBlind: () => void } | undefined;
   private running = false;
   private lastAuditAt: number;
   private detach: Array<() => void> = [];
@@ -87,6 +89,7 @@ export class LivenessMonitor {
     if (this.deadline !== undefined) this.timers.clearTimeout(this.deadline);
     this.deadline = undefined;
     this.probing = false;
+    this.waiting = undefined;
     for (const detach of this.detach) detach();
     this.detach = [];
   }
@@ -107,7 +110,12 @@ export class LivenessMonitor {
 
   /** Probe now, whatever the silence (e.g. the tab came back). */
   probeNow(reason: string, onBlind?: () => void): void {
-    if (!this.running || this.probing || !this.hooks.canProbe()) return;
+    if (!this.running || !this.hooks.canProbe()) return;
+    if (this.probing) {
+      // The probe in flight (a rotating page) may not vouch for what this one asks: it runs when that one settles.
+      if (onBlind !== undefined) this.waiting = { reason, onBlind };
+      return;
+    }
     this.probing = true;
     this.hooks.onProbe?.(reason);
     let settled = false;
@@ -119,6 +127,7 @@ export class LivenessMonitor {
       if (!this.running) return;
       this.hooks.onOutcome?.(reason, "timeout");
       this.hooks.onEvidence("probe_timeout", `no answer within ${this.config.probeTimeoutMs} ms`);
+      this.probeWaiting();
     }, this.config.probeTimeoutMs);
     const finish = (action: () => void): void => {
       if (settled) return;
@@ -127,6 +136,7 @@ export class LivenessMonitor {
       if (this.deadline !== undefined) this.timers.clearTimeout(this.deadline);
       this.deadline = undefined;
       if (this.running) action();
+      this.probeWaiting();
     };
     let probe: Promise<ProbeVerdict>;
     try {
@@ -156,6 +166,12 @@ export class LivenessMonitor {
           this.hooks.onEvidence("probe_failed", detail);
         }),
     );
+  }
+
+  private probeWaiting(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting !== undefined) this.probeNow(waiting.reason, waiting.onBlind);
   }
 
   private onVisibility(hidden: boolean): void {

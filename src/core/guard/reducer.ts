@@ -46,7 +46,7 @@ export function reduceGuard(state: GuardState, event: GuardEvent): GuardState {
   switch (event.type) {
     case "replayStarted": {
       if (state.inFlight) return state;
-      // In `error` nothing replays by itself: only the user's forceReplay() may try again.
+      // In `error` nothing replays by itself: only a forced attempt (forceReplay(), the network or the client back) may.
       if (state.status === "error" && !event.forced) return state;
       const status = state.status === "error" ? "error" : "replaying";
       return { ...state, inFlight: true, status, replayProgress: { pages: 0, entities: 0 }, reason: event.reason };

@@ -125,6 +125,8 @@ export async function runReplay(deps: ReplayDeps, reason: string, forced: boolea
       // Stamped before the dispatch: a spent budget emits `budget_spent` from it, which must not read earlier than its cause.
       const now = deps.timers.now();
       const after = deps.dispatch({ type: "replayFailed", error, maxAttempts: deps.maxAttempts });
+      // An onStateChange may cancel the pipeline inside that transition: nothing more, no backoff timer.
+      if (deps.isCancelled()) return;
       deps.emit({ type: "replay_failed", at: now, durationMs: now - startedAt, code: error.code, message: error.message, attempt, budgetSpent: after.status === "error" });
       // The state's count, so the log and the UI say the same number.
       deps.log.log("warn", `replay failed (${after.replayAttempts} of ${deps.maxAttempts} in a row${after.status === "error" ? ", budget spent" : ""}): ${error.message}`, { code: error.code });

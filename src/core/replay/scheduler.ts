@@ -1,4 +1,5 @@
 import { reportLater } from "../util/listeners";
+import type { Sleeper } from "../util/retry";
 /** One replay asked for: why, and whether the app forced it (the way out of `error`). */
 export interface ReplayRequest {
   readonly reason: string;
@@ -10,6 +11,8 @@ export interface ReplaySchedulerHooks {
   run(request: ReplayRequest): Promise<void>;
   /** After an episode: evidence that arrived while it ran and still needs a replay, if any. */
   next(): ReplayRequest | undefined;
+  /** A queued request starts now, after whatever evidence arrived during the episode: that evidence needs no replay of its own. */
+  dropDeferred(): void;
   /** Cut a backoff wait short, if the running episode is in one; returns whether it was. */
   wakeBackoff(): boolean;
 }
@@ -58,6 +61,18 @@ export class ReplayScheduler {
     });
   }
 
+  /**
+   * Whether the running episode's next backoff is to be skipped: a forced request queued before the wait began (an
+   * app's "Try again" from onStateChange, inside the failure's own transition) is served by the retry, at once.
+   */
+  skipBackoff(): boolean {
+    const follow = this.follow;
+    if (follow === undefined || !follow.request.forced || this.current === undefined) return false;
+    this.current.waiters.push(...follow.waiters.splice(0));
+    this.follow = undefined;
+    return true;
+  }
+
   /** Resolve every waiter and refuse new requests (the pipeline is cancelled). */
   close(): void {
     this.closed = true;
@@ -77,10 +92,16 @@ export class ReplayScheduler {
         for (const wake of queued.waiters.splice(0)) wake();
       }
       if (this.closed) break;
+      if (this.follow !== undefined) this.hooks.dropDeferred();
       const evidence = this.follow === undefined ? this.hooks.next() : undefined;
       this.current = this.follow ?? (evidence === undefined ? undefined : { request: evidence, waiters: [] });
       this.follow = undefined;
     }
     this.current = undefined;
   }
+}
+
+/** The episode's backoff through the scheduler (see `skipBackoff`). */
+export function backoffSleeper(scheduler: () => ReplayScheduler, sleeper: Sleeper): Sleeper {
+  return { sleep: (ms) => (scheduler().skipBackoff() ? Promise.resolve() : sleeper.sleep(ms)), wakeAll: () => sleeper.wakeAll() };
 }

@@ -39,6 +39,7 @@ export class ReplayStreams {
   private compactedBefore = 0;
   private streams: StreamHandle[] = [];
   private overflowed = false;
+  private cancelled = false;
 
   constructor(private readonly deps: ReplayStreamsDeps) {}
 
@@ -67,6 +68,11 @@ export class ReplayStreams {
     const { source } = this.deps;
     const opened = await Promise.allSettled(source.scopes.map((scope) => source.subscribe(scope, sink)));
     this.streams = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    // cancel() may have run while the client confirmed them: nothing would cancel these afterwards.
+    if (this.cancelled) {
+      this.cancelStreams();
+      return;
+    }
     const failed = opened.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed !== undefined) {
       this.cancelStreams();
@@ -95,7 +101,9 @@ export class ReplayStreams {
     }
   }
 
+  /** For good (the pipeline's cancel): a subscription confirmed afterwards is cancelled as it arrives. */
   cancel(): void {
+    this.cancelled = true;
     this.cancelStreams();
     this.closeBuffer();
   }
