@@ -103,6 +103,9 @@ function HardReloadDialog(props: HardReloadDialogProps): ReactNode {
   const { forceReplay, hardReload } = useSyncActions();
   const [pending, setPending] = useState(false);
   const busy = pending || retrying;
+  // Once pressed, "Reload page" is on its way: a second press must not run the app's onReload (a save, a sign-out) again.
+  const [reloading, setReloading] = useState(false);
+  const reloadPressed = useRef(false);
 
   const dialog = useRef<HTMLDivElement>(null);
   const tryAgainButton = useRef<HTMLButtonElement>(null);
@@ -122,6 +125,12 @@ function HardReloadDialog(props: HardReloadDialogProps): ReactNode {
     forceReplay()
       .catch(() => undefined)
       .finally(() => setPending(false));
+  };
+  const reload = (): void => {
+    if (reloadPressed.current) return;
+    reloadPressed.current = true;
+    setReloading(true);
+    hardReload(onReload);
   };
   const swallowOutsidePress = (event: MouseEvent<HTMLDivElement>): void => {
     // Keeps focus where it was: a press on the backdrop must not blur the dialog.
@@ -176,8 +185,9 @@ function HardReloadDialog(props: HardReloadDialogProps): ReactNode {
           <button
             type="button"
             data-tsg-action="reload"
+            aria-disabled={reloading || undefined}
             style={unstyled ? undefined : PROMPT_SECONDARY_STYLE}
-            onClick={() => hardReload(onReload)}
+            onClick={reload}
           >
             {text.reload}
           </button>

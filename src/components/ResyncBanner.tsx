@@ -75,7 +75,8 @@ export const ResyncBanner: ForwardRefExoticComponent<ResyncBannerProps & RefAttr
   const visible = useHysteresis(status === "lagging" || status === "replaying", {
     delayMs,
     minVisibleMs,
-    suppressed: status === "error",
+    // `error` belongs to the prompt; `idle` is a pipeline stopped (cancelled, unmounted): nothing is "back in sync".
+    suppressed: status === "error" || status === "idle",
   });
 
   const text = messages === undefined ? RESYNC_BANNER_MESSAGES : { ...RESYNC_BANNER_MESSAGES, ...messages };

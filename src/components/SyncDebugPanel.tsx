@@ -80,6 +80,8 @@ export const SyncDebugPanel: ForwardRefExoticComponent<SyncDebugPanelProps & Ref
   ];
 
   const force = (): void => {
+    // A forced request during a replay queues a whole second one: one press, one replay.
+    if (pending) return;
     setPending(true);
     // The outcome shows up in the rows above; the promise only ends the busy state.
     forceReplay()
@@ -108,6 +110,7 @@ export const SyncDebugPanel: ForwardRefExoticComponent<SyncDebugPanelProps & Ref
         type="button"
         data-tsg-action="force-replay"
         aria-busy={pending || undefined}
+        aria-disabled={pending || undefined}
         style={unstyled ? undefined : DEBUG_BUTTON_STYLE}
         onClick={force}
       >

@@ -31,7 +31,10 @@ export interface SyncProviderProps {
    * name, `{ name }` for another. Compared by name: a new object with the same name does not restart. @default false
    */
   readonly persist?: PersistOptions | false;
-  /** Pipeline options. Callbacks may change identity freely: they never restart the pipeline. */
+  /**
+   * Pipeline options. Callbacks may change identity freely: they never restart the pipeline, and the newest
+   * `onStateChange` and `logger` are the ones called. `sinks` and the other settings are read when the pipeline starts.
+   */
   readonly options?: SyncProviderOptions;
   /** A pipeline the app owns (started here, never cancelled here). Takes precedence over `client`. */
   readonly pipeline?: SyncPipeline;
@@ -81,6 +84,8 @@ export function SyncProvider(props: SyncProviderProps): ReactNode {
       ...(toriiUrl === undefined ? {} : { toriiUrl }),
       ...(current.persist === undefined ? {} : { persist: current.persist }),
       onStateChange: (state, previous) => latest.current.options?.onStateChange?.(state, previous),
+      // The newest logger too (one that closes over the signed-in player): given at start, it may change identity.
+      ...(options.logger === undefined ? {} : { logger: (record: Parameters<NonNullable<typeof options.logger>>[0]) => (latest.current.options?.logger ?? options.logger)?.(record) }),
     });
     setPipeline(created);
     void created.start();

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { SyncEvent } from "../core/events";
-import { recentSyncEvents } from "../sync/index";
+import { EVENT_LOG_CAPACITY, recentSyncEvents } from "../sync/index";
 import { useSyncContext } from "./sync-context";
 
 /**
@@ -9,7 +9,8 @@ import { useSyncContext } from "./sync-context";
  * rejected input costs a fixed amount; updates from one drain render once (React batches them).
  */
 export function useSyncEvents(limit = 20): readonly SyncEvent[] {
-  limit = Math.max(1, Math.floor(limit));
+  // Infinity or NaN ("show them all") would keep every event for ever: at most what the pipeline's own log keeps.
+  limit = Number.isFinite(limit) ? Math.min(EVENT_LOG_CAPACITY, Math.max(1, Math.floor(limit))) : EVENT_LOG_CAPACITY;
   const { pipeline } = useSyncContext("useSyncEvents");
   const [events, setEvents] = useState<readonly SyncEvent[]>(() => (pipeline === undefined ? [] : recentSyncEvents(pipeline, limit)));
   useEffect(() => {

@@ -9,24 +9,34 @@ function tabbables(container: HTMLElement): HTMLElement[] {
   );
 }
 
+/** The open traps of each document, newest last: only the newest holds focus (two prompts would pull it back and forth). */
+const openTraps = new WeakMap<Document, HTMLElement[]>();
+
 /**
  * Keeps keyboard focus inside a modal: on mount focus goes to `initial`, focus that escapes (a click elsewhere, a script)
- * is brought back, and on unmount it returns to where it was. Pair with `cycleTab` as the container's keydown handler.
+ * is brought back, and on unmount it returns to where it was. With several open, the newest holds focus. Pair with
+ * `cycleTab` as the container's keydown handler.
  */
 export function useFocusTrap(container: RefObject<HTMLElement | null>, initial: RefObject<HTMLElement | null>): void {
   useEffect(() => {
     const root = container.current;
     if (root === null) return undefined;
     const doc = root.ownerDocument;
+    const traps = openTraps.get(doc) ?? [];
+    openTraps.set(doc, traps);
+    traps.push(root);
     const previous = doc.activeElement;
     (initial.current ?? root).focus();
     const bringBack = (event: FocusEvent): void => {
-      if (!root.contains(event.target as Node | null)) (initial.current ?? root).focus();
+      if (traps[traps.length - 1] === root && !root.contains(event.target as Node | null)) (initial.current ?? root).focus();
     };
     doc.addEventListener("focusin", bringBack);
     return () => {
       doc.removeEventListener("focusin", bringBack);
-      if (previous !== null && previous.isConnected && "focus" in previous) (previous as HTMLElement).focus();
+      const newest = traps[traps.length - 1] === root;
+      traps.splice(traps.indexOf(root), 1);
+      // An older trap closing under a newer one leaves focus where the newer one holds it.
+      if (newest && previous !== null && previous.isConnected && "focus" in previous) (previous as HTMLElement).focus();
     };
   }, [container, initial]);
 }
