@@ -46,7 +46,7 @@ describe("the demo (npm start): chaos switches", () => {
     await waitForInSync(page, 20_000);
   });
 
-  it("stall (hold): should catch up by replay, then drop the held updates as stale when they arrive", async () => {
+  it("stall (hold): should catch up by replay on a new subscription, and stay in sync when Resume releases what was held", async () => {
     const { page } = session;
     const before = await view(page);
     await flip(page, "stall-hold");
@@ -91,6 +91,28 @@ describe("the demo (npm start): chaos switches", () => {
     await detected(before.replays);
     await waitForInSync(page, 30_000);
     expect((await view(page)).prompt).toBe(false);
+  });
+
+  it("failing pages while the naive side reloads: its failure is shown, nothing goes uncaught", async () => {
+    const { page } = session;
+    const uncaught: string[] = [];
+    const onError = (error: Error): void => {
+      uncaught.push(error.message);
+    };
+    page.on("pageerror", onError);
+    try {
+      await flip(page, "fail-pages");
+      // getSyncEntities has no retry: its first page fails and it rejects.
+      await page.click('[data-testid="naive-reload"]');
+      await page.waitForSelector('[data-testid="naive-failed"]', { timeout: 20_000 });
+      await waitForInSync(page, 30_000);
+      expect(uncaught).toEqual([]);
+    } finally {
+      page.off("pageerror", onError);
+    }
+    // The next reload, with the pages healed, clears the note.
+    await page.click('[data-testid="naive-reload"]');
+    await page.waitForSelector('[data-testid="naive-failed"]', { state: "detached", timeout: 20_000 });
   });
 
   it("persistent failure: should spend the budget, show the HardReloadPrompt, and recover through Try again", async () => {

@@ -70,13 +70,13 @@ export const CHAOS_SWITCHES: readonly ChaosSwitch[] = [
     id: "stall-hold",
     label: "Stall (hold)",
     does: "The stream stays silent and holds updates back until Resume (a subscriber with more than 256 waiting is cut off, like real Torii).",
-    expect: "The SDK catches up by replay on the probe's evidence; when the held updates finally arrive, the ones older than what it applied are dropped as stale.",
+    expect: "After about 3 s of silence the probe's evidence starts a replay, which subscribes anew: the held updates of the old stream never arrive (the fake drops them with it), and the new stream's, held until Resume, are newer than the snapshot. A hold shorter than the probe's timeout causes no replay: the held updates arrive in order.",
   },
   {
     id: "resume",
     label: "Resume",
     does: "Ends a stall: held updates are sent, in order.",
-    expect: "After a hold, nothing is missing: late updates older than what the SDK applied are dropped. After a drop, updates lost since the SDK's last replay leave no silence to probe, so the audit the SDK runs while the stream flows (the server's recent writes and component count against its ledger, every 3 s) finds them and replays within about 7 s.",
+    expect: "After a hold, nothing is missing. After a drop, updates lost since the SDK's last replay leave no silence to probe, so the audit the SDK runs while the stream flows (the server's recent writes and component count against its ledger, every 3 s) finds them and replays within about 7 s.",
   },
   {
     id: "break",
@@ -88,7 +88,7 @@ export const CHAOS_SWITCHES: readonly ChaosSwitch[] = [
     id: "restart",
     label: "Restart Torii (5 s down)",
     does: "The server closes and refuses connections for 5 s, then listens again on the same port.",
-    expect: "The probe fails, the status goes lagging, the SDK retries with backoff and replays once Torii answers.",
+    expect: "The stream breaks: the SDK replays (status replaying, connection connecting), retrying with backoff while Torii refuses, and the banner shows while it is down; it is in sync again once Torii answers.",
   },
   {
     id: "slow-pages",

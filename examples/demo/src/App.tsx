@@ -51,10 +51,19 @@ export function App({ session }: { readonly session: DemoSession }): ReactNode {
   });
   const [naive, setNaive] = useState<NaiveSync | undefined>(undefined);
   const [naiveRun, setNaiveRun] = useState(0);
+  const [naiveFailure, setNaiveFailure] = useState<string | undefined>(undefined);
   useEffect(() => {
     const started = startNaiveSync(client);
     setNaive(started);
-    return () => started.stop();
+    setNaiveFailure(undefined);
+    let current = true;
+    started.ready.catch((error: unknown) => {
+      if (current) setNaiveFailure(error instanceof Error ? error.message : String(error));
+    });
+    return () => {
+      current = false;
+      started.stop();
+    };
   }, [client, naiveRun]);
 
   const oursByTag = useMemo(() => componentsByTag(game.components), [game]);
@@ -97,6 +106,11 @@ export function App({ session }: { readonly session: DemoSession }): ReactNode {
               <DifferenceCounter report={differences.naive} checks={differences.checks} testId="difference-naive" />
               {naive === undefined ? null : (
                 <ProjectionMap projection={naive.projection} mapSize={config.mapSize} marks={differences.naive.cells} label="The naive pipeline's map" testId="map-naive" />
+              )}
+              {naiveFailure === undefined ? null : (
+                <p className="demo-note" role="status" data-testid="naive-failed">
+                  getSyncEntities failed and does not retry: {naiveFailure}
+                </p>
               )}
               <button type="button" className="quiet" data-testid="naive-reload" onClick={() => setNaiveRun((n) => n + 1)}>
                 Reload the naive side

@@ -35,6 +35,8 @@ export function startNaiveSync(client: ToriiClient): NaiveSync {
     if (stopped) opened.cancel();
     else handle = opened;
   });
+  // getSyncEntities rejects when a page fails (it has no retry): the panel shows it, nothing goes uncaught.
+  ready.catch(() => undefined);
   return {
     components,
     projection,
