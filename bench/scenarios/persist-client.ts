@@ -87,7 +87,8 @@ export class PersistBenchClient extends BenchToriiClient {
       const n = rows.models.reduce((sum, tags) => sum + tags.length, 0);
       return new Response(JSON.stringify([{ newest, n }]));
     }
-    const [from, to] = [...text.matchAll(/'(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)'/g)].map((m) => Date.parse(`${(m[1] as string).replace(" ", "T")}Z`) / 1000);
+    // The window compares block times as whole seconds (Torii's RFC 3339 text through strftime('%s')).
+    const [from, to] = (/> (\d+) AND .*? <= (\d+)/.exec(text) ?? []).slice(1).map(Number);
     const found: { id: string; model: string; at: number }[] = [];
     rows.executedAt.forEach((at, index) => {
       if (at > (from ?? 0) && at <= (to ?? 0)) for (const model of rows.models[index] as readonly string[]) found.push({ id: `0x${(rows.ids[index] as string).padStart(64, "0")}`, model, at });
