@@ -43,8 +43,6 @@ export class PendingStore {
   private head = 0;
   private count = 0;
   private closed = false;
-  /** Whether the last `rowFor` made the row (nothing in it can tie with the write about to merge). */
-  private rowWasNew = false;
 
   constructor(
     models: readonly ComponentBinding[],
@@ -114,7 +112,6 @@ export class PendingStore {
     const rowOf = this.slotPage(slot).rowOf;
     const at = (slot & PAGE_MASK) * this.models.length + model;
     const row = rowOf[at] as number;
-    this.rowWasNew = row < 0;
     if (row >= 0) return row;
     const columns = this.columns[model] as PendingColumns;
     const fresh = columns.free.pop() ?? newRow(columns);
@@ -135,6 +132,8 @@ export class PendingStore {
     }
     const binding = this.models[model] as ComponentBinding;
     const columns = this.columns[model] as PendingColumns;
+    // A row made for this write holds nothing it could tie with.
+    const made = this.rowAt(slot, model) < 0;
     const row = this.rowFor(slot, model);
     const page = pageOf(columns, row);
     if (at < (page.deleteAt[row & PAGE_MASK] as number)) {
@@ -143,7 +142,7 @@ export class PendingStore {
     }
     const base = (row & PAGE_MASK) * columns.width;
     const unconvertible = this.options.unconvertible;
-    if (unconvertible !== undefined && !this.rowWasNew && holdsTie(page, base, columns.width, version, at) && !settleTie(page, base, binding, this.ids[slot] as EntityId, members, version, at, unconvertible, this.options.drops)) return 0;
+    if (unconvertible !== undefined && !made && holdsTie(page, base, columns.width, version, at) && !settleTie(page, base, binding, this.ids[slot] as EntityId, members, version, at, unconvertible, this.options.drops)) return 0;
     const result = mergeMembers(page, base, binding.fields, members, version, at, memberCount !== undefined);
     // Counted once per change, like the ledger's drops: a metric of updates, not of fields.
     if (result.superseded) this.options.drops.drop("superseded");
