@@ -126,19 +126,22 @@ describe("the cache writer in a worker", () => {
   it("should post nothing until a background task runs, then everything in order: the worker writes it and the page's counters follow", async () => {
     let flushedCalls = 0;
     const { factory, time, connection, worker, tasks, writer } = await setup({ writer: { watermark: "explicit", onFlushed: () => (flushedCalls += 1) } });
-    const changes = generation(300, 100);
+    const changes = generation(1_200, 100);
     writer.note(changes);
     writer.noteWatermark(100);
-    expect(writer.pending).toBe(300);
+    expect(writer.pending).toBe(1_200);
     const flushed = writer.flush();
     // The engine's drain is over before anything is cloned: posting waits for a background task.
     expect(worker.posted).toHaveLength(0);
     await tasks.run();
     await flushed;
-    // A drain of 300 changes crosses as messages of at most 128.
+    // A drain of 1,200 changes crosses as messages of at most 512, each the JSON text of its changes, in order.
     expect(worker.posted.map((message) => message.type)).toEqual(["open", "note", "note", "note", "watermark", "flush"]);
-    expect(worker.posted.filter((message) => message.type === "note").map((message) => (message.type === "note" ? message.changes.length : 0))).toEqual([128, 128, 44]);
-    expect(connection.counters).toMatchObject({ flushes: 1, entitiesWritten: 300, watermarkWritten: 100 });
+    const notes = worker.posted.flatMap((message) => (message.type === "note" ? [message] : []));
+    expect(notes.map((message) => message.count)).toEqual([512, 512, 176]);
+    expect(notes.map((message) => typeof message.text)).toEqual(["string", "string", "string"]);
+    expect(notes.flatMap((message) => JSON.parse(message.text) as AdmittedChange[])).toEqual(changes);
+    expect(connection.counters).toMatchObject({ flushes: 1, entitiesWritten: 1_200, watermarkWritten: 100 });
     expect(flushedCalls).toBe(1);
     expect(writer.pending).toBe(0);
     expect(worker.released).toBe(1);
@@ -150,7 +153,7 @@ describe("the cache writer in a worker", () => {
   it("should post in slices of about 2 ms of the page's clock, a background task each", async () => {
     // Each read of the slice clock moves it 1 ms: a slice posts two messages.
     const { connection, worker, tasks, writer } = await setup({ step: 1 });
-    writer.note(generation(300, 100));
+    writer.note(generation(1_200, 100));
     expect(tasks.queued).toBe(1);
     const runOne = async (): Promise<void> => {
       tasks.take()?.();
@@ -293,22 +296,27 @@ describe("the cache writer in a worker", () => {
     }
   });
 
-  it("should fail the cache once, and answer a waiting flush, when a change cannot be sent to the worker", async () => {
+  it("should fail the cache once, and answer a waiting flush, when a change cannot be encoded for the worker", async () => {
     const { errors, connection, worker, tasks, writer } = await setup();
     const [change] = generation(1, 100);
-    // A value with a function among its fields: a custom client's, neither cloneable nor storable.
-    const odd = { ...change, values: [{ type: "primitive", type_name: "u32", value: 1, key: false, toJSON: () => 1 }] } as unknown as AdmittedChange;
+    // A bigint among a value's fields: a custom client's, which JSON (the cache's format) cannot hold.
+    const odd = { ...change, values: [{ type: "primitive", type_name: "u64", value: 1n, key: false }] } as unknown as AdmittedChange;
+    // A valid change first: the worker is started with it.
+    writer.note(generation(1, 90));
     writer.note([odd]);
+    writer.note(generation(1, 200));
     const flushed = writer.flush();
     await tasks.run();
     await flushed;
     expect(errors.map((error) => error.code)).toEqual(["SYNC_CACHE_UNAVAILABLE"]);
-    expect(errors[0]?.message).toMatch(/could not be sent to the cache's worker/);
+    expect(errors[0]?.message).toMatch(/could not be encoded for the cache's worker/);
+    // Stopped before anything was posted: the cache is dropped whole, the sync goes on without it.
+    expect(worker.posted).toEqual([]);
     expect(connection.usable()).toBe(false);
     expect(worker.terminated).toBe(true);
   });
 
-  it("should post in ordinary tasks when a flush waits or the backlog grows past 4,096 messages, and add the worker's totals to the page's", async () => {
+  it("should post in ordinary tasks when a flush waits or the backlog grows past 1,024 messages, and add the worker's totals to the page's", async () => {
     // Each read of the slice clock moves it 1 ms: a task posts two messages. Totals of an earlier writer on this
     // connection (a former leader term) are there before it: the new worker's start at zero.
     const { connection, tasks, writer } = await setup({
@@ -318,8 +326,8 @@ describe("the cache writer in a worker", () => {
         page.counters.flushes = 2;
       },
     });
-    for (let i = 0; i < 4_100; i += 1) writer.note([write(i + 1, "ns-Army", { hp: [100, 100] })]);
-    // The background task queued with the first note is overtaken by an ordinary one once more than 4,096 wait.
+    for (let i = 0; i < 1_030; i += 1) writer.note([write(i + 1, "ns-Army", { hp: [100, 100] })]);
+    // The background task queued with the first note is overtaken by an ordinary one once more than 1,024 wait.
     expect(tasks.urgent).toEqual([false, true]);
     await tasks.run();
     expect(tasks.urgent.slice(0, 3)).toEqual([false, true, true]);
@@ -329,7 +337,7 @@ describe("the cache writer in a worker", () => {
     expect(tasks.urgent).toContain(true);
     await tasks.run();
     await flushed;
-    expect(connection.counters).toMatchObject({ entitiesWritten: 5 + 4_100, flushes: 2 + 1 });
+    expect(connection.counters).toMatchObject({ entitiesWritten: 5 + 1_030, flushes: 2 + 1 });
     writer.close();
     connection.close();
   });

@@ -2,7 +2,7 @@ import type { Timers } from "../../core/clock";
 import type { SyncError } from "../../core/errors";
 import { connectCache, type OpenConnection } from "../connection";
 import { createCacheWriter, type CacheWriter } from "../writer";
-import { writerCounters, type FromCacheWorker, type ToCacheWorker } from "./protocol";
+import { noteChanges, writerCounters, type FromCacheWorker, type ToCacheWorker } from "./protocol";
 
 /** The worker's side of its channel: `self` in the worker, a fake in tests. */
 export interface CacheWorkerScope {
@@ -33,7 +33,7 @@ export function serveCacheWriter(scope: CacheWorkerScope, host: { readonly index
         void open(message);
         return;
       case "note":
-        writer?.note(message.changes);
+        writer?.note(noteChanges(message));
         return;
       case "watermark":
         writer?.noteWatermark(message.executedAt);

@@ -4,18 +4,21 @@ import type { CacheConnection } from "../connection";
 import { cacheError } from "../storage-errors";
 import { createCacheWriter, type CacheWriter, type CacheWriterOptions } from "../writer";
 import { backgroundTasks, type BackgroundTasks } from "./background";
-import type { FromCacheWorker, ToCacheWorker, WriterCounters } from "./protocol";
+import { noteChanges, type FromCacheWorker, type ToCacheWorker, type WriterCounters } from "./protocol";
 import { spawnCacheWorker, type CacheWorkerLike, type CacheWorkerSpawner } from "./spawn";
 
 /** The page's time for one task of posting (ms): cloning is the page's work, so it goes in slices. */
 const POST_SLICE_MS = 2;
-/** Changes per message at most: a drain of a snapshot page admits thousands, whose clone alone would outlast a slice. */
-const CHANGES_PER_MESSAGE = 128;
+/**
+ * Changes per message at most: a drain of a snapshot page admits thousands, whose post alone would outlast a slice. A
+ * message of this many is a string of ~200 KB, which V8 keeps in its large-object space: never copied by a collection.
+ */
+const CHANGES_PER_MESSAGE = 512;
 /**
  * Messages waiting beyond this many (about 520,000 changes: a cold replay of 170,000 entities of 3 models) are posted
  * in ordinary tasks, not background ones: a page busy for long cannot pile up changes without bound.
  */
-const MAX_WAITING_MESSAGES = 4_096;
+const MAX_WAITING_MESSAGES = 1_024;
 /** A worker silent this long after it was made (neither ready nor failed) is given up: the page's thread writes. */
 const READY_TIMEOUT_MS = 10_000;
 
@@ -24,9 +27,10 @@ const READY_TIMEOUT_MS = 10_000;
  * merges, encodes and writes, so the page never pauses for the writer's garbage. The worker starts on first use (a tab
  * that never writes, a follower, starts none). Counters come back after each flush, added to the page's.
  *
- * Posting (a structured clone of every change, made outside V8's heap) is the page's one cost. It runs in background
- * tasks of about `POST_SLICE_MS`, in order, so a replay that keeps the page busy finishes first; a `flush()` (someone
- * waits on it) or a backlog over `MAX_WAITING_MESSAGES` posts in ordinary tasks instead.
+ * The page's costs: encoding (JSON text, when the engine admits the changes, see protocol.ts) and posting (a copy of
+ * that text). Posting runs in background tasks of about `POST_SLICE_MS`, in order, so a replay that keeps the page
+ * busy finishes first; a `flush()` (someone waits on it) or a backlog over `MAX_WAITING_MESSAGES` posts in ordinary
+ * tasks instead.
  *
  * Until the worker says it is ready the page keeps what it sent: if the worker cannot start (a Content Security Policy
  * without `worker-src blob:`, say) or stays silent, a writer in the page's thread takes over with all of it, and
@@ -96,7 +100,7 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
     const writer = createCacheWriter(connection, options);
     local = writer;
     for (const message of messages) {
-      if (message.type === "note") writer.note(message.changes);
+      if (message.type === "note") writer.note(noteChanges(message));
       else if (message.type === "watermark") writer.noteWatermark(message.executedAt);
     }
     for (const resolve of resolvers) void writer.flush().then(resolve);
@@ -161,8 +165,8 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
       unconfirmed?.push(message);
       if (message.type === "open") awaitReady();
       if (message.type === "note") {
-        queuedChanges -= message.changes.length;
-        postedChanges += message.changes.length;
+        queuedChanges -= message.count;
+        postedChanges += message.count;
       }
       if (clock() - started >= POST_SLICE_MS) break;
     }
@@ -184,7 +188,7 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
   const send = (message: ToCacheWorker): void => {
     spawnOnce();
     outbox.push(message);
-    if (message.type === "note") queuedChanges += message.changes.length;
+    if (message.type === "note") queuedChanges += message.count;
     schedule();
   };
 
@@ -231,7 +235,20 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
     note(changes: readonly AdmittedChange[]) {
       if (changes.length === 0) return;
       if (local !== undefined) local.note(changes);
-      else if (usable()) for (let from = 0; from < changes.length; from += CHANGES_PER_MESSAGE) send({ type: "note", changes: from === 0 && changes.length <= CHANGES_PER_MESSAGE ? changes : changes.slice(from, from + CHANGES_PER_MESSAGE) });
+      else if (usable()) {
+        for (let from = 0; from < changes.length; from += CHANGES_PER_MESSAGE) {
+          const part = from === 0 && changes.length <= CHANGES_PER_MESSAGE ? changes : changes.slice(from, from + CHANGES_PER_MESSAGE);
+          let text: string;
+          try {
+            text = JSON.stringify(part);
+          } catch (thrown) {
+            // A value JSON cannot hold (a bigint, a cycle: a custom client's) cannot be stored either (entity-row.ts).
+            fail(cacheError("SYNC_CACHE_UNAVAILABLE", `a change could not be encoded for the cache's worker (${thrown instanceof Error ? thrown.message : String(thrown)})`, thrown));
+            return;
+          }
+          send({ type: "note", text, count: part.length });
+        }
+      }
     },
     noteWatermark(executedAt) {
       if (local !== undefined) local.noteWatermark(executedAt);
