@@ -1,4 +1,5 @@
 import type { AdmittedChange } from "../../core/ports";
+import type { ToriiValue } from "../../core/types";
 import type { CacheCounters } from "../connection";
 import type { CacheIdentity } from "../layout";
 import type { CacheWriterOptions } from "../writer";
@@ -33,6 +34,27 @@ export type FromCacheWorker =
   | { readonly type: "flush-done"; readonly id: number; readonly pending: number }
   /** The cache failed in the worker (reported once): a SYNC_CACHE_* code and the SyncError's message. */
   | { readonly type: "failed"; readonly code: string; readonly message: string };
+
+/**
+ * The text of a `note`: the changes as JSON, each value as the page-thread writer reads it (entity-row.ts): a primitive
+ * by its own fields. A custom client's value object may have a `toJSON`, which JSON would call in their place and
+ * store what the cache later reads as corrupt. Throws when JSON cannot hold a value (a bigint, a cycle).
+ */
+export function encodeNote(changes: readonly AdmittedChange[]): string {
+  let plain: AdmittedChange[] | undefined;
+  for (let i = 0; i < changes.length; i += 1) {
+    const change = changes[i] as AdmittedChange;
+    if (change.kind !== "write" || !change.values.some(hasToJSON)) continue;
+    plain ??= [...changes];
+    plain[i] = { ...change, values: change.values.map((value) => (hasToJSON(value) ? { type: value.type, type_name: value.type_name, value: value.value, key: value.key } : value)) };
+  }
+  return JSON.stringify(plain ?? changes);
+}
+
+/** A primitive with a value (stored by its fields, see entity-row.ts storedValues) whose object has a `toJSON`. */
+function hasToJSON(value: ToriiValue): boolean {
+  return value.type === "primitive" && value.value !== undefined && typeof (value as { toJSON?: unknown }).toJSON === "function";
+}
 
 /** The changes a `note` message carries. */
 export function noteChanges(message: Extract<ToCacheWorker, { type: "note" }>): AdmittedChange[] {

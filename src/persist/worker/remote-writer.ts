@@ -4,7 +4,7 @@ import type { CacheConnection } from "../connection";
 import { cacheError } from "../storage-errors";
 import { createCacheWriter, type CacheWriter, type CacheWriterOptions } from "../writer";
 import { backgroundTasks, type BackgroundTasks } from "./background";
-import { noteChanges, type FromCacheWorker, type ToCacheWorker, type WriterCounters } from "./protocol";
+import { encodeNote, noteChanges, type FromCacheWorker, type ToCacheWorker, type WriterCounters } from "./protocol";
 import { spawnCacheWorker, type CacheWorkerLike, type CacheWorkerSpawner } from "./spawn";
 
 /** The page's time for one task of posting (ms): cloning is the page's work, so it goes in slices. */
@@ -240,7 +240,7 @@ export function createWorkerWriter(connection: CacheConnection, options: CacheWr
           const part = from === 0 && changes.length <= CHANGES_PER_MESSAGE ? changes : changes.slice(from, from + CHANGES_PER_MESSAGE);
           let text: string;
           try {
-            text = JSON.stringify(part);
+            text = encodeNote(part);
           } catch (thrown) {
             // A value JSON cannot hold (a bigint, a cycle: a custom client's) cannot be stored either (entity-row.ts).
             fail(cacheError("SYNC_CACHE_UNAVAILABLE", `a change could not be encoded for the cache's worker (${thrown instanceof Error ? thrown.message : String(thrown)})`, thrown));
