@@ -1,5 +1,7 @@
 import {
   forwardRef,
+  useCallback,
+  useRef,
   type ComponentPropsWithoutRef,
   type ForwardRefExoticComponent,
   type ReactNode,
@@ -79,6 +81,26 @@ export const ResyncBanner: ForwardRefExoticComponent<ResyncBannerProps & RefAttr
     suppressed: status === "error" || status === "idle",
   });
 
+  // The region, for the forwarded ref and for keeping focus when the button goes.
+  const region = useRef<HTMLDivElement | null>(null);
+  const setRegion = useCallback(
+    (node: HTMLDivElement | null) => {
+      region.current = node;
+      if (typeof ref === "function") ref(node);
+      else if (ref !== null) ref.current = node;
+    },
+    [ref],
+  );
+  // The button leaves when the sync recovers (or the banner hides): if it had focus, the region takes it, so a keyboard
+  // user stays where they were instead of at the top of the page. React detaches a removed element's ref before it
+  // removes the element, so the button still has focus when this runs.
+  const button = useRef<HTMLButtonElement | null>(null);
+  const setButton = useCallback((node: HTMLButtonElement | null) => {
+    const leaving = button.current;
+    button.current = node;
+    if (node === null && leaving !== null && leaving.ownerDocument.activeElement === leaving) region.current?.focus({ preventScroll: true });
+  }, []);
+
   const text = messages === undefined ? RESYNC_BANNER_MESSAGES : { ...RESYNC_BANNER_MESSAGES, ...messages };
   const phase: ResyncBannerView["phase"] = status === "lagging" ? "lagging" : status === "replaying" ? "replaying" : "recovered";
   const message =
@@ -98,6 +120,7 @@ export const ResyncBanner: ForwardRefExoticComponent<ResyncBannerProps & RefAttr
         <span data-tsg-banner-message="">{typeof children === "function" ? children(view) : (children ?? message)}</span>
         {showResyncButton && phase !== "recovered" ? (
           <button
+            ref={setButton}
             type="button"
             data-tsg-action="resync"
             // Once the replay runs the button stays (a vanished button would drop a keyboard user's focus) but rests;
@@ -122,8 +145,10 @@ export const ResyncBanner: ForwardRefExoticComponent<ResyncBannerProps & RefAttr
       data-tsg-banner=""
       data-state={visible ? "visible" : "hidden"}
       data-phase={visible ? phase : undefined}
+      // Focusable from script only (never in the tab order): where focus goes when the button leaves.
+      tabIndex={-1}
       {...rest}
-      ref={ref}
+      ref={setRegion}
       // Hidden, the region keeps no box of its own: it must stay in the DOM to announce, not to take space.
       style={visible ? withDefaultStyle(unstyled, BANNER_STYLE, style) : style}
     >

@@ -34,6 +34,42 @@ describe("ResyncBanner in Chromium", () => {
     expect(changes.every((change) => node.contains(change.target))).toBe(true);
   });
 
+  it("should keep a keyboard user's focus in the banner when its focused button leaves, and never take focus from elsewhere", async () => {
+    const fixture = createSyncFixture({ status: "streaming" });
+    render(
+      fixture.wrap(
+        <>
+          <input aria-label="chat" />
+          <ResyncBanner delayMs={0} minVisibleMs={60_000} showResyncButton />
+        </>,
+      ),
+    );
+    const region = page.getByRole("status");
+    act(() => fixture.store.setState({ status: "lagging" }));
+    const button = page.getByRole("button", { name: "Resync now" });
+    await expect.element(button).toBeInTheDocument();
+    button.element().focus();
+    expect(document.activeElement).toBe(button.element());
+
+    // Recovered: the button goes while the banner stays (its minimum time); focus moves to the region, not to <body>.
+    act(() => fixture.store.setState({ status: "streaming" }));
+    await expect.element(region).toHaveTextContent("Back in sync with the game server.");
+    expect(button.query()).toBeNull();
+    expect(document.activeElement).toBe(region.element());
+    // Focusable from script only: never a stop in the tab order.
+    expect(region.element().tabIndex).toBe(-1);
+
+    // Focus elsewhere when the button goes: left where it is.
+    act(() => fixture.store.setState({ status: "lagging" }));
+    await expect.element(button).toBeInTheDocument();
+    const chat = page.getByRole("textbox", { name: "chat" }).element() as HTMLInputElement;
+    chat.focus();
+    act(() => fixture.store.setState({ status: "streaming" }));
+    await expect.element(region).toHaveTextContent("Back in sync with the game server.");
+    expect(button.query()).toBeNull();
+    expect(document.activeElement).toBe(chat);
+  });
+
   it("should never show a blip shorter than the delay", async () => {
     const fixture = createSyncFixture({ status: "streaming" });
     render(fixture.wrap(<ResyncBanner delayMs={300} />));
