@@ -10,7 +10,7 @@ import {
 import type { ReplayProgress, SyncStatus } from "../core/state";
 import { useSyncActions } from "../hooks/useSyncActions";
 import { useSyncState } from "../hooks/useSyncState";
-import { BANNER_BUTTON_STYLE, BANNER_STYLE, withDefaultStyle } from "./primitives/styles";
+import { BANNER_BUTTON_BUSY_STYLE, BANNER_BUTTON_STYLE, BANNER_STYLE, withDefaultStyle } from "./primitives/styles";
 import { useHysteresis } from "./primitives/use-hysteresis";
 
 /** Every string the banner can show; pass any subset through `messages` to translate or reword. */
@@ -127,7 +127,7 @@ export const ResyncBanner: ForwardRefExoticComponent<ResyncBannerProps & RefAttr
             // aria-disabled, not disabled, for the same reason.
             aria-disabled={phase === "replaying" || undefined}
             aria-busy={phase === "replaying" || undefined}
-            style={unstyled ? undefined : BANNER_BUTTON_STYLE}
+            style={unstyled ? undefined : phase === "replaying" ? BANNER_BUTTON_BUSY_STYLE : BANNER_BUTTON_STYLE}
             // The outcome shows up in the state; a rejection here has nothing left to tell the user.
             onClick={phase === "lagging" ? () => void forceReplay().catch(() => undefined) : undefined}
           >

@@ -70,6 +70,19 @@ describe("ResyncBanner in Chromium", () => {
     expect(document.activeElement).toBe(chat);
   });
 
+  it("should show its button at rest while the replay runs, and ready while lagging", async () => {
+    const fixture = createSyncFixture({ status: "streaming" });
+    render(fixture.wrap(<ResyncBanner delayMs={0} showResyncButton />));
+    act(() => fixture.store.setState({ status: "lagging" }));
+    const button = page.getByRole("button", { name: "Resync now" });
+    await expect.element(button).toBeInTheDocument();
+    expect(getComputedStyle(button.element())).toMatchObject({ opacity: "1", cursor: "pointer" });
+    expect(button.element()).not.toHaveAttribute("aria-disabled");
+    act(() => fixture.store.setState({ status: "replaying" }));
+    await expect.element(button).toHaveAttribute("aria-disabled", "true");
+    expect(getComputedStyle(button.element())).toMatchObject({ opacity: "0.6", cursor: "progress" });
+  });
+
   it("should never show a blip shorter than the delay", async () => {
     const fixture = createSyncFixture({ status: "streaming" });
     render(fixture.wrap(<ResyncBanner delayMs={300} />));

@@ -37,6 +37,9 @@ export const BANNER_BUTTON_STYLE: CSSProperties = {
   cursor: "pointer",
 };
 
+/** The banner's button while the replay it asked for runs: it stays (focus) but looks at rest, not clickable. */
+export const BANNER_BUTTON_BUSY_STYLE: CSSProperties = { ...BANNER_BUTTON_STYLE, opacity: "var(--tsg-banner-button-busy-opacity, 0.6)", cursor: "progress" };
+
 export const PROMPT_OVERLAY_STYLE: CSSProperties = {
   position: "fixed",
   inset: 0,
