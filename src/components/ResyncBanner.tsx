@@ -86,19 +86,34 @@ export const ResyncBanner: ForwardRefExoticComponent<ResyncBannerProps & RefAttr
   const setRegion = useCallback(
     (node: HTMLDivElement | null) => {
       region.current = node;
-      if (typeof ref === "function") ref(node);
-      else if (ref !== null) ref.current = node;
+      if (typeof ref !== "function") {
+        if (ref !== null) ref.current = node;
+        return undefined;
+      }
+      // A callback ref may return a cleanup (React 19), which React then runs instead of calling it with null.
+      const cleanup: unknown = (ref as (node: HTMLDivElement | null) => unknown)(node);
+      if (typeof cleanup !== "function") return undefined;
+      return () => {
+        region.current = null;
+        (cleanup as () => void)();
+      };
     },
     [ref],
   );
-  // The button leaves when the sync recovers (or the banner hides): if it had focus, the region takes it, so a keyboard
-  // user stays where they were instead of at the top of the page. React detaches a removed element's ref before it
-  // removes the element, so the button still has focus when this runs.
+  // Whether the region shows in the render being committed (read by the button's ref below, before layout effects).
+  const shows = useRef(false);
+  shows.current = visible;
+  // The button leaves when the sync recovers: if it had focus and the banner still shows, the region takes it, so a
+  // keyboard user stays where they were instead of at the top of the page. React detaches a removed element's ref
+  // before it removes the element, so the button still has focus when this runs. A banner that hides at once (error:
+  // the prompt takes focus; stopped) leaves focus to the browser: an empty region is no place for it.
   const button = useRef<HTMLButtonElement | null>(null);
   const setButton = useCallback((node: HTMLButtonElement | null) => {
     const leaving = button.current;
     button.current = node;
-    if (node === null && leaving !== null && leaving.ownerDocument.activeElement === leaving) region.current?.focus({ preventScroll: true });
+    if (node !== null || leaving === null || !shows.current) return;
+    // The root's active element: the document's, or a shadow root's when the banner renders inside one.
+    if ((leaving.getRootNode() as Document | ShadowRoot).activeElement === leaving) region.current?.focus({ preventScroll: true });
   }, []);
 
   const text = messages === undefined ? RESYNC_BANNER_MESSAGES : { ...RESYNC_BANNER_MESSAGES, ...messages };
