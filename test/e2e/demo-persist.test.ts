@@ -5,7 +5,7 @@ import { closeBrowser, launchBrowser, openDemo, screenshot, VIEW_SCRIPT, waitFor
 
 /** The status bar's cache line (`data-testid="cache-status"`), read from its data attributes. */
 interface CacheView {
-  /** `opening`, `cold` (a miss), `replaying-cache` (fromCache), `warm` (a hit, confirmed), `off`. */
+  /** `opening` (also before the pipeline reports its cache), `cold` (a miss), `replaying-cache` (fromCache), `warm` (a hit, confirmed). */
   readonly start: string;
   readonly fromCache: boolean;
   readonly hits: number;
@@ -36,6 +36,15 @@ window.__sawFromCache = false;
 new MutationObserver(() => {
   if (document.querySelector('[data-testid="cache-status"][data-from-cache="true"]') !== null) window.__sawFromCache = true;
 }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-from-cache"] });
+`;
+
+/** Records whether the cache line ever said the cache was off (the demo always persists: it never is). */
+const SAW_CACHE_OFF = `
+window.__sawCacheOff = false;
+new MutationObserver(() => {
+  const line = document.querySelector('[data-testid="cache-status"]');
+  if (line !== null && (line.getAttribute("data-start") === "off" || /cache off/.test(line.textContent ?? ""))) window.__sawCacheOff = true;
+}).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-start"] });
 `;
 
 async function cacheView(page: Page): Promise<CacheView> {
@@ -103,10 +112,13 @@ describe("the demo (npm start): the persist option", () => {
       expect(onePage).toBe(SDK_SUBSCRIPTIONS + NAIVE_SUBSCRIPTIONS);
 
       const second = await context.newPage();
+      await second.addInitScript(SAW_CACHE_OFF);
       await second.goto(demo.url);
       await waitForView(second, "v.status === 'streaming' && v.oursTiles > 0 && v.oursArmies > 0", 60_000);
       const follower = await waitForCache(second, "c.role === 'follower'");
       expect(follower.hydrated).toBeGreaterThan(0);
+      // Before it learned its role the follower said it was opening the cache, never that the cache was off.
+      expect(await second.evaluate("window.__sawCacheOff")).toBe(false);
       await waitForInSync(second, 30_000, 3);
       await waitForInSync(first, 30_000, 3);
       expect((await cacheView(first)).role).toBe("leader");

@@ -189,7 +189,8 @@ function CacheStatus(): ReactNode {
     flushes: m.cache?.flushes ?? 0,
     watermark: m.cache?.watermark,
   }));
-  if (!cache.on) return <span data-testid="cache-status" data-start="off" data-role="off">cache off</span>;
+  // The demo always persists: before the pipeline reports its cache (a follower tab learns its role first), it opens.
+  if (!cache.on) return <span data-testid="cache-status" data-start="opening" data-role="pending">opening the cache</span>;
   const start = fromCache ? "replaying-cache" : cache.hits > 0 ? "warm" : cache.misses > 0 ? "cold" : "opening";
   const text = fromCache
     ? `showing the cached world${cacheAgeMs === undefined ? "" : ` (${formatAge(cacheAgeMs)} old)`}, confirming`
