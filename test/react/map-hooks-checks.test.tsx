@@ -1,24 +1,11 @@
-import { createWorld, defineComponent, removeComponent, setComponent, Type as RecsType, updateComponent, type Entity } from "@dojoengine/recs";
+import { removeComponent, setComponent, updateComponent } from "@dojoengine/recs";
 import { act, render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { SyncContext } from "../../src/hooks/sync-context";
 import { useMapArea, useMapData, useMapTile } from "../../src/hooks/useMapData";
-import { defineMapProjection } from "../../src/map/projection";
-import { createIdleStore } from "../../src/store/sync-view";
+import { entityOf, mapHooksRig } from "../support/map-hooks-rig";
 
-const e = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Entity;
-
-function setup() {
-  const world = createWorld();
-  const Army = defineComponent(world, { owner: RecsType.BigInt, x: RecsType.Number, y: RecsType.Number }, { metadata: { namespace: "t", name: "Army" } });
-  const map = defineMapProjection({
-    layers: { armies: { component: Army, position: (v) => ({ x: v.x as number, y: v.y as number }), fields: (v) => ({ owner: v.owner }) } },
-  });
-  map.start();
-  const value = { store: createIdleStore(), pipeline: undefined, reload: () => undefined, map };
-  const wrap = (children: React.ReactNode) => <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
-  return { Army, map, wrap };
-}
+const e = entityOf;
+const setup = mapHooksRig;
 
 // The hooks under moves, bounds changes and unmounts.
 describe("map hooks: moves, bounds and unmounts", () => {

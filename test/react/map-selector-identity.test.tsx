@@ -1,24 +1,12 @@
-import { createWorld, defineComponent, setComponent, Type as RecsType, type Entity } from "@dojoengine/recs";
+import { setComponent } from "@dojoengine/recs";
 import { act, render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { SyncContext } from "../../src/hooks/sync-context";
 import { useMapData } from "../../src/hooks/useMapData";
-import { defineMapProjection, type MapSnapshot } from "../../src/map/projection";
-import { createIdleStore } from "../../src/store/sync-view";
+import type { MapSnapshot } from "../../src/map/projection";
+import { entityOf, mapHooksRig } from "../support/map-hooks-rig";
 
-const e = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Entity;
-
-function setup() {
-  const world = createWorld();
-  const Army = defineComponent(world, { owner: RecsType.BigInt, x: RecsType.Number, y: RecsType.Number }, { metadata: { namespace: "t", name: "Army" } });
-  const map = defineMapProjection({
-    layers: { armies: { component: Army, position: (v) => ({ x: v.x as number, y: v.y as number }), fields: (v) => ({ owner: v.owner }) } },
-  });
-  map.start();
-  const value = { store: createIdleStore(), pipeline: undefined, reload: () => undefined, map };
-  const wrap = (children: React.ReactNode) => <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
-  return { Army, map, wrap };
-}
+const e = entityOf;
+const setup = mapHooksRig;
 
 // Bug: useMapData keeps the last selected value when `shallowEqual(last, next)`; shallowEqual compares own enumerable
 // keys, and a Map, a Set, a Date or an iterator has none, so any two of them are "equal": a selector returning one is
