@@ -1,34 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { noPageEnvironment } from "../../src/core/guard/environment";
-import { createSyncPipeline, type SyncPipeline } from "../../src/sync/create-sync-pipeline";
-import { MemoryToriiClient } from "../support/memory-client";
+import { describe, expect, it, vi } from "vitest";
+import type { SyncPipeline } from "../../src/sync/create-sync-pipeline";
+import { memoryPipelines } from "../support/memory-pipeline";
 import { rawEntity, ty } from "../support/ty";
-import { createTestWorld, type TestComponents } from "../support/world";
 
 const army = (x: number) => ({ army_id: ty.u32(1), owner: ty.address(1n), x: ty.u32(x), y: ty.u32(0), troops: ty.u128(10n) });
 
-let pipeline: SyncPipeline | undefined;
-let client: MemoryToriiClient;
-let components: TestComponents;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  client = new MemoryToriiClient();
-});
-afterEach(() => {
-  pipeline?.cancel();
-  pipeline = undefined;
-  vi.useRealTimers();
-});
+const rig = memoryPipelines();
 
 async function startWithArmies(count: number): Promise<SyncPipeline> {
   // A client that syncs one player's entities (a clause): fewer armies than minRemovalsChecked (20).
-  client.rows = Array.from({ length: count }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i) }));
-  const setup = createTestWorld();
-  components = setup.components;
-  pipeline = createSyncPipeline({ client, world: setup.world, components, environment: noPageEnvironment, random: () => 0.5 });
-  await Promise.all([pipeline.start(), vi.advanceTimersByTimeAsync(100)]);
-  expect(components.Army.values.x.size).toBe(count);
+  rig.client.rows = Array.from({ length: count }, (_, i) => rawEntity(i + 1, 100, { "test-Army": army(i) }));
+  const pipeline = rig.start();
+  await vi.advanceTimersByTimeAsync(100);
+  expect(rig.components.Army.values.x.size).toBe(count);
   return pipeline;
 }
 
@@ -37,9 +21,9 @@ describe("the mass-removal guard in a small synced scope", () => {
     const p = await startWithArmies(10);
     // Torii answers the recovery's first read with an empty page and no error (the case the guard exists for), then
     // answers truthfully again.
-    const getEntities = client.getEntities.bind(client);
+    const getEntities = rig.client.getEntities.bind(rig.client);
     let emptyAnswers = 1;
-    client.getEntities = (query) => {
+    rig.client.getEntities = (query) => {
       if (emptyAnswers > 0) {
         emptyAnswers -= 1;
         return Promise.resolve({ items: [], next_cursor: undefined }) as ReturnType<typeof getEntities>;
@@ -48,16 +32,16 @@ describe("the mass-removal guard in a small synced scope", () => {
     };
     await Promise.all([p.forceReplay(), vi.advanceTimersByTimeAsync(1_000)]);
     expect(emptyAnswers).toBe(0);
-    expect(components.Army.values.x.size).toBe(10);
+    expect(rig.components.Army.values.x.size).toBe(10);
     expect(p.metrics().reconciled).toBe(0);
   });
 
   it("should remove every army of a small scope once a second read is empty too (all of them died while offline)", async () => {
     const p = await startWithArmies(3);
     // Deleted on Torii while the stream was down: the stream never re-sends a missed deletion, only a replay finds it.
-    client.rows = [];
+    rig.client.rows = [];
     await Promise.all([p.forceReplay(), vi.advanceTimersByTimeAsync(1_000)]);
-    expect(components.Army.values.x.size).toBe(0);
+    expect(rig.components.Army.values.x.size).toBe(0);
     expect(p.metrics().reconciled).toBe(3);
     expect(p.metrics().reconcileSkipped).toBe(0);
   });
