@@ -119,13 +119,12 @@ export function createPipelineParts(options: PipelineOptions, counters: Pipeline
     ...(options.enumVariants === undefined ? {} : { enumVariants: options.enumVariants }),
     ...(options.shardValues === undefined ? {} : { shardValues: options.shardValues }),
     notes: {
-      precisionLoss(where, raw) {
+      precisionLoss(where, raw, rounded = false) {
         counters.warningsByCode.SYNC_PRECISION_LOSS = (counters.warningsByCode.SYNC_PRECISION_LOSS ?? 0) + 1;
         // Two causes, two remedies: a wide integer in a Number field (declare it BigInt), or a u64 the client already
         // rounded into a JS number (nothing on this side can restore it).
-        const rounded = raw.endsWith("already rounded)");
         const message = rounded
-          ? `SYNC_PRECISION_LOSS: ${where} = ${raw}; the exact value never reached the SDK, so the double is stored.`
+          ? `SYNC_PRECISION_LOSS: ${where} = ${raw} (a JS number from the client, already rounded); the exact value never reached the SDK, so the double is stored.`
           : `SYNC_PRECISION_LOSS: ${where} = ${raw} is wider than a Number field holds exactly; stored as the nearest double (declare the field BigInt to keep it exact).`;
         log.once("warn", `SYNC_PRECISION_LOSS:${where.replace(/\[\d+\]/g, "[]")}`, message, { code: "SYNC_PRECISION_LOSS" });
       },

@@ -62,6 +62,20 @@ describe("value conversion: a u64 past 2^53 as the grpc client sends it (a JS nu
     expect(pipeline.metrics().warningsByCode.SYNC_PRECISION_LOSS).toBeGreaterThan(0);
   });
 
+  it("should say which loss it was: a number the client already rounded, or decimal text too wide for a Number field", async () => {
+    game = defineGame();
+    const warnings: string[] = [];
+    pipeline = createSyncPipeline({ client, world: game.world, components: game.components, environment: noPageEnvironment, logger: (record) => void (record.level === "warn" && warnings.push(record.message)) });
+    await Promise.all([pipeline.start(), vi.advanceTimersByTimeAsync(100)]);
+    client.emit(rawEntity(1, 110, { "game-Bank": { balance: grpcU64(2n ** 60n) } }));
+    client.emit(rawEntity(2, 110, { "game-Player": { xp: ty.u64(2n ** 60n + 1n), level: ty.u8(7) } }));
+    await vi.advanceTimersByTimeAsync(100);
+    const about = (field: string) => warnings.filter((message) => message.startsWith(`SYNC_PRECISION_LOSS: ${field} `));
+    expect(about("game-Bank.balance")).toEqual([`SYNC_PRECISION_LOSS: game-Bank.balance = ${2 ** 60} (a JS number from the client, already rounded); the exact value never reached the SDK, so the double is stored.`]);
+    expect(about("game-Player.xp")).toHaveLength(1);
+    expect(about("game-Player.xp")[0]).toMatch(/= 1152921504606846977 is wider than a Number field holds exactly; .*declare the field BigInt/);
+  });
+
   it("should read u64::MAX, which Number() rounds up to 2^64, as the nearest double in a Number field and as u64::MAX in a BigInt field", () => {
     const losses: string[] = [];
     const notes = { precisionLoss: (where: string) => losses.push(where) };

@@ -10,8 +10,11 @@ export { FORBIDDEN_KEYS, isForbiddenKey } from "./torii-values";
 export type SchemaType = RecsType | Schema;
 
 export interface ConversionNotes {
-  /** A valid integer was wider than a Number field can hold exactly: stored as the nearest double. */
-  precisionLoss(where: string, raw: string): void;
+  /**
+   * A valid integer was stored as the nearest double: wider than a Number field holds exactly, or (`rounded`) a JS
+   * number the client had already rounded (the grpc client's u64), whose exact value never reached the SDK.
+   */
+  precisionLoss(where: string, raw: string, rounded?: boolean): void;
 }
 
 /**
@@ -118,14 +121,14 @@ export function convertValue(schemaType: SchemaType, ty: ToriiValue, where: stri
  * Wrap notes so each field reports its precision loss once (array elements count as their field): the lead's metrics
  * and logs want "this field loses precision", not one line per entity.
  */
-export function notesOncePerField(report: (where: string, raw: string) => void): ConversionNotes {
+export function notesOncePerField(report: (where: string, raw: string, rounded?: boolean) => void): ConversionNotes {
   const seen = new Set<string>();
   return {
-    precisionLoss(where, raw) {
+    precisionLoss(where, raw, rounded) {
       const field = where.replace(/\[\d+\]/g, "[]");
       if (seen.has(field)) return;
       seen.add(field);
-      report(field, raw);
+      report(field, raw, rounded);
     },
   };
 }
@@ -136,7 +139,7 @@ function toNumber(ty: ToriiValue, where: string, notes: ConversionNotes | undefi
   if (ty.type === "enum") return enumIndex(ty, where, enumVariants);
   if (ty.type !== "primitive") throw mismatch(where, "an integer", ty);
   const converted = integerToNumber(value, ty.type_name, where);
-  if (!Number.isSafeInteger(converted)) notes?.precisionLoss(where, describeLoss(value));
+  if (!Number.isSafeInteger(converted)) notes?.precisionLoss(where, String(value), typeof value === "number");
   return converted;
 }
 
@@ -144,13 +147,8 @@ function toNumber(ty: ToriiValue, where: string, notes: ConversionNotes | undefi
 function toBigInt(ty: ToriiValue, where: string, notes: ConversionNotes | undefined): bigint {
   const value = ty.value;
   const parsed = parseInteger(value, ty.type_name, where);
-  if (typeof value === "number" && !Number.isSafeInteger(value)) notes?.precisionLoss(where, describeLoss(value));
+  if (typeof value === "number" && !Number.isSafeInteger(value)) notes?.precisionLoss(where, String(value), true);
   return parsed;
-}
-
-/** The raw text a precision-loss warning shows: a JS number says the rounding happened before the SDK saw it. */
-function describeLoss(value: unknown): string {
-  return typeof value === "number" ? `${value} (a JS number from the client, already rounded)` : String(value);
 }
 
 /**
