@@ -1,5 +1,6 @@
 import type { Timers } from "./clock";
 import { ClockStride } from "./util/clock-stride";
+import { sharedSliceOf } from "./util/shared-slice";
 
 export interface DrainConfig {
   /**
@@ -133,16 +134,23 @@ export class DrainScheduler {
     if (afterTurn) await new Promise<void>((resolve) => this.defer(resolve));
     // After the turn: what arrived during it is drained by this run, not taken for news once it ends.
     this.arrivalsAtCheck = this.arrivals;
+    const shared = sharedSliceOf(this.timers);
+    // A flush called right after other sliced work (a page's decode) continues that work's slice: see SharedSlice.
+    let resumed = afterTurn;
     for (;;) {
       if (this.closed) return;
       const stride = (this.stride ??= new ClockStride(() => this.clock()));
-      const deadline = stride.restart() + this.config.sliceMs;
+      const started = stride.restart();
+      const deadline = (resumed ? shared.open(started) : shared.join(started)) + this.config.sliceMs;
       const more = this.slice(() => {
         const now = stride.tick();
-        return now !== undefined && now >= deadline;
+        if (now === undefined) return false;
+        shared.read(now);
+        return now >= deadline;
       });
       if (!more || this.closed) return;
       await new Promise<void>((resolve) => this.defer(resolve));
+      resumed = true;
     }
   }
 

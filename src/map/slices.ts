@@ -1,4 +1,5 @@
 import type { Timers } from "../core/clock";
+import { sharedSliceOf } from "../core/util/shared-slice";
 
 /** Aim for a clock read about this often: the few items past the deadline then cost less than this. */
 const CHECK_EVERY_MS = 0.25;
@@ -26,11 +27,15 @@ export function runInSlices(step: () => boolean, timers: Timers, budgetMs: numbe
   const clock = timers.monotonic === undefined ? () => timers.now() : () => (timers.monotonic as () => number)();
   let timer: unknown;
   let stride = FIRST_STRIDE;
+  const shared = sharedSliceOf(timers);
+  // The first slice runs in the caller's task and continues a slice other work there began (see SharedSlice).
+  let resumed = false;
   const slice = (): void => {
     timer = undefined;
     if (signal.cancelled) return;
     let checked = clock();
-    const deadline = checked + budgetMs;
+    const deadline = (resumed ? shared.open(checked) : shared.join(checked)) + budgetMs;
+    resumed = true;
     for (;;) {
       for (let item = 0; item < stride; item += 1) {
         // A layer's code runs inside `step` and may stop the projection, even during the first slice (before this
@@ -43,6 +48,7 @@ export function runInSlices(step: () => boolean, timers: Timers, budgetMs: numbe
         }
       }
       const now = clock();
+      shared.read(now);
       // From the last stride alone: a layer whose items cost ten times more is caught at its first check.
       const perItem = (now - checked) / stride;
       checked = now;
