@@ -84,17 +84,17 @@ export class LedgerCore {
       // Floors and tombstones are block times: compared with the write's block time.
       if (at < floor) continue;
       if (record >= 0) {
-        if (s.deleted[record] === 1) {
-          if (at < (s.at[record] as number)) continue;
+        if (s.deletedOf(record) === 1) {
+          if (at < s.atOf(record)) continue;
         } else if (own && s.born.size > 0 && at < (s.born.get(record) ?? NO_VERSION)) {
           // Older than the delete its current life began after.
           continue;
         } else if (own && version === NO_VERSION) {
           // A live model: a write lacking its own version ties on block time.
-          if (at < (s.at[record] as number)) continue;
+          if (at < s.atOf(record)) continue;
         } else {
           const member = s.memberVersion(record, column);
-          const current = member === member ? Math.max(s.v[record] as number, member) : (s.v[record] as number);
+          const current = member === member ? Math.max(s.vOf(record), member) : s.vOf(record);
           if (version < current) continue;
           if (version === current) ties += 1;
         }
@@ -117,7 +117,7 @@ export class LedgerCore {
     if (at < s.floorOf(slot)) return true;
     const record = s.record(slot, model);
     if (record < 0) return false;
-    if (s.deleted[record] === 1) return at < (s.at[record] as number);
+    if (s.deletedOf(record) === 1) return at < s.atOf(record);
     return s.born.size > 0 && at < (s.born.get(record) ?? NO_VERSION);
   }
 
@@ -133,12 +133,12 @@ export class LedgerCore {
     const own = (s.models[model] as LedgerModel).own;
     let record = s.record(slot, model);
     if (record < 0) record = s.addRecord(slot, model);
-    else if (s.deleted[record] === 1 && own) {
+    else if (s.deletedOf(record) === 1 && own) {
       // A recreated model starts a new life: its own counter may start again from below where the old one ended. The
       // delete's block time stays, so a write from before it (with a higher count of the old life) never lands.
-      s.v[record] = NO_VERSION;
-      s.members[record] = undefined;
-      s.born.set(record, s.at[record] as number);
+      s.setV(record, NO_VERSION);
+      s.setMembers(record, undefined);
+      s.born.set(record, s.atOf(record));
     }
     s.setDeleted(slot, record, 0);
     if (complete) {
@@ -149,22 +149,22 @@ export class LedgerCore {
         if (version !== version) continue;
         floor = Math.min(floor, admitted[column] === 1 ? this.landing(record, column, version, own) : this.current(record, column));
       }
-      s.v[record] = Math.max(s.v[record] as number, floor);
+      s.setV(record, Math.max(s.vOf(record), floor));
     }
     for (let column = 0; column < width; column += 1) {
       if (admitted[column] !== 1) continue;
       const version = this.landing(record, column, versions[base + column] as number, own);
-      if (version > (s.v[record] as number)) s.setMemberVersion(record, model, column, version);
+      if (version > s.vOf(record)) s.setMemberVersion(record, model, column, version);
       const at = ats[base + column] as number;
-      if (at > (s.at[record] as number)) s.at[record] = at;
+      if (at > s.atOf(record)) s.setAt(record, at);
     }
-    if (s.members[record] !== undefined) s.trimMembers(record);
+    if (s.membersOf(record) !== undefined) s.trimMembers(record);
   }
 
   /** A member's version in the record: its own when newer than the floor, else the floor. */
   private current(record: number, column: number): number {
     const member = this.store.memberVersion(record, column);
-    const floor = this.store.v[record] as number;
+    const floor = this.store.vOf(record);
     return member === member && member > floor ? member : floor;
   }
 
@@ -183,8 +183,8 @@ export class LedgerCore {
     let record = s.record(slot, model);
     if (record < 0) {
       record = s.addRecord(slot, model);
-      s.v[record] = version;
-      s.at[record] = version;
+      s.setV(record, version);
+      s.setAt(record, version);
       s.setDeleted(slot, record, 1);
       return NOTHING_SURVIVES;
     }
@@ -222,16 +222,16 @@ export class LedgerCore {
     if ((s.models[model] as LedgerModel).own) {
       // Member versions are in the model's own unit, not comparable with a block time: the delete wins whole if it
       // is as new as the newest write, and loses whole otherwise.
-      if (version < (s.at[record] as number)) return REFUSED;
-      s.members[record] = undefined;
-      s.at[record] = version;
+      if (version < s.atOf(record)) return REFUSED;
+      s.setMembers(record, undefined);
+      s.setAt(record, version);
       s.setDeleted(slot, record, 1);
       return NOTHING_SURVIVES;
     }
     // Every member is at least as new as the floor: a delete older than the floor is older than everything.
-    if (version < (s.v[record] as number)) return REFUSED;
+    if (version < s.vOf(record)) return REFUSED;
     const survivors: string[] = [];
-    const members = s.members[record];
+    const members = s.membersOf(record);
     if (members !== undefined) {
       const names = (s.models[model] as LedgerModel).names;
       for (let column = 0; column < members.length; column += 1) {
@@ -239,10 +239,10 @@ export class LedgerCore {
         if (memberVersion > version) survivors.push(names[column] as string);
         else members[column] = Number.NaN;
       }
-      if (survivors.length === 0) s.members[record] = undefined;
+      if (survivors.length === 0) s.setMembers(record, undefined);
     }
-    s.v[record] = version;
-    s.at[record] = Math.max(s.at[record] as number, version);
+    s.setV(record, version);
+    s.setAt(record, Math.max(s.atOf(record), version));
     s.setDeleted(slot, record, survivors.length === 0 ? 1 : 0);
     return survivors.length === 0 ? NOTHING_SURVIVES : { applied: true, survivors };
   }

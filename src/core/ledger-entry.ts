@@ -32,10 +32,10 @@ export function describeEntity(store: LedgerStore, entityId: EntityId, slot: num
     if (record < 0) continue;
     const { tag, own, names } = store.models[model] as LedgerModel;
     const members: Record<string, number> = {};
-    const versions = store.members[record];
+    const versions = store.membersOf(record);
     if (versions !== undefined) versions.forEach((version, column) => version === version && (members[names[column] as string] = versionMajor(version)));
-    const v = store.v[record] as number;
-    models.push({ model: tag, deleted: store.deleted[record] === 1, at: seconds(store.at[record] as number), version: own ? (v === NO_VERSION ? undefined : versionMajor(v)) : seconds(v), members });
+    const v = store.vOf(record);
+    models.push({ model: tag, deleted: store.deletedOf(record) === 1, at: seconds(store.atOf(record)), version: own ? (v === NO_VERSION ? undefined : versionMajor(v)) : seconds(v), members });
   }
   const seen = store.seenAt(slot);
   return { entityId, deletedAt: seconds(store.floorOf(slot)), seenAt: seen < 0 ? undefined : seen, models };

@@ -1,7 +1,8 @@
 import type { EntityId } from "./entity-id";
 import type { ModelTag } from "./types";
+import { newLedgerPage, newRecordPage, type LedgerSlotPage, type RecordPage } from "./ledger-pages";
 import { NO_VERSION } from "./version";
-import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from "./util/pages";
+import { PAGE_MASK, PAGE_SHIFT } from "./util/pages";
 import { shardMap } from "./util/sharded-map";
 
 /** A model the ledger tracks: its tag, whether it is versioned by its own member, and its members' columns. */
@@ -10,23 +11,6 @@ export interface LedgerModel {
   readonly own: boolean;
   readonly names: string[];
   readonly columns: Map<string, number>;
-}
-
-const START = 256;
-/** Per entity slot, in pages of `PAGE_SIZE` slots (see util/pages.ts). */
-export interface LedgerSlotPage {
-  /** Block time of the last whole-entity delete (NO_VERSION: none). */
-  floor: Float64Array;
-  /** Newest entity-wide `executed_at` (seconds) of any message about it (-1: none). */
-  seen: Float64Array;
-  /** Its live (not deleted) records. With the totals below, kept as records change, never counted. */
-  liveOf: Uint16Array;
-  /** Per slot × model (stride `stride`): the record, or -1. */
-  recordOf: Int32Array;
-}
-
-function newLedgerPage(stride: number): LedgerSlotPage {
-  return { floor: new Float64Array(PAGE_SIZE).fill(NO_VERSION), seen: new Float64Array(PAGE_SIZE).fill(-1), liveOf: new Uint16Array(PAGE_SIZE), recordOf: new Int32Array(PAGE_SIZE * stride).fill(-1) };
 }
 
 /**
@@ -45,12 +29,8 @@ export class LedgerStore {
   liveRecords = 0;
   liveEntities = 0;
   stride = 4;
-  /** Per record: the floor of every member, in the model's unit; the newest change's block time; a tombstone flag. */
-  v = new Float64Array(START);
-  at = new Float64Array(START);
-  deleted = new Uint8Array(START);
-  /** Per record: versions of members newer than `v` (NaN: none), by column; `undefined` when there are none. */
-  members: Array<Float64Array | undefined> = [];
+  /** Per record, in pages of `PAGE_SIZE` records (see RecordPage): never an array grown by doubling. */
+  private readonly recordPages: RecordPage[] = [];
   /**
    * Per record of a model versioned by its own member, recreated after a delete: the delete's block time. Its new life
    * counts its own versions from scratch, so only this tells a late write from before the delete. Sparse: few records.
@@ -118,6 +98,38 @@ export class LedgerStore {
     return this.page(slot).recordOf[(slot & PAGE_MASK) * this.stride + model] as number;
   }
 
+  /** The record's floor: every member is at least this new, in the model's unit. */
+  vOf(record: number): number {
+    return this.recordPage(record).v[record & PAGE_MASK] as number;
+  }
+
+  setV(record: number, version: number): void {
+    this.recordPage(record).v[record & PAGE_MASK] = version;
+  }
+
+  /** The block time of the record's newest change. */
+  atOf(record: number): number {
+    return this.recordPage(record).at[record & PAGE_MASK] as number;
+  }
+
+  setAt(record: number, at: number): void {
+    this.recordPage(record).at[record & PAGE_MASK] = at;
+  }
+
+  /** 1 when the record is a tombstone. */
+  deletedOf(record: number): number {
+    return this.recordPage(record).deleted[record & PAGE_MASK] as number;
+  }
+
+  /** Versions of members newer than the floor (NaN: none), by column; `undefined` when there are none. */
+  membersOf(record: number): Float64Array | undefined {
+    return this.recordPage(record).members[record & PAGE_MASK];
+  }
+
+  setMembers(record: number, members: Float64Array | undefined): void {
+    this.recordPage(record).members[record & PAGE_MASK] = members;
+  }
+
   /** The entity's floor: the block time of its last whole-entity delete (NO_VERSION: none). */
   floorOf(slot: number): number {
     return this.page(slot).floor[slot & PAGE_MASK] as number;
@@ -139,11 +151,11 @@ export class LedgerStore {
   /** A new record for the slot's model: no version yet, live. */
   addRecord(slot: number, model: number): number {
     const record = this.freeRecords.pop() ?? this.nextRecord++;
-    if (record >= this.v.length) this.growRecords();
-    this.v[record] = NO_VERSION;
-    this.at[record] = NO_VERSION;
-    this.deleted[record] = 0;
-    this.members[record] = undefined;
+    if (record >>> PAGE_SHIFT >= this.recordPages.length) this.recordPages.push(newRecordPage());
+    this.setV(record, NO_VERSION);
+    this.setAt(record, NO_VERSION);
+    this.recordPage(record).deleted[record & PAGE_MASK] = 0;
+    this.setMembers(record, undefined);
     this.page(slot).recordOf[(slot & PAGE_MASK) * this.stride + model] = record;
     this.records += 1;
     this.countLive(slot, 1);
@@ -152,8 +164,8 @@ export class LedgerStore {
 
   /** Mark a record live (0) or a tombstone (1), keeping the live counts. */
   setDeleted(slot: number, record: number, deleted: 0 | 1): void {
-    if (this.deleted[record] === deleted) return;
-    this.deleted[record] = deleted;
+    if (this.deletedOf(record) === deleted) return;
+    this.recordPage(record).deleted[record & PAGE_MASK] = deleted;
     this.countLive(slot, deleted === 1 ? -1 : 1);
   }
 
@@ -169,8 +181,8 @@ export class LedgerStore {
   removeRecord(slot: number, model: number): void {
     const record = this.record(slot, model);
     if (record < 0) return;
-    if (this.deleted[record] === 0) this.countLive(slot, -1);
-    this.members[record] = undefined;
+    if (this.deletedOf(record) === 0) this.countLive(slot, -1);
+    this.setMembers(record, undefined);
     this.born.delete(record);
     this.freeRecords.push(record);
     this.page(slot).recordOf[(slot & PAGE_MASK) * this.stride + model] = -1;
@@ -187,33 +199,34 @@ export class LedgerStore {
 
   /** A member's own version, above the record's floor (NaN: none). */
   memberVersion(record: number, column: number): number {
-    const members = this.members[record];
+    const members = this.membersOf(record);
     return members === undefined || column >= members.length ? Number.NaN : (members[column] as number);
   }
 
   setMemberVersion(record: number, model: number, column: number, version: number): void {
-    let members = this.members[record];
+    let members = this.membersOf(record);
     const width = Math.max((this.models[model] as LedgerModel).names.length, column + 1);
     if (members === undefined || column >= members.length) {
       const grown = new Float64Array(width).fill(Number.NaN);
       if (members !== undefined) grown.set(members);
-      this.members[record] = members = grown;
+      members = grown;
+      this.setMembers(record, grown);
     }
     members[column] = version;
   }
 
   /** Forget member versions no newer than the record's floor; drop the array when none is left. */
   trimMembers(record: number): void {
-    const members = this.members[record];
+    const members = this.membersOf(record);
     if (members === undefined) return;
-    const floor = this.v[record] as number;
+    const floor = this.vOf(record);
     let left = 0;
     for (let column = 0; column < members.length; column += 1) {
       const version = members[column] as number;
       if (version <= floor) members[column] = Number.NaN;
       else if (version === version) left += 1;
     }
-    if (left === 0) this.members[record] = undefined;
+    if (left === 0) this.setMembers(record, undefined);
   }
 
   clear(): void {
@@ -255,16 +268,7 @@ export class LedgerStore {
     return this.pages[slot >>> PAGE_SHIFT] as LedgerSlotPage;
   }
 
-  private growRecords(): void {
-    const size = this.v.length * 2;
-    const v = new Float64Array(size);
-    v.set(this.v);
-    this.v = v;
-    const at = new Float64Array(size);
-    at.set(this.at);
-    this.at = at;
-    const deleted = new Uint8Array(size);
-    deleted.set(this.deleted);
-    this.deleted = deleted;
+  private recordPage(record: number): RecordPage {
+    return this.recordPages[record >>> PAGE_SHIFT] as RecordPage;
   }
 }

@@ -63,7 +63,7 @@ export class EntityLedger extends LedgerCore {
   /** The block time (packed seconds) of the newest change applied to a model of an entity, or `NO_VERSION`. */
   versionOf(entityId: EntityId, model: ModelTag): Version {
     const record = this.recordOf(entityId, model);
-    return record < 0 ? NO_VERSION : (this.store.at[record] as number);
+    return record < 0 ? NO_VERSION : this.store.atOf(record);
   }
 
   /** The block time (packed seconds) of the newest change applied to any model of the entity, or `NO_VERSION`. */
@@ -74,14 +74,14 @@ export class EntityLedger extends LedgerCore {
     let newest = s.floorOf(slot);
     for (let model = 0; model < s.models.length; model += 1) {
       const record = s.record(slot, model);
-      if (record >= 0) newest = Math.max(newest, s.at[record] as number);
+      if (record >= 0) newest = Math.max(newest, s.atOf(record));
     }
     return newest;
   }
 
   isDeleted(entityId: EntityId, model: ModelTag): boolean {
     const record = this.recordOf(entityId, model);
-    return record >= 0 && this.store.deleted[record] === 1;
+    return record >= 0 && this.store.deletedOf(record) === 1;
   }
 
   /** Models of the entity that are tombstones (deleted, and remembered so nothing older lands). */
@@ -92,7 +92,7 @@ export class EntityLedger extends LedgerCore {
     const deleted: ModelTag[] = [];
     for (let model = 0; model < s.models.length; model += 1) {
       const record = s.record(slot, model);
-      if (record >= 0 && s.deleted[record] === 1) deleted.push((s.models[model] as LedgerModel).tag);
+      if (record >= 0 && s.deletedOf(record) === 1) deleted.push((s.models[model] as LedgerModel).tag);
     }
     return deleted;
   }
@@ -105,7 +105,7 @@ export class EntityLedger extends LedgerCore {
     const live: ModelTag[] = [];
     for (let model = 0; model < s.models.length; model += 1) {
       const record = s.record(slot, model);
-      if (record >= 0 && s.deleted[record] === 0) live.push((s.models[model] as LedgerModel).tag);
+      if (record >= 0 && s.deletedOf(record) === 0) live.push((s.models[model] as LedgerModel).tag);
     }
     return live;
   }
@@ -155,7 +155,7 @@ export class EntityLedger extends LedgerCore {
         for (let model = 0; model < s.models.length; model += 1) {
           const record = s.record(slot, model);
           if (record < 0) continue;
-          if (s.deleted[record] === 1 && (s.at[record] as number) < olderThan) {
+          if (s.deletedOf(record) === 1 && s.atOf(record) < olderThan) {
             s.removeRecord(slot, model);
             pruned += 1;
           } else left += 1;
@@ -181,8 +181,8 @@ export class EntityLedger extends LedgerCore {
       for (let model = 0; model < s.models.length; model += 1) {
         const record = s.record(slot, model);
         if (record < 0) continue;
-        if (s.deleted[record] === 1) tombstones += 1;
-        for (const version of s.members[record] ?? []) if (version === version) memberVersions += 1;
+        if (s.deletedOf(record) === 1) tombstones += 1;
+        for (const version of s.membersOf(record) ?? []) if (version === version) memberVersions += 1;
       }
     });
     return { entities: s.slots.size, models: s.records, tombstones, memberVersions };
