@@ -19,6 +19,9 @@ export function countingTimers(): CountingTimers {
     },
     clearTimeout: (handle) => systemTimers.clearTimeout(handle),
     now: () => systemTimers.now(),
+    // The clock the SDK's slices read by default (performance.now): without it they would read Date.now(), whole
+    // milliseconds, and size their strides and deadlines from that.
+    monotonic: () => (systemTimers.monotonic as () => number)(),
     // Passed through so the drain yields the way it does by default (no timer clamp), counted like a yield.
     defer: (callback) => {
       yields += 1;
