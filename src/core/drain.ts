@@ -148,6 +148,8 @@ export class DrainScheduler {
         shared.read(now);
         return now >= deadline;
       });
+      // What the slice did after its last check (telling listeners, publishing) is in this task's slice too.
+      shared.read(this.clock());
       if (!more || this.closed) return;
       await new Promise<void>((resolve) => this.defer(resolve));
       resumed = true;

@@ -40,6 +40,7 @@ export function createTombstonePruner({ ledgers, counters, horizonSeconds, timer
         await slicer.pause();
       }
     }
+    slicer.end();
   };
 
   /** `afterTurn`: start in a task of its own (asked from inside a drain slice, which has spent its budget). */

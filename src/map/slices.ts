@@ -44,6 +44,7 @@ export function runInSlices(step: () => boolean, timers: Timers, budgetMs: numbe
         if (!step()) {
           signal.cancelled = true;
           events.done();
+          shared.read(clock());
           return;
         }
       }

@@ -125,6 +125,7 @@ export function createToriiSource(client: ToriiClientLike, options: ToriiSourceO
         noteSeen(decodeEntity(item, scope, false, sink, normalizeId));
         if (slicer.due()) await slicer.pause();
       }
+      slicer.end();
       const next = page.next_cursor;
       return { nextCursor: typeof next === "string" && next.length > 0 ? next : undefined, rows: page.items.length };
     },

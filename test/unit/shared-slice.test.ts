@@ -56,6 +56,10 @@ describe("SharedSlice", () => {
     // A clock that went back (a fake one, reset) is not taken for the same task.
     slice.read(100);
     expect(slice.join(50)).toBe(50);
+    // Nor one that went back while a loop ran: a slice that starts after `now` would hold the thread until then.
+    slice.open(1000);
+    slice.read(10);
+    expect(slice.join(10.5)).toBe(10.5);
   });
 });
 
@@ -76,6 +80,61 @@ describe("sliced loops that run back to back in one task share one budget", () =
     await walk.pause();
     // After its yield the walk has a whole slice again.
     expect(runUntilDue(walk, work, 0.05)).toBeGreaterThanOrEqual(4 / 0.05);
+  });
+
+  it("should count what a drain slice does after its last check (telling listeners) in the slice a next loop continues", async () => {
+    const { timers, tasks, work } = taskClock();
+    let left = 16;
+    const drain = new DrainScheduler(DRAIN_DEFAULTS, timers, (overdue) => {
+      while (left > 0) {
+        left -= 1;
+        work(0.25);
+        if (overdue()) break;
+      }
+      // Publishing the state and telling listeners: after the last clock read, longer than SAME_TASK_MS.
+      work(1.5);
+      return left > 0;
+    });
+    await drain.flush();
+    expect(tasks).toHaveLength(1);
+    // The replay's reconciliation starts in the same task.
+    const walk = new Slicer(timers, 4);
+    runUntilDue(walk, work, 0.05);
+    expect(tasks).toHaveLength(1);
+    // 4 ms of drain, its 1.5 ms tail, a stride of the walk: not the walk's own 4 ms on top (9.5 ms).
+    expect(tasks[0]).toBeLessThanOrEqual(4 + 1.5 + 8 * 0.05 + 1e-9);
+    drain.close();
+  });
+
+  it("should hand the slice on from where a Slicer's loop ended, not from its last clock read", () => {
+    const { timers, tasks, work } = taskClock();
+    const page = new Slicer(timers, 4);
+    for (let item = 0; item < 200; item += 1) {
+      work(0.01);
+      page.due();
+    }
+    // The page's last entity was a big one, read between two clock reads: 1.5 ms the clock has not seen yet.
+    work(1.5);
+    page.end();
+    const walk = new Slicer(timers, 4);
+    runUntilDue(walk, work, 0.05);
+    expect(tasks[0]).toBeLessThanOrEqual(4 + 8 * 0.05 + 1e-9);
+  });
+
+  it("should not let a Slicer that joins after the clock was set back run past its budget", () => {
+    const { timers, work } = taskClock();
+    const clock = timers as { monotonic: () => number };
+    const real = clock.monotonic;
+    let offset = 1000;
+    clock.monotonic = () => real() + offset;
+    const first = new Slicer(timers, 4);
+    offset = 0;
+    for (let item = 0; item < 16; item += 1) {
+      work(0.05);
+      first.due();
+    }
+    const second = new Slicer(timers, 4);
+    expect(runUntilDue(second, work, 0.05, 100_000) * 0.05).toBeLessThanOrEqual(4 + 8 * 0.05 + 1e-9);
   });
 
   it("should give a loop that starts after the thread was idle a slice of its own", () => {

@@ -162,4 +162,5 @@ export async function reconcile(deps: ReconcileDeps, seen: ReadonlyMap<LedgerSco
     }
     deps.counters.reconciled += removals.length;
   }
+  slicer.end();
 }

@@ -22,8 +22,8 @@ export class SharedSlice {
   /** The start of the slice a loop that did not just yield begins at `now`: the running one, if a loop read the clock just before. */
   join(now: number): number {
     const since = now - this.lastRead;
-    // A clock that went back (a fake one reset between tests) says nothing about this task.
-    if (!(since >= 0 && since <= SAME_TASK_MS)) this.startedAt = now;
+    // A clock that went back (a fake one reset, a wall clock stepped back) says nothing about this task.
+    if (!(since >= 0 && since <= SAME_TASK_MS && this.startedAt <= now)) this.startedAt = now;
     this.lastRead = now;
     return this.startedAt;
   }
@@ -35,7 +35,7 @@ export class SharedSlice {
     return now;
   }
 
-  /** A loop read the clock inside the slice. */
+  /** A loop read the clock inside the slice, or at its end (what it did after its last check counts too). */
   read(now: number): void {
     this.lastRead = now;
   }

@@ -34,6 +34,11 @@ export class Slicer {
     return now >= this.deadline;
   }
 
+  /** The loop is done: a loop that starts next in this task continues the slice from here (see SharedSlice). */
+  end(): void {
+    this.shared.read(this.clock());
+  }
+
   /** Yield one turn of the event loop, then start a new slice; rejects with SYNC_CANCELLED if the owner is gone by then. */
   async pause(): Promise<void> {
     await new Promise<void>((resolve) => {
