@@ -38,6 +38,9 @@ export class LedgerStore {
   readonly born = new Map<number, number>();
   private freeSlots: number[] = [];
   private freeRecords: number[] = [];
+  /** Slots made while a walk is open (see `openWalk`); undefined while none is. */
+  private madeInWalk: Set<number> | undefined;
+  private openWalks = 0;
   private nextRecord = 0;
   records = 0;
 
@@ -91,6 +94,7 @@ export class LedgerStore {
     page.liveOf[local] = 0;
     page.recordOf.fill(-1, local * this.stride, (local + 1) * this.stride);
     this.slots.set(entityId, slot);
+    this.madeInWalk?.add(slot);
     return slot;
   }
 
@@ -250,6 +254,27 @@ export class LedgerStore {
       if (stop()) return slot + 1;
     }
     return -1;
+  }
+
+  /**
+   * A walk over the entities held now begins: slots made from here on (new entities, or freed slots given to another)
+   * are noted until every open walk is closed, so a walk that yields between slices visits only what it began with.
+   * Walks open together share the note: a later one skips what was made since the earliest opened (fewer, never wrong).
+   */
+  openWalk(): void {
+    this.openWalks += 1;
+    this.madeInWalk ??= new Set();
+  }
+
+  closeWalk(): void {
+    if (this.openWalks === 0) return;
+    this.openWalks -= 1;
+    if (this.openWalks === 0) this.madeInWalk = undefined;
+  }
+
+  /** Whether the slot was made after an open walk began (its entity is not one the walk began with). */
+  madeDuringWalk(slot: number): boolean {
+    return this.madeInWalk?.has(slot) === true;
   }
 
   private widen(): void {

@@ -120,11 +120,28 @@ export class EntityLedger extends LedgerCore {
     return this.store.liveRecords;
   }
 
-  /** Every entity the ledger holds, as a new array (the caller may walk it while the ledger changes). */
-  entityIds(): EntityId[] {
-    const ids: EntityId[] = [];
-    this.store.forEachSlot((slot) => ids.push(this.store.ids[slot] as EntityId));
-    return ids;
+  /**
+   * A walk over the entities the ledger holds now, a slice at a time, while the ledger may change between slices:
+   * entities made after it began are never visited. No copy of the ids: at 100,000 entities copying them was one block
+   * of 3-10 ms before the first slice. Close it when done or abandoned.
+   */
+  walk(): LedgerWalk {
+    const store = this.store;
+    store.openWalk();
+    let next = 0;
+    let open = true;
+    return {
+      step(visit, stop) {
+        if (!open || next < 0) return false;
+        next = store.forEachSlotFrom(next, (slot) => (store.madeDuringWalk(slot) ? undefined : visit(store.ids[slot] as EntityId)), stop);
+        return next >= 0;
+      },
+      close() {
+        if (!open) return;
+        open = false;
+        store.closeWalk();
+      },
+    };
   }
 
   /** The newest version the ledger has applied anywhere: how far the client has caught up. */
@@ -204,6 +221,14 @@ export class EntityLedger extends LedgerCore {
     const index = s.modelIndex.get(model);
     return slot === undefined || index === undefined ? -1 : s.record(slot, index);
   }
+}
+
+/** A walk over a ledger's entities (see `EntityLedger.walk`). */
+export interface LedgerWalk {
+  /** Visit entities from where the last step stopped until `stop()` (asked after each): whether any are left. */
+  step(visit: (entityId: EntityId) => void, stop: () => boolean): boolean;
+  /** Done or abandoned: the ledger stops noting what is made meanwhile once no walk is open. */
+  close(): void;
 }
 
 /** The two ledgers of a pipeline (entities and event messages are versioned apart), laid out as the bound models. */

@@ -47,12 +47,17 @@ export const RECONCILE_DEFAULTS: ReconcileLimits = { maxRemovalRatio: 0.5, minRe
  */
 export async function planRemovals(ledger: EntityLedger, seen: SeenIds, missing: readonly Removal[], isSynced: (model: ModelTag) => boolean, slicer: Slicer, tombstones?: Removal[]): Promise<Removal[]> {
   const removals: Removal[] = [];
-  // A copy of the ids: the walk yields to the event loop, and the ledger may change meanwhile.
-  for (const entityId of ledger.entityIds()) {
-    if (slicer.due()) await slicer.pause();
-    if (seen.has(entityId)) continue;
-    for (const model of ledger.liveModels(entityId)) if (isSynced(model)) removals.push({ entityId, model, version: ledger.versionOf(entityId, model) });
-    if (tombstones !== undefined) for (const model of ledger.deletedModels(entityId)) if (isSynced(model)) tombstones.push({ entityId, model, version: ledger.versionOf(entityId, model) });
+  // The walk yields to the event loop, and the ledger may change meanwhile: it visits only the entities held when it began.
+  const walk = ledger.walk();
+  try {
+    const visit = (entityId: EntityId): void => {
+      if (seen.has(entityId)) return;
+      for (const model of ledger.liveModels(entityId)) if (isSynced(model)) removals.push({ entityId, model, version: ledger.versionOf(entityId, model) });
+      if (tombstones !== undefined) for (const model of ledger.deletedModels(entityId)) if (isSynced(model)) tombstones.push({ entityId, model, version: ledger.versionOf(entityId, model) });
+    };
+    while (walk.step(visit, () => slicer.due())) await slicer.pause();
+  } finally {
+    walk.close();
   }
   for (const removal of missing) {
     if (!ledger.isDeleted(removal.entityId, removal.model)) removals.push(removal);
