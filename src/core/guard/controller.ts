@@ -115,12 +115,18 @@ export class GuardController {
     this.deferred = undefined;
   }
 
-  /** After a replay: the evidence that arrived during it, as the request for one more, if still relevant. */
-  takeDeferred(): { readonly reason: string; readonly forced: false } | undefined {
+  /**
+   * After a replay: the evidence that arrived during it, as the request for one more, if still relevant. A replay that
+   * spent the budget left `error`: the network back or Torii reconnected during its last attempt (a page request still
+   * hanging) gets the one forced attempt it gets when it arrives in `error`, or the game stayed there until "Try again".
+   */
+  takeDeferred(): { readonly reason: string; readonly forced: boolean } | undefined {
     const evidence = this.deferred;
     this.deferred = undefined;
-    if (evidence === undefined || !this.hooks.isLive() || this.state.status !== "streaming") return undefined;
+    if (evidence === undefined || !this.hooks.isLive()) return undefined;
     const reason = `${evidence} during the last replay`;
+    if (this.state.status === "error") return evidence === "online" || evidence === "gap" ? { reason, forced: true } : undefined;
+    if (this.state.status !== "streaming") return undefined;
     this.dispatch({ type: "evidence", evidence, detail: reason });
     return { reason, forced: false };
   }
