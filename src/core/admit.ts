@@ -137,6 +137,7 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
       if (errors !== undefined) {
         drops.drop("unconvertible");
         for (const error of errors) onUnconvertible(error);
+        ledger.rejected.note(entityId, binding.model, newestUnconvertible(admitted, ats, base, width));
         // The updates that carried a bad member stay out whole; others coalesced into the row still land.
         if (keepOutUnconvertible(admitted, versions, ats, base, width) === 0) continue;
         ties = false;
@@ -161,6 +162,13 @@ export function createAdmission({ ledgers, writer, counters, drops, onUnconverti
     if (landed && executedAt > counters.lastExecutedAt) counters.lastExecutedAt = executedAt;
     return landed;
   };
+}
+
+/** The newest block time (seconds) among the columns `convertRow` marked unconvertible. */
+function newestUnconvertible(admitted: Uint8Array, ats: Float64Array, base: number, width: number): number {
+  let newest = -1;
+  for (let column = 0; column < width; column += 1) if (admitted[column] === UNCONVERTIBLE) newest = Math.max(newest, versionMajor(ats[base + column] as number));
+  return newest;
 }
 
 /**

@@ -127,9 +127,11 @@ export function createIntake(deps: IntakeDeps, stream?: StreamHooks): IntakeSink
       stream.onMessage();
       stream.onGap();
     },
-    reject(error, _scope, entityId) {
+    reject(error, scope, entityId, executedAt) {
       deps.drops.drop("malformed");
       deps.onRejected(error);
+      // Received, if unreadable: the stream audit must not take the server's record of it for a write never brought.
+      if (entityId !== undefined && executedAt !== undefined) deps.ledgers[scope].rejected.note(entityId, error.model, executedAt);
       // A bound model that could not be read still puts the entity in scope (it exists on the server).
       if (error.model !== undefined && deps.binding(error.model) !== undefined) inScope = true;
       // Without an id the message ends here.

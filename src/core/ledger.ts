@@ -2,6 +2,7 @@ import type { EntityId } from "./entity-id";
 import { LedgerCore, type DeleteDecision, type EntityDeleteDecision, type LedgerStats, type MemberClock } from "./ledger-core";
 import { describeEntity, type LedgerEntry } from "./ledger-entry";
 import type { LedgerModel } from "./ledger-store";
+import { RejectedWrites } from "./rejected-writes";
 import type { LedgerScope, ModelTag } from "./types";
 import { NO_VERSION, packVersion, type Version } from "./version";
 
@@ -15,6 +16,9 @@ export type { LedgerEntry } from "./ledger-entry";
  * name, and the reads reconciliation, probes, tools and tests need.
  */
 export class EntityLedger extends LedgerCore {
+  /** Writes received and kept out (see RejectedWrites): what the client saw, beside what it applied. */
+  readonly rejected = new RejectedWrites();
+
   admitWrite(entityId: EntityId, model: ModelTag, members: ReadonlyMap<string, Version | MemberClock>, complete: boolean): Set<string> {
     const s = this.store;
     const index = s.model(model);
@@ -213,6 +217,7 @@ export class EntityLedger extends LedgerCore {
 
   clear(): void {
     this.store.clear();
+    this.rejected.clear();
   }
 
   private recordOf(entityId: EntityId, model: ModelTag): number {

@@ -99,7 +99,9 @@ export function createWriteAudit(deps: WriteAuditDeps): WriteAudit {
         continue;
       }
       const held = ledger.versionOf(entityId, write.model);
-      if (held === NO_VERSION || versionMajor(held) < write.executedAt) {
+      // A write received and kept out (a value the schema cannot hold) reached the client: it is an error, not a loss.
+      const received = Math.max(held === NO_VERSION ? -1 : versionMajor(held), ledger.rejected.newestOf(entityId, write.model));
+      if (received < write.executedAt) {
         return { kind: "ahead", lagMs: 0, detail: `${write.model} of ${entityId} changed at ${write.executedAt} on the server and the stream never brought it` };
       }
     }
