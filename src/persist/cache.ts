@@ -72,6 +72,11 @@ export interface SyncCache {
   createWriter(options?: CacheWriterOptions): CacheWriter;
   /** A snapshot of what the cache did. */
   counters(): CacheCounters;
+  /**
+   * Call `listener` once when the cache is dropped: it failed (reported through `onError`), it was closed here, or it
+   * was deleted or upgraded from another tab (`clearPersistedSync`, reported to no one). Returns the unsubscribe.
+   */
+  onDropped(listener: () => void): () => void;
   /** Close the connection; idempotent. */
   close(): void;
 }
@@ -108,6 +113,7 @@ export async function openSyncCache(options: OpenSyncCacheOptions): Promise<Sync
     hydrate: (onMessages, hydrateOptions) => hydrateCache(connection, onMessages, hydrateOptions),
     createWriter: (writerOptions = {}) => (inWorker && workersAvailable() ? createWorkerWriter(connection, writerOptions) : createCacheWriter(connection, writerOptions)),
     counters: () => ({ ...counters }),
+    onDropped: (listener) => connection.onDropped?.(listener) ?? (() => undefined),
     close: () => connection.close(),
   };
 }
@@ -135,7 +141,12 @@ export async function clearPersistedSync(name?: string, options: ClearPersistedS
   if (name !== undefined) names = [name];
   else {
     // `databases()` is missing in older browsers: then only named caches can be cleared.
-    const listed = typeof factory.databases === "function" ? await factory.databases() : [];
+    let listed: IDBDatabaseInfo[] = [];
+    try {
+      if (typeof factory.databases === "function") listed = await factory.databases();
+    } catch (thrown) {
+      throw classifyStorageError(thrown, "listing the databases to clear");
+    }
     names = listed.map((info) => info.name ?? "").filter((found) => found.startsWith(CACHE_NAME_PREFIX));
   }
   for (const found of names) await deleteDatabase(factory, found, timers, timeoutMs);

@@ -85,6 +85,14 @@ export function persistedCache(persist: PersistOptions | false | undefined, inpu
           return MISS;
         }
         cache = opened;
+        // Deleted under this tab (clearPersistedSync on a logout without a reload, another tab's upgrade): no error, but
+        // a tab cannot share through a cache that is gone. It leaves the sharing and syncs from Torii (see tabs.ts), as
+        // a failed cache makes it; staying, a leader relayed nothing, and a tab opened later followed an empty cache.
+        opened.onDropped(() => {
+          if (closed) return;
+          failed?.();
+          failed = undefined;
+        });
         writer = opened.createWriter({
           watermark: "explicit",
           onFlushed: () => {
