@@ -125,6 +125,8 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
   let promotedAt = -Infinity;
   const cache = factory({
     failed(error) {
+      // A failure that comes after the pipeline was cancelled (an open that timed out) is no one's to hear.
+      if (closed || deps.isCancelled()) return;
       failed = true;
       counters.errors += 1;
       counters.errorsByCode[error.code] = (counters.errorsByCode[error.code] ?? 0) + 1;
@@ -140,9 +142,13 @@ export function linkCache(factory: PersistedCacheFactory | undefined, pipelineCo
       // A follower that takes the lead holds what the old leader relayed, maybe not yet in the cache when it closed: the
       // replay that follows records every row it admits, unchanged ones too, before the watermark claims them.
       // Nor may a watermark it took as a follower (what it heard, not what the cache holds) be written on taking over.
+      // And its takeover replay pages the whole scope: the old leader's relayed deletes may be missing from the cache,
+      // and only a full replay's reconciliation tells the cache of them (an incremental one reads what changed, and a
+      // deleted row is not among it): one kept a deleted entity in the cache under a newer watermark.
       if (follower && role === "leader") {
         deps.recordUnchanged?.(true);
         pendingMark = undefined;
+        hydratedWatermark = undefined;
         promotedAt = deps.now();
       }
       follower = role === "follower";

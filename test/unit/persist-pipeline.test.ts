@@ -355,6 +355,30 @@ describe("persist: bad storage is never fatal", () => {
     }
   });
 
+  it("should say nothing of an open that is blocked after the pipeline was cancelled", async () => {
+    const factory = new IDBFactory();
+    const foreign = await new Promise<IDBDatabase>((resolve) => {
+      const request = factory.open("blocked-late", 1);
+      request.onupgradeneeded = () => request.result.createObjectStore("something-else");
+      request.onsuccess = () => resolve(request.result);
+    });
+    const client = new MemoryToriiClient();
+    client.rows = armies(3);
+    const r = run(client, { name: "blocked-late", indexedDB: factory });
+    try {
+      r.pipeline.cancel();
+      // The open is blocked after the cancel: the failure it reports is no one's to hear.
+      for (let i = 0; i < 50; i += 1) {
+        time.advance(100);
+        await turns(2);
+      }
+      expect(r.pipeline.metrics().cache?.errors ?? 0).toBe(0);
+      expect(r.logs.filter((record) => record.code === "SYNC_CACHE_BLOCKED")).toEqual([]);
+    } finally {
+      foreign.close();
+    }
+  });
+
   it("should go on with SYNC_CACHE_QUOTA when writing runs out of space, report it once and stop writing", async () => {
     const factory = new IDBFactory();
     const client = new MemoryToriiClient();
