@@ -2,6 +2,7 @@ import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
 import { useSyncContext } from "./sync-context";
 import { withSqlFields } from "../map/merge-sql";
 import type { MapBounds, MapBuildStatus, MapSnapshot, MapTile } from "../map/projection";
+import type { SqlMapSource } from "../map/sql-types";
 import { shallowEqual } from "../core/util/shallow-equal";
 
 interface MapView {
@@ -14,14 +15,17 @@ interface MapView {
 function useMap(hookName: string): MapView {
   const { map, sqlMap } = useSyncContext(hookName);
   if (map === undefined) throw new Error(`${hookName} needs a map projection: pass <SyncProvider map={defineMapProjection(…)}>`);
-  const last = useRef<{ snapshot: MapSnapshot; sqlVersion: number; view: MapSnapshot } | undefined>(undefined);
+  const last = useRef<{ snapshot: MapSnapshot; source: SqlMapSource; sqlVersion: number; view: MapSnapshot } | undefined>(undefined);
   const read = useCallback((): MapSnapshot => {
     const snapshot = map.getSnapshot();
     if (sqlMap === undefined) return snapshot;
+    // Keyed by the rows' own version: a status change or a refresh that brought the same rows keeps the snapshot. And
+    // by the source: another one (the provider's prop changed) may happen to be at the same version.
+    const sqlVersion = sqlMap.dataVersion ?? sqlMap.version;
     const cached = last.current;
-    if (cached !== undefined && cached.snapshot === snapshot && cached.sqlVersion === sqlMap.version) return cached.view;
+    if (cached !== undefined && cached.snapshot === snapshot && cached.source === sqlMap && cached.sqlVersion === sqlVersion) return cached.view;
     const view = withSqlFields(snapshot, sqlMap);
-    last.current = { snapshot, sqlVersion: sqlMap.version, view };
+    last.current = { snapshot, source: sqlMap, sqlVersion, view };
     return view;
   }, [map, sqlMap]);
   const subscribe = useCallback(

@@ -29,6 +29,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   const sleeper = createSleeper(timers);
   let status: SqlMapStatus = { status: "idle", lastError: undefined, lastRefreshAt: undefined, refreshes: 0 };
   let version = 0;
+  let dataVersion = 0;
   let running = false;
   let cadence: unknown;
   let detach: Array<() => void> = [];
@@ -91,7 +92,7 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
       if (!current(mine)) return;
       // A full refresh is authoritative: what it lacks is gone (no ghost armies).
       for (const [name, rows] of fetched) {
-        keepIdentity(tables.get(name), rows);
+        if (keepIdentity(tables.get(name), rows)) dataVersion += 1;
         let marked = false;
         for (const id of rows.keys()) if (stale.mark(rows, id)) marked = true;
         if (marked) stale.schedule();
@@ -114,8 +115,14 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
         const table = tables.get(name) as Map<EntityId, SqlRow>;
         for (const id of ids) {
           const row = rows.get(id);
-          if (row === undefined) table.delete(id);
-          else table.set(id, row);
+          const old = table.get(id);
+          if (row === undefined) {
+            if (table.delete(id)) dataVersion += 1;
+          } else if (old !== undefined && shallowEqual(old.values, row.values)) table.set(id, { ...row, values: old.values });
+          else {
+            table.set(id, row);
+            dataVersion += 1;
+          }
         }
         // Still older than the ledger after its refresh: SQL lags the stream; the next batch tries again.
         for (const id of ids) if (stale.mark(table, id)) behind = true;
@@ -159,6 +166,9 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
     get version() {
       return version;
     },
+    get dataVersion() {
+      return dataVersion;
+    },
     start(pipeline = options.pipeline) {
       if (running) return;
       running = true;
@@ -201,11 +211,17 @@ export function createSqlMapSource(options: SqlMapSourceOptions): SqlMapSource {
   };
 }
 
-/** Unchanged values keep their object identity, so a map merged with them does not re-render for nothing. */
-function keepIdentity(previous: ReadonlyMap<EntityId, SqlRow> | undefined, rows: Map<EntityId, SqlRow>): void {
-  if (previous === undefined) return;
+/**
+ * Unchanged values keep their object identity, so a map merged with them does not re-render for nothing. Returns
+ * whether anything the map shows changed: a row's values, or a row that came or went.
+ */
+function keepIdentity(previous: ReadonlyMap<EntityId, SqlRow> | undefined, rows: Map<EntityId, SqlRow>): boolean {
+  if (previous === undefined) return rows.size > 0;
+  let changed = previous.size !== rows.size;
   for (const [id, row] of rows) {
     const old = previous.get(id);
     if (old !== undefined && shallowEqual(old.values, row.values)) rows.set(id, { ...row, values: old.values });
+    else changed = true;
   }
+  return changed;
 }

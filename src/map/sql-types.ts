@@ -73,5 +73,11 @@ export interface SqlMapSource {
   getStatus(): SqlMapStatus;
   /** Bumped on every change of rows or status: a cheap snapshot key. */
   readonly version: number;
+  /**
+   * Bumped only when some row's values changed, or a row came or went: what the map's fields are keyed by, so a
+   * refresh that brings back the same rows (or a status change alone) re-renders nothing. A source without it is keyed
+   * by `version`.
+   */
+  readonly dataVersion?: number;
   subscribe(listener: () => void): () => void;
 }
